@@ -1,0 +1,139 @@
+"""The `dumpkit` command: a thin layer over the library functions."""
+from __future__ import annotations
+
+import json
+import sys
+from functools import wraps
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from .errors import DumpkitError
+from .progress import byte_progress
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Migrate a webshop to Mystore from its database dump.")
+out = Console()
+err = Console(stderr=True)
+
+
+def one_line_errors(fn):
+    """Bad input ends with one line on stderr and a non-zero exit code, never a traceback."""
+
+    @wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except DumpkitError as e:
+            err.print(f"[red]error:[/red] {e}", highlight=False, soft_wrap=True)
+            raise typer.Exit(e.exit_code)
+        except KeyboardInterrupt:
+            err.print("interrupted")
+            raise typer.Exit(130)
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as e:  # a bug: still one line, the details on request
+            if "--debug" in sys.argv or __import__("os").environ.get("DUMPKIT_DEBUG"):
+                raise
+            err.print(f"[red]internal error:[/red] {type(e).__name__}: {e} (set DUMPKIT_DEBUG=1 for the traceback)",
+                      highlight=False, soft_wrap=True)
+            raise typer.Exit(3)
+
+    return wrapper
+
+
+def _mb(n: int | None) -> str:
+    return "" if n is None else f"{n / 1e6:,.2f} MB" if n >= 100_000 else f"{n:,} B"
+
+
+@app.command()
+@one_line_errors
+def inspect(
+    dump: List[Path] = typer.Argument(..., help="Dump file(s) or folder: .sql, .gz, .bz2, .xz, .zst, .zip"),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
+):
+    """What a dump holds: producer, versions, charset, every table with rows and bytes (a fast scan)."""
+    from .read.inspect import inspect_dump
+
+    with byte_progress("scanning") as progress:
+        result = inspect_dump(dump, on_progress=progress)
+    if as_json:
+        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        return
+    head = Table.grid(padding=(0, 2))
+    for k, v in [
+        ("files", ", ".join(f"{f['name']} ({_mb(f['bytes'])}, {f['compression']})" for f in result.files)),
+        ("dialect", result.dialect),
+        ("producer", f"{result.producer} {result.producer_version or ''}".strip()),
+        ("server", result.server_version or "unknown"),
+        ("charset", result.charset or "not declared"),
+        ("tables", f"{len(result.tables)} ({sum(t.rows for t in result.tables):,} rows) in {result.seconds:.2f} s"),
+    ]:
+        head.add_row(f"[bold]{k}[/bold]", v)
+    out.print(head)
+    table = Table("table", "rows", "bytes", "columns", title="Tables")
+    for t in result.tables:
+        table.add_row(t.table, f"{t.rows:,}", _mb(t.bytes), "" if t.columns is None else str(t.columns))
+    out.print(table)
+    if result.skipped:
+        out.print("skipped statements: " + ", ".join(f"{k} {v}" for k, v in sorted(result.skipped.items())))
+    for p in result.problems:
+        err.print(f"[yellow]{p['kind']}[/yellow] {p['table'] or ''} at byte {p['offset']}: {p['example']}", highlight=False)
+
+
+@app.command()
+@one_line_errors
+def stage(
+    dump: List[Path] = typer.Argument(..., help="Dump file(s) or folder"),
+    db: Path = typer.Option(..., "--db", help="DuckDB file to create (replaced if it exists)"),
+    allow_partial: bool = typer.Option(False, "--allow-partial", help="Exit 0 even when the dump is cut short"),
+    workers: Optional[int] = typer.Option(None, help="Parser processes (default: one per core)"),
+):
+    """Read a dump into DuckDB staging tables, exactly as the database server would hold them."""
+    from .stage import stage_dump
+
+    with byte_progress("staging") as progress:
+        result = stage_dump(dump, db, workers=workers, on_progress=progress)
+    print_stage_summary(result)
+    if result.partial and not allow_partial:
+        err.print("[red]error:[/red] the dump is incomplete (see 'truncated' above); "
+                  "complete rows were staged, use --allow-partial to accept", highlight=False)
+        raise typer.Exit(4)
+
+
+def print_stage_summary(result) -> None:
+    info = result.info
+    out.print(
+        f"staged [bold]{len(result.tables)}[/bold] tables, {sum(result.tables.values()):,} rows from "
+        f"{info.producer}{' ' + info.producer_version if info.producer_version else ''} ({info.dialect}) into {result.db_path} "
+        f"in {result.seconds:.2f} s ({result.mb_per_s:.1f} MB/s)",
+        highlight=False,
+    )
+    if result.skipped:
+        out.print("skipped statements: " + ", ".join(f"{k} {v}" for k, v in sorted(result.skipped.items())),
+                  highlight=False)
+    if result.issues:
+        # one row per kind of issue; every single one is in the dumpkit.issues table
+        groups: dict[str, list] = {}
+        for i in result.issues:
+            g = groups.setdefault(i.kind, [0, 0, set(), i])
+            g[0] += 1
+            g[1] += i.count
+            g[2].add(i.table)
+        table = Table("issue", "tables", "count", "first example", title="Issues (details: table dumpkit.issues)")
+        for kind, (n, count, tables, first) in sorted(groups.items()):
+            where = f"{first.table or ''}{'.' + first.column if first.column else ''}"
+            offset = "" if first.offset is None else f" @{first.offset}"
+            table.add_row(("[red]" if first.fatal else "") + kind, str(len(tables - {None}) or ""), f"{count:,}",
+                          f"{where}{offset}: {first.example or ''}"[:120])
+        out.print(table)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

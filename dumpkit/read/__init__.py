@@ -1,0 +1,54 @@
+"""Read a dump: bytes in, events out (see events.py). No database server involved."""
+from __future__ import annotations
+
+from concurrent.futures import Executor
+from pathlib import Path
+from typing import Callable, Iterator
+
+from .events import DumpInfo, Event, Problem
+from .source import DumpPart, check_is_sql, open_parts, read_head, sniff
+
+
+def inspect_parts(paths: list[Path]) -> tuple[list[DumpPart], DumpInfo]:
+    """The parts of the input and what the first one says about the dump.
+    Raises NotADumpError within a second for what is not a SQL dump."""
+    parts = open_parts(paths)
+    info = None
+    for part in parts:
+        head = read_head(part)
+        check_is_sql(part, head)
+        if info is None:
+            info = sniff(head)
+            info.extra["compression"] = part.compression
+    assert info is not None
+    return parts, info
+
+
+def read_events(
+    parts: list[DumpPart],
+    info: DumpInfo,
+    executor: Executor | None = None,
+    on_read: Callable[[int], None] | None = None,
+    count_only: bool = False,
+) -> Iterator[Event]:
+    """Every event of every part, in order. Offsets count decompressed bytes across parts."""
+    from .mysql import MySQLReader
+
+    offset = 0
+    for part in parts:
+        with part.open(on_read) as stream:
+            if info.dialect == "postgres":
+                from .postgres import read_postgres
+
+                reader = read_postgres(stream, info)
+                for ev in reader:
+                    ev.offset += offset
+                    yield ev
+                offset += getattr(reader, "bytes_read", 0)
+            else:
+                reader = MySQLReader(stream, info, executor, offset, count_only)
+                try:
+                    yield from reader.events()
+                except (EOFError, OSError) as e:  # a cut gzip/xz/bz2 stream
+                    yield Problem("truncated", reader.offset, example=f"compressed stream is cut: {e}", fatal=True)
+                offset = reader.offset

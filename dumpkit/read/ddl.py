@@ -1,0 +1,170 @@
+"""CREATE TABLE statements, parsed by sqlglot, to staged column definitions.
+
+Each source type maps to the closest exact DuckDB type: decimals keep their
+scale, unsigned integers get the next wider type, enum/set/json become text,
+blobs stay binary.
+"""
+from __future__ import annotations
+
+import re
+
+import sqlglot
+from sqlglot import exp
+
+from .events import Column, TableDef
+
+T = exp.DataType.Type
+
+_INT_TYPES = {
+    T.TINYINT: "TINYINT", T.UTINYINT: "SMALLINT",
+    T.SMALLINT: "SMALLINT", T.USMALLINT: "INTEGER",
+    T.MEDIUMINT: "INTEGER", T.UMEDIUMINT: "INTEGER",
+    T.INT: "INTEGER", T.UINT: "BIGINT",
+    T.BIGINT: "BIGINT", T.UBIGINT: "HUGEINT",
+    T.SERIAL: "INTEGER", T.BIGSERIAL: "BIGINT", T.SMALLSERIAL: "SMALLINT",
+}
+_BINARY = {T.BLOB, T.MEDIUMBLOB, T.LONGBLOB, T.TINYBLOB, T.BINARY, T.VARBINARY, T.GEOMETRY, T.GEOGRAPHY}
+_SIMPLE = {
+    T.FLOAT: "FLOAT", T.DOUBLE: "DOUBLE", T.DATE: "DATE",
+    T.DATETIME: "TIMESTAMP", T.TIMESTAMP: "TIMESTAMP", T.TIMESTAMPNTZ: "TIMESTAMP",
+    T.TIMESTAMPTZ: "TIMESTAMP", T.TIMESTAMPLTZ: "TIMESTAMP",
+    T.BOOLEAN: "BOOLEAN", T.YEAR: "SMALLINT", T.UUID: "UUID",
+    T.INTERVAL: "INTERVAL",
+}
+# MySQL TIME spans -838:59:59..838:59:59, wider than DuckDB's TIME: keep it as text
+_MYSQL_TEXT = {T.TIME}
+
+
+def duck_type(dtype: exp.DataType, dialect: str) -> tuple[str, bool]:
+    """(DuckDB type, is_binary) for a parsed source column type."""
+    t = dtype.this
+    if dialect == "postgres":
+        pg = _postgres_special(dtype)
+        if pg is not None:
+            return pg
+    if dtype.is_type(*_INT_TYPES):
+        return _INT_TYPES[t], False
+    if t == T.BIT:
+        return "UBIGINT", False
+    if t in (T.DECIMAL, T.BIGDECIMAL, T.UDECIMAL, T.MONEY):
+        params = [int(p.name) for p in dtype.expressions if p.name.isdigit()]
+        if t == T.MONEY:
+            return "DECIMAL(19,2)", False
+        if not params:
+            # PostgreSQL numeric without precision keeps any scale: stage text would lose
+            # arithmetic, so take the widest exact decimal DuckDB has
+            return ("DECIMAL(38,10)" if dialect == "postgres" else "DECIMAL(10,0)"), False
+        precision = params[0]
+        scale = params[1] if len(params) > 1 else 0
+        if precision > 38:
+            return "DOUBLE", False
+        return f"DECIMAL({precision},{scale})", False
+    if t in _BINARY:
+        return "BLOB", True
+    if dialect == "mysql" and t in _MYSQL_TEXT:
+        return "VARCHAR", False
+    if t in _SIMPLE:
+        if dialect == "postgres" and t == T.TIMESTAMPTZ:
+            return "TIMESTAMPTZ", False
+        return _SIMPLE[t], False
+    if t == T.TIME:
+        return "TIME", False
+    if t == T.VARBINARY or (dialect == "postgres" and dtype.sql("postgres").upper() == "BYTEA"):
+        return "BLOB", True
+    return "VARCHAR", False
+
+
+def _postgres_special(dtype: exp.DataType) -> tuple[str, bool] | None:
+    """PostgreSQL types whose COPY text form the generic mapping would mis-cast."""
+    t = dtype.this
+    if isinstance(t, exp.Interval):  # interval day to second, interval year to month...
+        return "INTERVAL", False
+    if t in (T.ARRAY, T.BIT):  # arrays print as '{1,2,"a b"}', bit(n) as '0101'
+        return "VARCHAR", False
+    if t == T.MONEY:  # prints locale-formatted, e.g. '$1,234.56'
+        return "VARCHAR", False
+    if t in (T.GEOMETRY, T.GEOGRAPHY):  # PostGIS prints hex EWKB text, not bytes
+        return "VARCHAR", False
+    if t == T.TIMETZ:
+        return "TIMETZ", False
+    return None
+
+
+# PostgreSQL types sqlglot cannot parse inside a column list, rewritten to an equivalent spelling
+_PG_REWRITES = [
+    (re.compile(r"\bbit\s+varying\b", re.I), "varbit"),
+    (re.compile(r"\binterval\s+(?:year|month|day|hour|minute|second)(?:\s+to\s+\w+)?(?:\s*\(\d+\))?", re.I), "interval"),
+]
+
+
+_CHARSET = re.compile(r"(?:DEFAULT\s+)?(?:CHARSET|CHARACTER\s+SET)\s*=?\s*(\w+)", re.I)
+
+
+_LENIENT = re.compile(r"\b((?:float|double|real)(?:\s*\(\s*\d+\s*(?:,\s*\d+\s*)?\))?)\s+(?:unsigned|zerofill)(?:\s+zerofill)?", re.I)
+
+
+def staged_name(table: exp.Table, dialect: str, database: str | None = None) -> str:
+    """PostgreSQL `public.x` is staged as `x`, other schemas keep a prefix `<schema>_x`."""
+    schema = table.db
+    if dialect == "postgres":
+        return table.name if schema in ("", "public") else f"{schema}_{table.name}"
+    if database and schema and schema != database:
+        return f"{schema}_{table.name}"
+    return table.name
+
+
+def parse_create_table(sql: str, dialect: str, offset: int, database: str | None = None) -> TableDef | None:
+    """A TableDef for a CREATE TABLE statement, or None when it has no column list
+    (CREATE TABLE ... LIKE / AS SELECT)."""
+    if dialect == "postgres":
+        for pattern, repl in _PG_REWRITES:
+            sql = pattern.sub(repl, sql)
+    try:
+        tree = sqlglot.parse_one(sql, read=dialect)
+    except sqlglot.errors.SqlglotError:
+        # sqlglot refuses a few things MySQL accepts, e.g. `float unsigned`
+        tree = sqlglot.parse_one(_LENIENT.sub(r"\1", sql), read=dialect)
+    schema = tree.find(exp.Schema)
+    if not isinstance(tree, exp.Create) or schema is None or not isinstance(schema.this, exp.Table):
+        return None
+    columns = []
+    primary_key: list[str] = []
+    for col in schema.expressions:
+        if isinstance(col, exp.PrimaryKey):
+            primary_key = [c.name for c in col.expressions]
+        elif isinstance(col, exp.Constraint) and col.find(exp.PrimaryKey):
+            primary_key = [c.name for c in col.find(exp.PrimaryKey).expressions]
+        if not isinstance(col, exp.ColumnDef):
+            continue
+        kind = col.args.get("kind")
+        if kind is None:
+            columns.append(Column(col.name, "", "VARCHAR"))
+            continue
+        duck, binary = duck_type(kind, dialect)
+        kinds = [c.kind for c in col.constraints]
+        if any(isinstance(k, exp.PrimaryKeyColumnConstraint) for k in kinds):
+            primary_key = [col.name]
+        default = None
+        for k in kinds:
+            if isinstance(k, exp.DefaultColumnConstraint):
+                v = k.this
+                if isinstance(v, exp.Literal):
+                    default = v.name
+                elif isinstance(v, exp.Neg) and isinstance(v.this, exp.Literal):
+                    default = "-" + v.this.name
+                elif isinstance(v, (exp.CurrentTimestamp, exp.CurrentDate)) or "CURRENT_TIMESTAMP" in v.sql().upper():
+                    default = "CURRENT_TIMESTAMP"
+        columns.append(Column(
+            col.name, kind.sql(dialect).lower(), duck, binary, default,
+            not_null=any(isinstance(k, exp.NotNullColumnConstraint) and not k.args.get("allow_null") for k in kinds),
+            auto_increment=any(isinstance(k, exp.AutoIncrementColumnConstraint) for k in kinds)
+            or kind.this in (T.SERIAL, T.BIGSERIAL, T.SMALLSERIAL),
+        ))
+    m = _CHARSET.search(sql[sql.rfind(")"):]) if dialect == "mysql" else None
+    return TableDef(
+        table=staged_name(schema.this, dialect, database),
+        columns=columns,
+        offset=offset,
+        charset=m.group(1).lower() if m else None,
+        primary_key=primary_key,
+    )
