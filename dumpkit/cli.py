@@ -131,6 +131,51 @@ def print_stage_summary(result) -> None:
         out.print(table)
 
 
+@app.command()
+@one_line_errors
+def migrate(
+    dump: List[Path] = typer.Argument(..., help="Dump file(s) or folder, or a staged .duckdb file"),
+    out: Path = typer.Option(..., "-o", "--out", help="Folder for the load package"),
+    platform: str = typer.Option("auto", help="auto, or a platform folder name in mappings/ (woocommerce, prestashop, opencart...)"),
+    only: Optional[str] = typer.Option(None, help="Comma-separated: tax_classes,manufacturers,categories,products,customers,orders"),
+    value_map: Optional[Path] = typer.Option(None, "--value-map", help="TOML/JSON {map: {source value: Mystore value}} overriding the defaults"),
+    shop_country: str = typer.Option("NO", help="ISO country for customers and orders without one"),
+):
+    """Migrate a shop dump into a Mystore load package (Parquet + manifest + issues)."""
+    from .migrate import migrate as run
+
+    with byte_progress("staging") as progress:
+        result = run(dump, out, platform=platform, only=only.split(",") if only else None,
+                     value_map_file=value_map, shop_country=shop_country, on_progress=progress)
+    print_migrate_summary(result)
+    errors = [r for r in result.reconciliation if not r.ok]
+    if errors:
+        raise DumpkitError("some source records are neither migrated nor explained: " +
+                           ", ".join(f"{r.entity} {len(r.unaccounted)}" for r in errors))
+
+
+def print_migrate_summary(result) -> None:
+    d = result.detection
+    out.print(f"[bold]{d.platform.title}[/bold] {d.version or '(version unknown)'}, table prefix "
+              f"{d.prefix!r} -> {result.out}", highlight=False)
+    table = Table("entity", "source", "written", "skipped (reason)", "warnings", "seconds", title="Migration")
+    for s in result.summary:
+        skipped = ", ".join(f"{n} {code}" for code, n in sorted(s.skipped.items()))
+        table.add_row(s.entity, "" if s.source is None else f"{s.source:,}", f"{result.counts.get(s.entity, 0):,}",
+                      skipped, str(s.warnings), f"{s.seconds:.2f}")
+    out.print(table)
+    recon = Table("entity", "in source", "in package", "explained in issues", "unaccounted", title="Every record accounted for")
+    for r in result.reconciliation:
+        recon.add_row(r.entity, f"{r.source:,}", f"{r.written:,}", f"{r.source - r.written - len(r.unaccounted):,}",
+                      ("[red]" if r.unaccounted else "[green]") + f"{len(r.unaccounted)}")
+    out.print(recon)
+    levels = {}
+    for i in result.log.items:
+        levels[i.level] = levels.get(i.level, 0) + 1
+    out.print(f"issues: {', '.join(f'{n} {lvl}' for lvl, n in sorted(levels.items())) or 'none'} "
+              f"-> {result.out / 'issues.jsonl'}; done in {result.seconds:.1f} s", highlight=False)
+
+
 def main() -> None:
     app()
 

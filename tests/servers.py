@@ -327,15 +327,16 @@ class MariaDB:
         kwargs.setdefault("autocommit", True)
         return pymysql.connect(unix_socket=str(self.socket), user="root", password="", database=database, **kwargs)
 
-    def create_database(self, database: str, charset: str = "utf8mb4") -> None:
+    def create_database(self, database: str, charset: str = "utf8mb4", *, fresh: bool = True) -> None:
         _check_db_name(database)
         if charset in ("binary", "utf8", "utf8mb3"):
             charset = "utf8mb4"  # the server's own table charsets still win
         conn = self.connect()
         try:
             with conn.cursor() as cur:
-                cur.execute(f"DROP DATABASE IF EXISTS `{database}`")
-                cur.execute(f"CREATE DATABASE `{database}` CHARACTER SET {charset}")
+                if fresh:
+                    cur.execute(f"DROP DATABASE IF EXISTS `{database}`")
+                cur.execute(f"CREATE DATABASE IF NOT EXISTS `{database}` CHARACTER SET {charset}")
         finally:
             conn.close()
 
@@ -347,6 +348,7 @@ class MariaDB:
         charset: str | None = None,
         sql_mode: str | None = None,
         strip_dash_lines: bool = True,
+        fresh: bool = True,
     ) -> RestoreResult:
         """Restore a dump (plain SQL, possibly compressed) into a fresh
         `database` through the real `mariadb` client, so DELIMITER, `#`
@@ -357,10 +359,12 @@ class MariaDB:
         mysqldump files set their own sql_mode at the top anyway.
         strip_dash_lines: drop lines that are only dashes (OpenCart 3's
         installer SQL has them and its installer strips them before running).
+        fresh: drop and recreate `database` first; False loads on top of what
+        is there (a data-only file after its schema file).
         """
         dump_path = Path(dump_path)
         charset = charset or detect_mysql_charset(dump_path)
-        self.create_database(database, charset)
+        self.create_database(database, charset, fresh=fresh)
         cmd = [
             self.bins["client"],
             "--no-defaults",
@@ -599,16 +603,21 @@ class Postgres:
         kwargs.setdefault("autocommit", True)
         return psycopg.connect(host=str(self.socket_dir), port=self.port, user=self.user, dbname=database, **kwargs)
 
-    def create_database(self, database: str) -> None:
+    def create_database(self, database: str, *, fresh: bool = True) -> None:
         _check_db_name(database)
         with self.connect("postgres") as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            if fresh:
+                conn.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            elif conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,)).fetchone():
+                return
             conn.execute(f"CREATE DATABASE \"{database}\" TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C'")
 
     def _client_args(self) -> list[str]:
         return ["-h", str(self.socket_dir), "-p", str(self.port), "-U", self.user]
 
-    def restore(self, dump_path: str | os.PathLike, database: str, *, encoding: str | None = None) -> RestoreResult:
+    def restore(
+        self, dump_path: str | os.PathLike, database: str, *, encoding: str | None = None, fresh: bool = True
+    ) -> RestoreResult:
         """Restore a dump into a fresh `database`: plain SQL (possibly
         compressed) through psql with ON_ERROR_STOP off; custom/tar/directory
         format through pg_restore (--no-owner: the dump's roles don't exist).
@@ -616,10 +625,10 @@ class Postgres:
         A plain dump's CREATE DATABASE / \\connect are redirected to
         `database`. encoding: client encoding when the dump does not SET
         client_encoding itself; default UTF8 if the bytes are UTF-8, else
-        LATIN1.
+        LATIN1. fresh: as for MariaDB.restore.
         """
         dump_path = Path(dump_path)
-        self.create_database(database)
+        self.create_database(database, fresh=fresh)
         fmt = pg_dump_format(dump_path)
         if fmt != "plain":
             cmd = [self.bins["pg_restore"], *self._client_args(), "--no-owner", "--no-privileges", "-d", database, str(dump_path)]

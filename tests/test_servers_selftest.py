@@ -186,6 +186,13 @@ def test_mariadb_latin1_and_round_trip(mariadb, tmp_path):
         fp = server_fingerprint(conn, "mysql", "selftest_latin1")
     assert fp["t"]["name"]["fp"] == len("Café crème")
 
+    # A data-only file loads on top of its schema file with fresh=False.
+    data = tmp_path / "more.sql"
+    data.write_text("INSERT INTO t VALUES (2, 'x');\n")
+    assert mariadb.restore(data, "selftest_latin1", fresh=False).ok
+    with mariadb.connect("selftest_latin1") as conn:
+        assert server_fingerprint(conn, "mysql", "selftest_latin1")["t"]["id"]["rows"] == 2
+
     # mariadb-dump output (SET NAMES, /*!...*/, locks), gzip-compressed,
     # restores to the same fingerprint.
     dump = tmp_path / "shop.sql"

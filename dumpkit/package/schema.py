@@ -505,7 +505,7 @@ ISSUE_FIELDS: dict[str, str] = {
     "message": "One human-readable sentence.",
 }
 ISSUE_LEVELS = ("error", "warning", "info")
-ISSUE_PHASES = ("read", "stage", "map", "package")
+ISSUE_PHASES = ("read", "stage", "map", "check", "package")
 
 
 # ---------------------------------------------------------------- helpers

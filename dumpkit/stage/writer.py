@@ -171,7 +171,7 @@ class StageWriter:
             keys = ", ".join(q(t.columns[t.lookup[p.lower()]].name) for p in pk)
             dupes = self.con.execute(
                 f"SELECT count(*) - count(DISTINCT ({keys})) FROM {raw} WHERE ({keys}) IS NOT NULL"
-            ).fetchone()[0]
+            ).fetchall()[0][0]
             if dupes:
                 order = "CASE WHEN _replace THEN -_seq ELSE _seq END" if t.has_replace else "_seq"
                 dedupe = f"QUALIFY row_number() OVER (PARTITION BY {keys} ORDER BY _replace DESC, {order}) = 1"
@@ -185,13 +185,13 @@ class StageWriter:
             f"FROM {source} {dedupe} ORDER BY _seq"
         )
         if dedupe:
-            t.rows = self.con.execute(f"SELECT count(*) FROM main.{q(t.name)}").fetchone()[0]
+            t.rows = self.con.execute(f"SELECT count(*) FROM main.{q(t.name)}").fetchall()[0][0]
 
     def _auto_increment(self, t: _Table, raw: str, c: Column) -> str:
         """Rows that left the auto-increment column out (or NULL) get the next id,
         in insert order, exactly as MySQL's counter would hand them out."""
         col = q(c.name)
-        missing = self.con.execute(f"SELECT count(*) FROM {raw} WHERE {col} IS NULL").fetchone()[0]
+        missing = self.con.execute(f"SELECT count(*) FROM {raw} WHERE {col} IS NULL").fetchall()[0][0]
         if not missing:
             return raw
         # for the k-th missing row: id = k + 1 + max over j<=k of (max explicit id before row j - j)
@@ -219,7 +219,7 @@ class StageWriter:
         for _, cond, value in checks:
             parts.append(f"count(*) FILTER (WHERE {cond})")
             parts.append(f"CAST(any_value({value}) FILTER (WHERE {cond}) AS VARCHAR)")
-        row = self.con.execute(f"SELECT {', '.join(parts)} FROM {raw}").fetchone()
+        row = self.con.execute(f"SELECT {', '.join(parts)} FROM {raw}").fetchall()[0]
         for i, (name, _, _) in enumerate(checks):
             n, example = row[2 * i], row[2 * i + 1]
             if n:
@@ -240,12 +240,12 @@ class StageWriter:
                     f"SELECT count(*) FILTER (WHERE {col} IS NOT NULL AND TRY_CAST({col} AS {typ}) IS NULL"
                     + (f" AND {col} NOT LIKE '0000-00-00%'" if typ == "TIMESTAMP" else "")
                     + f"), count({col}) FROM {raw}"
-                ).fetchone()
+                ).fetchall()[0]
                 if bad[1] and not bad[0]:
                     if typ.startswith("DECIMAL"):
                         scale = self.con.execute(
                             f"SELECT max(length(split_part({col}, '.', 2))) FROM {raw}"
-                        ).fetchone()[0] or 0
+                        ).fetchall()[0][0] or 0
                         typ = "DOUBLE" if scale > 10 else f"DECIMAL(38,{max(scale, 0)})"
                     c.duck_type = typ
                     break

@@ -1,0 +1,1 @@
+"""Checks on the mapped entities before anything is written: references, money, every record accounted for."""

@@ -1,0 +1,115 @@
+"""Python helpers registered as DuckDB functions, so mappings stay plain SQL.
+
+Only what SQL cannot do well lives here: PHP serialize() values, slugs.
+"""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+
+import duckdb
+from duckdb.sqltypes import VARCHAR
+
+
+class PHPValueError(ValueError):
+    pass
+
+
+def php_unserialize(data: str | bytes):
+    """Decode PHP serialize() output. Lengths count UTF-8 bytes; when a length is
+    wrong (text re-encoded after serializing) the string is read up to its closing
+    `";` instead, so damaged values still decode."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    value, pos = _php_value(data, 0)
+    return value
+
+
+def _php_value(b: bytes, i: int):
+    t = b[i:i + 1]
+    if t == b"N":
+        return None, i + 2
+    if t in (b"i", b"d", b"b"):
+        end = b.index(b";", i)
+        raw = b[i + 2:end].decode()
+        if t == b"i":
+            return int(raw), end + 1
+        if t == b"b":
+            return raw == "1", end + 1
+        return float(raw), end + 1
+    if t == b"s":
+        colon = b.index(b":", i + 2)
+        n = int(b[i + 2:colon])
+        start = colon + 2  # skip :"
+        if b[start + n:start + n + 2] == b'";':
+            return b[start:start + n].decode("utf-8", "replace"), start + n + 2
+        end = b.find(b'";', start)  # broken length: trust the delimiter
+        if end < 0:
+            raise PHPValueError(f"unterminated string at byte {i}")
+        return b[start:end].decode("utf-8", "replace"), end + 2
+    if t == b"a":
+        colon = b.index(b":", i + 2)
+        n = int(b[i + 2:colon])
+        j = colon + 2  # skip :{
+        items = []
+        for _ in range(n):
+            k, j = _php_value(b, j)
+            v, j = _php_value(b, j)
+            items.append((k, v))
+        if b[j:j + 1] != b"}":
+            raise PHPValueError(f"array not closed at byte {j}")
+        if all(isinstance(k, int) for k, _ in items) and [k for k, _ in items] == list(range(len(items))):
+            return [v for _, v in items], j + 1
+        return {str(k): v for k, v in items}, j + 1
+    if t == b"O":
+        colon = b.index(b":", i + 2)
+        n = int(b[i + 2:colon])
+        return _php_object(b, colon + 2 + n + 1)  # past the quoted class name
+    raise PHPValueError(f"unknown PHP type {t!r} at byte {i}")
+
+
+def _php_object(b: bytes, j: int):
+    # O:8:"stdClass":2:{...}: after the class name comes :<count>:{ ... } like an array
+    colon = b.index(b":", j + 1)
+    n = int(b[j + 1:colon])
+    k = colon + 2
+    out = {}
+    for _ in range(n):
+        key, k = _php_value(b, k)
+        v, k = _php_value(b, k)
+        out[str(key)] = v
+    return out, k + 1
+
+
+def php_to_json(data: str | None) -> str | None:
+    """SQL: php_json(text) -> JSON text, NULL when the value is not PHP-serialized."""
+    if data is None or not data[:2] in ("a:", "s:", "i:", "d:", "b:", "O:", "N;"):
+        return None
+    try:
+        return json.dumps(php_unserialize(data), ensure_ascii=False)
+    except (PHPValueError, ValueError, IndexError):
+        return None
+
+
+_TRANSLIT = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "ae", "Ø": "o", "Å": "a", "ß": "ss", "ü": "u", "ö": "o", "ä": "a"})
+
+
+def slugify(text: str | None) -> str | None:
+    """Mystore-style slug: lowercase, æ->ae, ø->o, å->a, other accents dropped, words joined by '-'."""
+    if text is None:
+        return None
+    text = text.translate(_TRANSLIT)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    text = re.sub(r"[^a-zA-Z0-9]+", "-", text).strip("-").lower()
+    return text or None
+
+
+def strip_tags(text: str | None) -> str | None:
+    return None if text is None else re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text)).strip()
+
+
+def register(con: duckdb.DuckDBPyConnection) -> None:
+    con.create_function("php_json", php_to_json, [VARCHAR], VARCHAR, null_handling="special", side_effects=False)
+    con.create_function("slugify", slugify, [VARCHAR], VARCHAR, null_handling="special", side_effects=False)
+    con.create_function("strip_tags", strip_tags, [VARCHAR], VARCHAR, null_handling="special", side_effects=False)

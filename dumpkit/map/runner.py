@@ -1,0 +1,118 @@
+"""Run a platform's SQL mappings over the staged tables.
+
+Each mapping is one SELECT producing one target entity, in the package's
+column names. Three kinds of extra columns carry what SQL alone cannot say:
+
+* `_skip`: a reason code; the row is left out and the reason logged with its source id.
+* `_warn`: 'CODE: message'; the row is kept and the warning logged.
+* `_raw_<col>`: the source value behind a value-mapped column; when the map has
+  no entry (`<col>` is NULL) the source value is kept and logged as
+  UNMAPPED_VALUE with its count, never replaced by a silent default.
+
+Results land in the `pkg` schema, so later mappings can join what earlier
+ones produced (order lines look up the package's products).
+"""
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..issues import IssueLog
+from ..package.schema import ENTITIES
+from . import functions
+from .platforms import Detection
+
+COMMON_SQL = Path(__file__).with_name("common.sql")
+
+
+def prepare(con: duckdb.DuckDBPyConnection, detection: Detection, value_maps: dict[str, dict[str, str]], options: dict) -> None:
+    """Functions, macros, parameters and value maps the mappings use."""
+    con.execute("SELECT 1").fetchall()  # DuckDB refuses create_function while a result is open
+    functions.register(con)
+    con.execute("CREATE SCHEMA IF NOT EXISTS pkg")
+    rows = [(m, s, t) for m, entries in value_maps.items() for s, t in entries.items()]
+    con.execute("CREATE OR REPLACE TABLE value_map (map VARCHAR, source VARCHAR, target VARCHAR)")
+    if rows:
+        con.executemany("INSERT INTO value_map VALUES (?, ?, ?)", rows)
+    for name, value in options.items():
+        con.execute(f"SET VARIABLE {name} = ?", [value])
+    for statement in COMMON_SQL.read_text(encoding="utf-8").split(";\n"):
+        if statement.strip() and not all(l.strip().startswith("--") or not l.strip() for l in statement.splitlines()):
+            con.execute(statement)
+    platform = detection.platform
+    for table, columns in platform.optional_tables.items():
+        exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema='src' AND table_name=?",
+                             [table]).fetchall()[0][0]
+        if not exists:
+            # a table this version of the platform does not have: an empty stand-in keeps the SQL simple
+            con.execute(f'CREATE TABLE src."{table}" ({columns})')
+    for name, sql in platform.params.items():
+        try:
+            value = next(iter(con.execute(sql).fetchall()), None)
+        except duckdb.Error as e:
+            raise RuntimeError(f"{platform.name} parameter {name}: {e}") from None
+        con.execute(f"SET VARIABLE {name} = ?", [None if value is None else value[0]])
+
+
+def run_mapping(con: duckdb.DuckDBPyConnection, entity: str, sql: str, log: IssueLog) -> pa.Table:
+    table = con.sql(sql).to_arrow_table()
+    table = _apply_skips(entity, table, log)
+    table = _apply_warnings(entity, table, log)
+    table = _apply_raw(entity, table, log)
+    con.register("_mapped", table)
+    con.execute(f'CREATE OR REPLACE TABLE pkg."{entity}" AS SELECT * FROM _mapped')
+    con.unregister("_mapped")
+    return table
+
+
+def _ids(table: pa.Table, mask) -> list:
+    return table.filter(mask).column("source_id").to_pylist() if "source_id" in table.column_names else []
+
+
+def _apply_skips(entity: str, table: pa.Table, log: IssueLog) -> pa.Table:
+    if "_skip" not in table.column_names:
+        return table
+    skip = table.column("_skip")
+    mask = pc.is_valid(skip)
+    for sid, reason in zip(_ids(table, mask), skip.filter(mask).to_pylist()):
+        code, _, message = reason.partition(":")
+        log.add("map", entity, sid, "info", code.strip().upper(), None, message.strip() or f"left out: {code.strip()}")
+    return table.filter(pc.invert(mask)).drop_columns(["_skip"])
+
+
+def _apply_warnings(entity: str, table: pa.Table, log: IssueLog) -> pa.Table:
+    if "_warn" not in table.column_names:
+        return table
+    warn = table.column("_warn")
+    mask = pc.is_valid(warn)
+    for sid, text in zip(_ids(table, mask), warn.filter(mask).to_pylist()):
+        for part in text.split("|"):
+            code, _, message = part.partition(":")
+            field, _, code = code.strip().rpartition("@")  # 'field@CODE: message'
+            log.add("map", entity, sid, "warning", code.upper(), field or None, message.strip())
+    return table.drop_columns(["_warn"])
+
+
+def _apply_raw(entity: str, table: pa.Table, log: IssueLog) -> pa.Table:
+    for name in [n for n in table.column_names if n.startswith("_raw_")]:
+        col = name[len("_raw_"):]
+        mapped, raw = table.column(col), table.column(name)
+        missing = pc.and_(pc.is_null(mapped), pc.is_valid(raw))
+        if pc.any(missing).as_py():
+            counts = Counter(raw.filter(missing).cast(pa.string()).to_pylist())
+            for value, n in counts.most_common():
+                log.add("map", entity, None, "warning", "UNMAPPED_VALUE", col,
+                        f"{col} value {value!r} ({n} rows) has no entry in the value map; kept as is. "
+                        f"Add it with --value-map")
+            filled = pc.if_else(missing, raw.cast(mapped.type), mapped)
+            table = table.set_column(table.column_names.index(col), col, filled)
+        table = table.drop_columns([name])
+    return table
+
+
+def known_entities() -> list[str]:
+    return list(ENTITIES)

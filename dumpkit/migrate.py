@@ -1,0 +1,198 @@
+"""`dumpkit migrate`: dump -> staged tables -> platform mappings -> checks -> load package.
+
+The pipeline, in order: stage (or reuse a staged DuckDB file), detect the
+platform, run its SQL mappings, refine (guests, categories, slugs, hygiene),
+check (references, money), reconcile (every record accounted for), write.
+"""
+from __future__ import annotations
+
+import json
+import time
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import duckdb
+
+from .check.integrity import check_order_money, check_references
+from .check.reconcile import Reconciliation, reconcile
+from .errors import DumpkitError
+from .issues import IssueLog
+from .map import refine
+from .map.platforms import Detection, detect, load_platforms
+from .map.runner import prepare, run_mapping
+from .package.schema import ENTITIES
+from .package.write import sha256_file, write_package
+
+# what the user picks with --only, and the package entities each brings along
+GROUPS: dict[str, list[str]] = {
+    "tax_classes": ["tax_classes"],
+    "manufacturers": ["manufacturers"],
+    "categories": ["categories"],
+    "products": ["product_options", "product_option_values", "products", "product_variants", "product_images",
+                 "product_specials"],
+    "customers": ["customers"],
+    "orders": ["orders", "order_lines", "order_totals", "order_status_history"],
+}
+# a product needs its tax class; orders need their customers and products
+IMPLIED = {"products": ["tax_classes"]}
+REQUIRED = {"orders": ["customers", "products"]}
+
+
+def resolve_entities(only: list[str] | None) -> tuple[list[str], list[str]]:
+    """(package entities to produce, groups added because something needs them)."""
+    groups = list(GROUPS) if not only else [g.strip() for g in only if g.strip()]
+    unknown = [g for g in groups if g not in GROUPS]
+    if unknown:
+        raise DumpkitError(f"unknown entity {', '.join(unknown)}; choose from {', '.join(GROUPS)}")
+    for g, needs in REQUIRED.items():
+        missing = [n for n in needs if n not in groups]
+        if g in groups and missing:
+            raise DumpkitError(f"{g} cannot be migrated without their {' and '.join(missing)}: "
+                               f"add {','.join(missing)} to --only")
+    added = [n for g in groups for n in IMPLIED.get(g, []) if n not in groups]
+    groups += added
+    entities = [e for e in ENTITIES if any(e in GROUPS[g] for g in groups)]
+    if "products" in groups or "categories" in groups or "manufacturers" in groups:
+        entities.append("redirects")
+    return [e for e in ENTITIES if e in entities], added
+
+
+def load_value_maps(path: Path | None) -> dict[str, dict[str, str]]:
+    if path is None:
+        return {}
+    text = Path(path).read_text(encoding="utf-8")
+    try:
+        data = json.loads(text) if str(path).endswith(".json") else tomllib.loads(text)
+    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as e:
+        raise DumpkitError(f"{path}: not a valid value map ({e})") from None
+    if not all(isinstance(v, dict) for v in data.values()):
+        raise DumpkitError(f"{path}: a value map is {{map name: {{source value: Mystore value}}}}")
+    return {k: {str(a): str(b) for a, b in v.items()} for k, v in data.items()}
+
+
+@dataclass
+class EntitySummary:
+    entity: str
+    source: int | None
+    written: int
+    skipped: dict[str, int] = field(default_factory=dict)
+    warnings: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class MigrateResult:
+    out: Path
+    detection: Detection
+    counts: dict[str, int]
+    summary: list[EntitySummary]
+    reconciliation: list[Reconciliation]
+    log: IssueLog
+    manifest: dict
+    seconds: float
+
+
+def is_staged_db(path: Path) -> bool:
+    with open(path, "rb") as f:
+        return f.read(16)[8:12] == b"DUCK"
+
+
+def stage_or_reuse(dumps: list[Path], out: Path, log: IssueLog, on_progress=None) -> tuple[Path, dict]:
+    from .stage import stage_dump
+
+    if len(dumps) == 1 and dumps[0].is_file() and is_staged_db(dumps[0]):
+        return dumps[0], {"file_name": dumps[0].name, "size": dumps[0].stat().st_size, "sha256": sha256_file(dumps[0]),
+                          "staged_db": True}
+    db = out / "stage.duckdb"
+    result = stage_dump(dumps, db, on_progress=on_progress)
+    for i in result.issues:
+        level = "error" if i.fatal else "warning" if i.kind not in ("zero_date", "types_inferred", "auto_increment_filled") else "info"
+        log.add("stage", None, None, level, i.kind.upper(), f"{i.table}.{i.column}" if i.column else i.table,
+                f"{i.count} x {i.example}" + ("" if i.offset is None else f" (byte {i.offset})"))
+    files = [p for d in dumps for p in ([d] if d.is_file() else sorted(x for x in d.rglob("*") if x.is_file()))]
+    source = {"file_name": ", ".join(p.name for p in files), "size": sum(p.stat().st_size for p in files),
+              "sha256": sha256_file(files[0]) if len(files) == 1 else None, "producer": result.info.producer,
+              "partial": result.partial}
+    return db, source
+
+
+def migrate(
+    dumps: list[Path] | Path,
+    out: Path,
+    platform: str = "auto",
+    only: list[str] | None = None,
+    value_map_file: Path | None = None,
+    shop_country: str = "NO",
+    timezone: str = "Europe/Oslo",
+    on_progress: Callable[[int, int], None] | None = None,
+    select: Callable[[duckdb.DuckDBPyConnection, Detection, IssueLog], dict] | None = None,
+) -> MigrateResult:
+    """Migrate a dump (or a staged DuckDB file) into the load package at `out`.
+    `select` narrows the source rows before mapping (the demo sample) and returns its options."""
+    start = time.perf_counter()
+    dumps = [Path(d) for d in dumps] if isinstance(dumps, (list, tuple)) else [Path(dumps)]
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    entities, implied = resolve_entities(only)
+    log = IssueLog()
+    db, source = stage_or_reuse(dumps, out, log, on_progress)
+    con = duckdb.connect(str(db))
+    try:
+        con.execute("DROP SCHEMA IF EXISTS pkg CASCADE")
+        con.execute("DROP SCHEMA IF EXISTS src CASCADE")
+        con.execute("DROP SCHEMA IF EXISTS demo CASCADE")
+        detection = detect(con, load_platforms(), None if platform == "auto" else platform)
+        maps = {k: dict(v) for k, v in detection.platform.value_maps.items()}
+        for name, entries in load_value_maps(value_map_file).items():
+            maps.setdefault(name, {}).update(entries)
+        prepare(con, detection, maps, {"timezone": timezone, "shop_country": shop_country})
+        extra = select(con, detection, log) if select else {}
+        summary: dict[str, EntitySummary] = {}
+        for entity in entities:
+            mapping = detection.platform.mappings.get(entity)
+            if mapping is None:
+                continue
+            t0 = time.perf_counter()
+            before = len(log.items)
+            try:
+                table = run_mapping(con, entity, mapping.sql, log)
+            except duckdb.Error as e:
+                raise DumpkitError(f"mapping {mapping.path.name} of {detection.platform.name} failed: "
+                                   f"{str(e).splitlines()[0]}") from None
+            new = log.items[before:]
+            skipped: dict[str, int] = {}
+            for i in new:
+                if i.entity == entity and i.level == "info" and i.source_id:
+                    skipped[i.code] = skipped.get(i.code, 0) + 1
+            summary[entity] = EntitySummary(entity, table.num_rows + sum(skipped.values()), table.num_rows, skipped,
+                                            sum(1 for i in new if i.level == "warning"), time.perf_counter() - t0)
+        refine.add_guest_customers(con, log)
+        refine.add_uncategorized(con, log)
+        refine.add_default_tax_class(con, log)
+        refine.unique_slugs(con, log)
+        refine.hygiene(con, log, shop_country)
+        check_references(con, log)
+        check_order_money(con, log)
+        recon = reconcile(con, detection.platform.sources, log, entities)
+        manifest = {
+            "source": source,
+            "platform": detection.platform.name,
+            "platform_version": detection.version,
+            "table_prefix": detection.prefix,
+            "options": {"platform": platform, "only": only, "implied": implied, "value_map": str(value_map_file) if value_map_file else None,
+                        "shop_country": shop_country, "timezone": timezone, **extra},
+        }
+        counts = write_package(con, out, entities, log, manifest)
+    finally:
+        con.close()
+    for s in summary.values():
+        s.written = counts.get(s.entity, s.written)
+        s.warnings = sum(1 for i in log.items if i.entity == s.entity and i.level == "warning")
+    for r in recon:
+        if r.entity in summary:
+            summary[r.entity].source = r.source
+            summary[r.entity].skipped = r.skipped
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    return MigrateResult(out, detection, counts, list(summary.values()), recon, log, manifest, time.perf_counter() - start)
