@@ -140,13 +140,17 @@ def migrate(
     only: Optional[str] = typer.Option(None, help="Comma-separated: tax_classes,manufacturers,categories,products,customers,orders"),
     value_map: Optional[Path] = typer.Option(None, "--value-map", help="TOML/JSON {map: {source value: Mystore value}} overriding the defaults"),
     shop_country: str = typer.Option("NO", help="ISO country for customers and orders without one"),
+    demo: bool = typer.Option(False, "--demo", help="Demo migration: a random sample of products, customers and orders"),
+    seed: Optional[int] = typer.Option(None, help="Seed of the demo sample (printed; the same seed gives the same sample)"),
+    size: int = typer.Option(10, help="Products, customers and orders in the demo sample"),
 ):
     """Migrate a shop dump into a Mystore load package (Parquet + manifest + issues)."""
     from .migrate import migrate as run
 
     with byte_progress("staging") as progress:
         result = run(dump, out, platform=platform, only=only.split(",") if only else None,
-                     value_map_file=value_map, shop_country=shop_country, on_progress=progress)
+                     value_map_file=value_map, shop_country=shop_country, on_progress=progress,
+                     demo=demo, seed=seed, size=size)
     print_migrate_summary(result)
     errors = [r for r in result.reconciliation if not r.ok]
     if errors:
@@ -156,6 +160,12 @@ def migrate(
 
 def print_migrate_summary(result) -> None:
     d = result.detection
+    options = result.manifest.get("options", {})
+    if options.get("demo"):
+        out.print(f"[bold]demo migration[/bold]: seed {options['seed']} (rerun with --seed {options['seed']} "
+                  f"for the same sample), {options['size']} products, customers and orders", highlight=False)
+        for note in options.get("notes", []):
+            out.print(f"  {note}", highlight=False)
     out.print(f"[bold]{d.platform.title}[/bold] {d.version or '(version unknown)'}, table prefix "
               f"{d.prefix!r} -> {result.out}", highlight=False)
     table = Table("entity", "source", "written", "skipped (reason)", "warnings", "seconds", title="Migration")
@@ -174,6 +184,18 @@ def print_migrate_summary(result) -> None:
         levels[i.level] = levels.get(i.level, 0) + 1
     out.print(f"issues: {', '.join(f'{n} {lvl}' for lvl, n in sorted(levels.items())) or 'none'} "
               f"-> {result.out / 'issues.jsonl'}; done in {result.seconds:.1f} s", highlight=False)
+    out.print(f"review report: {(result.out / 'report.html').resolve()}", highlight=False)
+
+
+@app.command()
+@one_line_errors
+def report(out_dir: Path = typer.Argument(..., help="A load package folder written by dumpkit migrate")):
+    """Render OUT/report.html again from the load package."""
+    from .report import write_report
+
+    if not (out_dir / "manifest.json").exists():
+        raise DumpkitError(f"{out_dir}: no manifest.json, not a dumpkit load package")
+    out.print(f"review report: {write_report(out_dir).resolve()}", highlight=False)
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ check (references, money), reconcile (every record accounted for), write.
 from __future__ import annotations
 
 import json
+import random
 import time
 import tomllib
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ import duckdb
 
 from .check.integrity import check_order_money, check_references
 from .check.reconcile import Reconciliation, reconcile
+from .demo import apply_sample
 from .errors import DumpkitError
 from .issues import IssueLog
 from .map import refine
@@ -24,6 +26,7 @@ from .map.platforms import Detection, detect, load_platforms
 from .map.runner import prepare, run_mapping
 from .package.schema import ENTITIES
 from .package.write import sha256_file, write_package
+from .report import write_report
 
 # what the user picks with --only, and the package entities each brings along
 GROUPS: dict[str, list[str]] = {
@@ -118,6 +121,22 @@ def stage_or_reuse(dumps: list[Path], out: Path, log: IssueLog, on_progress=None
     return db, source
 
 
+def collect_review(con: duckdb.DuckDBPyConnection, platform) -> dict:
+    """Source values of the sampled products, customers and orders, field by field, for the
+    report's side-by-side view (queries in mappings/<platform>/review/<entity>.sql, whose
+    column names are the package fields they feed)."""
+    review = {}
+    for entity, sql in platform.review.items():
+        ids = [r[0] for r in con.execute(f'SELECT source_id FROM pkg."{entity}"').fetchall()]
+        if not ids:
+            continue
+        con.execute("CREATE OR REPLACE TEMP TABLE review_ids AS SELECT unnest(?::VARCHAR[]) AS source_id", [ids])
+        rel = con.sql(f"SELECT * FROM ({sql}) WHERE source_id IN (SELECT source_id FROM review_ids)")
+        names = rel.columns
+        review[entity] = {str(r[0]): dict(zip(names, r)) for r in rel.fetchall()}
+    return review
+
+
 def migrate(
     dumps: list[Path] | Path,
     out: Path,
@@ -127,10 +146,13 @@ def migrate(
     shop_country: str = "NO",
     timezone: str = "Europe/Oslo",
     on_progress: Callable[[int, int], None] | None = None,
-    select: Callable[[duckdb.DuckDBPyConnection, Detection, IssueLog], dict] | None = None,
+    demo: bool = False,
+    seed: int | None = None,
+    size: int = 10,
 ) -> MigrateResult:
     """Migrate a dump (or a staged DuckDB file) into the load package at `out`.
-    `select` narrows the source rows before mapping (the demo sample) and returns its options."""
+    With `demo`, only a random sample of `size` products, customers and orders (and what
+    they need) is kept; the same `seed` gives the same sample."""
     start = time.perf_counter()
     dumps = [Path(d) for d in dumps] if isinstance(dumps, (list, tuple)) else [Path(dumps)]
     out = Path(out)
@@ -148,7 +170,6 @@ def migrate(
         for name, entries in load_value_maps(value_map_file).items():
             maps.setdefault(name, {}).update(entries)
         prepare(con, detection, maps, {"timezone": timezone, "shop_country": shop_country})
-        extra = select(con, detection, log) if select else {}
         summary: dict[str, EntitySummary] = {}
         for entity in entities:
             mapping = detection.platform.mappings.get(entity)
@@ -168,6 +189,14 @@ def migrate(
                     skipped[i.code] = skipped.get(i.code, 0) + 1
             summary[entity] = EntitySummary(entity, table.num_rows + sum(skipped.values()), table.num_rows, skipped,
                                             sum(1 for i in new if i.level == "warning"), time.perf_counter() - t0)
+        extra, restrict = {}, None
+        if demo:
+            seed = random.SystemRandom().randrange(1, 10**6) if seed is None else seed
+            sample = apply_sample(con, log, seed, size)
+            extra, restrict = sample.manifest(), sample.kept
+            # the demo's issues are about the demo's records (and the dump as a whole)
+            log.items = [i for i in log.items if i.source_id is None or i.entity is None
+                         or i.source_id in restrict.get(i.entity, ())]
         refine.add_guest_customers(con, log)
         refine.add_uncategorized(con, log)
         refine.add_default_tax_class(con, log)
@@ -175,16 +204,23 @@ def migrate(
         refine.hygiene(con, log, shop_country)
         check_references(con, log)
         check_order_money(con, log)
-        recon = reconcile(con, detection.platform.sources, log, entities)
+        recon = reconcile(con, detection.platform.sources, log, entities, restrict)
+        review = collect_review(con, detection.platform) if demo else {}
         manifest = {
             "source": source,
             "platform": detection.platform.name,
             "platform_version": detection.version,
             "table_prefix": detection.prefix,
+            "reconciliation": [{"entity": r.entity, "source": r.source, "written": r.written, "skipped": r.skipped,
+                                "unaccounted": len(r.unaccounted)} for r in recon],
+            "summary": [{"entity": s.entity, "source": s.source, "written": s.written, "skipped": s.skipped,
+                         "seconds": round(s.seconds, 3)} for s in summary.values()],
             "options": {"platform": platform, "only": only, "implied": implied, "value_map": str(value_map_file) if value_map_file else None,
                         "shop_country": shop_country, "timezone": timezone, **extra},
         }
         counts = write_package(con, out, entities, log, manifest)
+        if review:
+            (out / "review.json").write_text(json.dumps(review, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
     finally:
         con.close()
     for s in summary.values():
@@ -195,4 +231,5 @@ def migrate(
             summary[r.entity].source = r.source
             summary[r.entity].skipped = r.skipped
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    write_report(out)
     return MigrateResult(out, detection, counts, list(summary.values()), recon, log, manifest, time.perf_counter() - start)

@@ -21,13 +21,17 @@ class Reconciliation:
         return not self.unaccounted
 
 
-def reconcile(con: duckdb.DuckDBPyConnection, sources: dict[str, str], log: IssueLog, entities: list[str]) -> list[Reconciliation]:
+def reconcile(con: duckdb.DuckDBPyConnection, sources: dict[str, str], log: IssueLog, entities: list[str],
+              restrict: dict[str, set[str]] | None = None) -> list[Reconciliation]:
+    """`restrict` (a demo sample) limits each entity to the source ids it holds."""
     result = []
     pkg = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema='pkg'").fetchall()}
     for entity, sql in sources.items():
         if entity not in entities:
             continue
         source_ids = {str(r[0]) for r in con.execute(sql).fetchall() if r[0] is not None}
+        if restrict is not None:
+            source_ids &= restrict.get(entity, set())
         written = {r[0] for r in con.execute(f"SELECT source_id FROM pkg.{entity}").fetchall()} if entity in pkg else set()
         reasons: dict[str, int] = {}
         for i in log.items:

@@ -39,6 +39,7 @@ class Platform:
     sources: dict[str, str]  # key entity -> SQL listing the source ids of that entity
     optional_tables: dict[str, str] = field(default_factory=dict)  # table -> column DDL, created empty when absent
     mappings: dict[str, Mapping] = field(default_factory=dict)
+    review: dict[str, str] = field(default_factory=dict)  # entity -> SQL of source fields for the demo review
 
 
 def load_platform(folder: Path) -> Platform:
@@ -65,6 +66,8 @@ def load_platform(folder: Path) -> Platform:
             header[m.group(1)] = m.group(2).strip()
         entity = header.get("entity", path.stem)
         p.mappings[entity] = Mapping(entity, path, sql, header)
+    for path in sorted((folder / "review").glob("*.sql")):
+        p.review[path.stem] = path.read_text(encoding="utf-8").strip().rstrip(";")
     return p
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import codecs
 import re
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import BinaryIO, Iterator
 
 import numpy as np
@@ -34,6 +34,8 @@ from .events import Column, DumpInfo, Event, Problem, RowBatch, Skipped, TableDe
 MAX_ROWS = 50_000  # rows per RowBatch
 MAX_BYTES = 16 << 20  # bytes of dump text per RowBatch
 READ_CHUNK = 4 << 20
+COPY_WINDOW = 1 << 20  # first slice of a COPY block; later slices aim at MAX_ROWS rows
+MIN_WINDOW = 64 << 10
 SNIPPET = 200
 
 __all__ = ["read_postgres", "PostgresReader", "decode_bytea", "unescape_copy_text"]
@@ -101,65 +103,69 @@ class _Input:
 
     def copy_chunk(self, window: int, max_rows: int) -> tuple[bytes, int, str, int]:
         """The next slice of whole data lines of a COPY block: (data, offset of
-        data, status) with status "more", "end" (the terminator line was read)
-        or "eof" (the stream ended inside the block; an incomplete last line
-        is left unread)."""
+        data, status, rows) with status "more", "end" (the terminator line was
+        read) or "eof" (the stream ended inside the block; an incomplete last
+        line is left unread). One numpy pass finds the line ends and the
+        terminator line."""
         while len(self.buf) - self.pos < window + 4 and self._fill():
             pass
-        buf, pos = self.buf, self.pos
+        pos = self.pos
         start_off = self.offset
-        limit = min(len(buf), pos + window)
+        avail = len(self.buf) - pos
+        span = min(avail, window + 3)
+        data = bytes(self.buf[pos : pos + span])
+        a = np.frombuffer(data, dtype=np.uint8)
+        nl = np.flatnonzero(a == 10)
+        starts = nl[nl + 2 < span] + 1
+        cand = starts[(a[starts] == 92) & (a[starts + 1] == 46)]
+        if span >= 2 and a[0] == 92 and a[1] == 46:
+            cand = np.concatenate(([0], cand))
         term = -1
-        if buf.startswith(b"\\.", pos) and self._is_term(pos):
-            term = pos
-        else:
-            j = pos
-            while True:
-                j = buf.find(b"\n\\.", j, limit + 3)
-                if j < 0 or j >= limit:
-                    break
-                if self._is_term(j + 1):
-                    term = j + 1
-                    break
-                j += 1
+        for c in cand.tolist():
+            if c >= window:
+                break
+            if self._is_term(pos + c):
+                term = c
+                break
         status = "more"
         if term >= 0:
             cut = term
             status = "end"
-        elif len(buf) - pos > window:
-            cut = buf.rfind(b"\n", pos, limit) + 1
-            if cut <= 0:  # one line longer than the window: read on to its end
-                scan_rel = limit - pos
+        elif avail > window:
+            i = int(np.searchsorted(nl, window)) - 1
+            if i >= 0:
+                cut = int(nl[i]) + 1
+            else:  # one line longer than the window: read on to its end
+                cut = -1
+                scan_rel = span
                 while True:
-                    i = self.buf.find(b"\n", self.pos + scan_rel)
-                    if i >= 0:
-                        cut = i + 1
+                    j = self.buf.find(b"\n", self.pos + scan_rel)
+                    if j >= 0:
+                        cut = j + 1 - self.pos
                         break
                     scan_rel = len(self.buf) - self.pos
                     if not self._fill():
                         break
-                buf, pos = self.buf, self.pos
-                if cut <= 0:  # the stream ended inside this line
+                if cut < 0:  # the stream ended inside this line
                     return b"", start_off, "eof", 0
+                data = bytes(self.buf[self.pos : self.pos + cut])
+                self.pos += cut
+                return data, start_off, "more", 1
         else:  # the stream ended without the terminator line
-            cut = buf.rfind(b"\n", pos, len(buf)) + 1
-            if cut <= 0:
-                cut = pos
+            cut = int(nl[-1]) + 1 if len(nl) else 0
             status = "eof"
-        nrows = buf.count(b"\n", pos, cut)
+        nrows = int(np.searchsorted(nl, cut))
         if max_rows and nrows > max_rows:
-            arr = np.frombuffer(bytes(buf[pos:cut]), dtype=np.uint8)
-            nl = np.flatnonzero(arr == 10)
-            cut = pos + int(nl[max_rows - 1]) + 1
+            cut = int(nl[max_rows - 1]) + 1
             status = "more"
             nrows = max_rows
-        data = bytes(buf[pos:cut])
+        del a, nl, starts, cand
         if status == "end":
-            nl = buf.find(b"\n", cut)
-            self.pos = len(buf) if nl < 0 else nl + 1
+            j = self.buf.find(b"\n", pos + cut)
+            self.pos = len(self.buf) if j < 0 else j + 1
         else:
-            self.pos = cut
-        return data, start_off, status, nrows
+            self.pos = pos + cut
+        return data[:cut] if cut != span else data, start_off, status, nrows
 
 
 # ---------------------------------------------------------------------------
@@ -240,6 +246,14 @@ def _unescape_array(arr: pa.Array, escapes: list[tuple[str, str]], pairs: bool, 
     return pc.replace_with_mask(arr, mask, s), bad
 
 
+# DuckDB types of columns whose PostgreSQL text output never holds a backslash
+# (numbers, booleans, dates and times, uuid): their values skip the unescape step
+_NO_ESCAPES = re.compile(
+    r"(?:TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UBIGINT|DECIMAL\(\d+,\d+\)|DOUBLE|FLOAT|REAL|BOOLEAN|DATE|"
+    r"TIMESTAMP|TIMESTAMPTZ|TIME|TIMETZ|UUID|INTERVAL)$"
+)
+
+
 def _escape_chars(data: bytes) -> bytes:
     """The distinct bytes that follow a backslash in `data` (a superset of the escapes used)."""
     a = np.frombuffer(data, dtype=np.uint8)
@@ -257,12 +271,14 @@ class _CopySpec:
     binary: list[bool]
     ncols: int | None  # None: infer from the first line
     offset: int
+    plain: list[bool] = field(default_factory=list)  # typed columns whose text never holds a backslash
     fmt: str = "text"  # text | csv
     delimiter: str = "\t"
     null: str = "\\N"
     header: bool = False
     quote: str = '"'
     escape: str | None = None
+    skip: bool = False  # read the data block past, stage nothing
 
 
 # ---------------------------------------------------------------------------
@@ -458,6 +474,16 @@ _TAIL = re.compile(
 _ARRAY_SPECIAL = re.compile(r'[{},"\\\s]')
 
 
+class _Default:
+    """DEFAULT in a VALUES list (pg_dump --inserts writes it for generated columns)."""
+
+    def __repr__(self) -> str:
+        return "DEFAULT"
+
+
+_DEFAULT = _Default()
+
+
 class _ValueError(Exception):
     def __init__(self, pos: int, msg: str = ""):
         super().__init__(msg)
@@ -555,6 +581,8 @@ class _ValueParser:
                     raise _ValueError(pos, "ARRAY without [")
                 v, pos = self.array(m2.end())
                 v = _array_text(v) if not in_array else v
+            elif up == "DEFAULT" and not in_array:
+                return _DEFAULT, pos
             elif up == "CAST":
                 m2 = re.compile(r"\s*\(").match(s, pos)
                 if not m2:
@@ -1007,6 +1035,10 @@ class PostgresReader:
                     return Skipped("default", offset, table=self._alter_table(text), detail=_snippet(text))
                 if re.search(r"\bADD\s+GENERATED\b", up):
                     return Skipped("sequence", offset, table=self._alter_table(text), detail=_snippet(text))
+                pm = re.search(rf"\bATTACH\s+PARTITION\s+({_NAME_RE})", text, re.I)
+                if pm:  # the partition's rows are staged in its own table
+                    return Skipped("partition", offset, table=self._alter_table(text),
+                                   detail=self._staged_text(pm.group(1)))
                 return Skipped("alter_table", offset, table=self._alter_table(text), detail=_snippet(text))
             kind = {
                 "SEQUENCE": "sequence", "DATABASE": "database", "ROLE": "role", "USER": "role", "GROUP": "role",
@@ -1187,6 +1219,34 @@ class PostgresReader:
             ))
         if not good:
             return out
+        if any(v is _DEFAULT for r in good for v in r):
+            # DEFAULT: leave the column out of the column list, the staged table fills it
+            names = columns if columns is not None else self._target(table, None, width)[0]
+            td = self.tables.get(table)
+            known = columns is not None or (td is not None and len(td.columns) >= width)
+            groups: dict[tuple, list] = {}
+            for r in good:
+                skip = tuple(i for i, v in enumerate(r) if v is _DEFAULT)
+                groups.setdefault(skip, []).append(r)
+            for skip, grp in groups.items():
+                if not skip:
+                    out.extend(self._add_rows(table, columns, width, mode, grp, text, offset))
+                elif known:
+                    cols = [n for i, n in enumerate(names) if i not in skip]
+                    rows2 = [[v for i, v in enumerate(r) if i not in skip] for r in grp]
+                    out.extend(self._add_rows(table, cols, len(cols), mode, rows2, text, offset))
+                else:
+                    rows2 = [[None if v is _DEFAULT else v for v in r] for r in grp]
+                    out.extend(self._add_rows(table, columns, width, mode, rows2, text, offset))
+                    out.append(Problem("bad_value", offset, table=table, count=len(grp),
+                                       example="DEFAULT in an INSERT into a table with unknown columns, staged as NULL"))
+            return out
+        out.extend(self._add_rows(table, columns, width, mode, good, text, offset))
+        return out
+
+    def _add_rows(self, table: str, columns: list[str] | None, width: int, mode: str, good: list[list],
+                  text: str, offset: int) -> list[Event]:
+        out: list[Event] = []
         key = (table, tuple(columns) if columns is not None else None, width, mode)
         p = self._pending
         if p is not None and p["key"] != key:
@@ -1216,9 +1276,12 @@ class PostgresReader:
     def _copy_statement(self, text: str, offset: int) -> tuple[_CopySpec | None, list[Event]]:
         m = _COPY.match(text.lstrip())
         if not m:
+            problem = Problem("unparsable_statement", offset, table=self._table_of(text), example=_snippet(text))
+            if re.search(r"\bFROM\s+STDIN\b", text, re.I):  # its data follows: read past it
+                return _CopySpec("", None, [], [], None, offset, skip=True), [problem]
             if re.search(r"\bTO\s+(?:STDOUT|'|PROGRAM)", text, re.I):
                 return None, [Skipped("copy_out", offset, detail=_snippet(text))]
-            return None, [Problem("unparsable_statement", offset, table=self._table_of(text), example=_snippet(text))]
+            return None, [problem]
         table = self._staged_text(m.group(1))
         if m.group(3).upper() != "STDIN":
             return None, [Problem("unsupported_statement", offset, table=table,
@@ -1227,9 +1290,10 @@ class PostgresReader:
         opts = m.group(4).strip().rstrip(";")
         spec = _CopySpec(table, columns, [], [], None, offset)
         o = opts.upper()
-        if re.search(r"\bBINARY\b", o) or re.search(r"FORMAT\s+'?BINARY", o):
-            # the data can not be in a text dump; read it as text and let the rows fail
-            pass
+        if re.search(r"\bBINARY\b", o):
+            spec.skip = True
+            return spec, [Problem("unsupported_statement", offset, table=table,
+                                  example="COPY in binary format: " + _snippet(text))]
         if re.search(r"\bCSV\b", o):
             spec.fmt, spec.delimiter, spec.null = "csv", ",", ""
         dm = re.search(r"DELIMITER\s+(?:AS\s+)?E?'((?:[^']|'')*)'", opts, re.I)
@@ -1253,11 +1317,15 @@ class PostgresReader:
             spec.ncols = len(td.columns)
         if spec.ncols is not None:
             spec.names, spec.binary = self._target(table, columns, spec.ncols)
+        if td is not None and spec.ncols is not None:
+            by_name = {c.name: c for c in td.columns}
+            cols = [by_name.get(c) for c in columns] if columns is not None else td.columns[: spec.ncols]
+            spec.plain = [bool(c and _NO_ESCAPES.match(c.duck_type)) for c in cols]
         return spec, []
 
     def _copy_block(self, spec: _CopySpec) -> Iterator[Event]:
         inp = self.inp
-        window = 1 << 20
+        window = COPY_WINDOW
         stats = {"bad_rows": 0, "bad_row_off": None, "bad_row_ex": "", "enc": 0, "enc_off": None, "enc_ex": "",
                  "bytea": 0, "bytea_ex": ""}
         first = True
@@ -1268,7 +1336,9 @@ class PostgresReader:
                 data_off += nl + 1
                 data = data[nl + 1 :]
             first = False if data else first
-            if data:
+            if data and spec.skip:
+                pass
+            elif data:
                 if self.encoding != "utf-8":
                     data = data.decode(self.encoding, "replace").encode("utf-8")
                 table = self._parse_copy(data, data_off, spec, stats)
@@ -1276,7 +1346,7 @@ class PostgresReader:
                     yield RowBatch(spec.table, spec.columns, table, spec.offset)
                 if status == "more" and nrows:
                     avg = len(data) / nrows
-                    window = int(min(MAX_BYTES, max(64 << 10, avg * MAX_ROWS * 0.9)))
+                    window = int(min(MAX_BYTES, max(MIN_WINDOW, avg * MAX_ROWS * 0.9)))
             if status == "end":
                 break
             if status == "eof":
@@ -1403,7 +1473,7 @@ class PostgresReader:
             if spec.binary[i] if i < len(spec.binary) else False:
                 arrays.append(self._bytea_column(arr, csv, stats))
                 continue
-            if not csv:
+            if not csv and not (i < len(spec.plain) and spec.plain[i] and not slow_only):
                 arr, bad = _unescape_array(arr, escapes, pairs, slow_only)
                 if bad:
                     if not stats["enc"]:

@@ -237,7 +237,9 @@ class StageWriter:
             col = q(c.name)
             for typ in ("BIGINT", "DECIMAL(38,10)", "TIMESTAMP"):
                 bad = self.con.execute(
-                    f"SELECT count(*) FILTER (WHERE {col} IS NOT NULL AND TRY_CAST({col} AS {typ}) IS NULL"
+                    f"SELECT count(*) FILTER (WHERE {col} IS NOT NULL AND (TRY_CAST({col} AS {typ}) IS NULL"
+                    # DuckDB casts '279.99' to BIGINT 280 (and '1e3', '0x1A'): integers must be digits only
+                    + (f" OR NOT regexp_full_match(trim({col}), '[+-]?[0-9]+')" if typ == "BIGINT" else "") + ")"
                     + (f" AND {col} NOT LIKE '0000-00-00%'" if typ == "TIMESTAMP" else "")
                     + f"), count({col}) FROM {raw}"
                 ).fetchall()[0]

@@ -1,0 +1,441 @@
+"""Benchmark: `dumpkit stage` / `dumpkit inspect` against restoring the same dump into the real server.
+
+    python bench/stage_bench.py                  # 200 MB dumps (built once, cached in bench/work/)
+    python bench/stage_bench.py --size-mb 1000   # the 1 GB variant (peak RSS must stay < 500 MB)
+
+Builds (or reuses) a real mariadb-dump of a grown PrestaShop 8 shop, the same
+dump with mysqldump's one-line-per-INSERT layout, and a pg_dump of the same
+data (see shopgen.py); then runs, each in its own process:
+
+* `python -m dumpkit.cli stage DUMP --db X.duckdb` (default workers = cores, and --workers 1)
+* `python -m dumpkit.cli inspect DUMP --json`
+* `mariadb shop < shop.sql` and `psql -f shop.pg.sql` into fresh throwaway servers
+
+and reports wall seconds, MB/s (dump bytes / wall seconds) and the peak
+memory of the whole process tree (workers included; for a restore the
+client plus the server). Prints a table and writes bench/results.json.
+Not part of the test suite: nothing here is timed in CI.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import bench_servers  # noqa: E402  (puts the repo root on sys.path)
+import shopgen  # noqa: E402
+
+ROOT = bench_servers.ROOT
+WORK = HERE / "work"
+RESULTS = HERE / "results.json"
+GOALS = {"mysql_mb_per_s": 80, "restore_ratio": 10, "peak_rss_mb": 500}
+
+try:
+    import psutil
+except ImportError:  # pragma: no cover
+    sys.exit("psutil is needed to measure peak memory: pip install psutil")
+
+
+def log(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------- measuring
+def _tree(p: psutil.Process) -> list[psutil.Process]:
+    try:
+        return [p, *p.children(recursive=True)]
+    except psutil.Error:
+        return []
+
+
+def measure(cmd: list[str], *, stdin: Path | None = None, watch: list[int] = (), env: dict | None = None,
+            interval: float = 0.05) -> dict:
+    """Run cmd; wall seconds and peak memory of its process tree plus the trees
+    of the `watch` pids (a server). rss: sum of RSS (counts pages shared by
+    forked workers or server backends once per process: an upper bound);
+    pss: sum of PSS (shared pages split between the processes that map them)."""
+    out = tempfile.TemporaryFile()
+    err = tempfile.TemporaryFile()
+    fin = open(stdin, "rb") if stdin else subprocess.DEVNULL
+    watched = [psutil.Process(pid) for pid in watch]
+    base_rss = sum(p.memory_info().rss for w in watched for p in _tree(w))
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdin=fin, stdout=out, stderr=err, env=env, cwd=ROOT)
+    root = psutil.Process(proc.pid)
+    peak_rss = peak_pss = 0
+    last_pss = 0.0
+    while proc.poll() is None:
+        procs = _tree(root) + [p for w in watched for p in _tree(w)]
+        rss = 0
+        for p in procs:
+            try:
+                rss += p.memory_info().rss
+            except psutil.Error:
+                pass
+        peak_rss = max(peak_rss, rss)
+        now = time.perf_counter()
+        if now - last_pss >= 0.25:
+            last_pss = now
+            pss = 0
+            for p in procs:
+                try:
+                    pss += p.memory_full_info().pss
+                except psutil.Error:
+                    pass
+            peak_pss = max(peak_pss, pss)
+        time.sleep(interval)
+    seconds = time.perf_counter() - start
+    if stdin:
+        fin.close()
+    out.seek(0)
+    err.seek(0)
+    return {
+        "cmd": " ".join(str(c) for c in cmd) + (f" < {stdin.name}" if stdin else ""),
+        "rc": proc.returncode,
+        "seconds": round(seconds, 3),
+        "peak_rss_mb": round(peak_rss / 1e6, 1),
+        "peak_pss_mb": round(peak_pss / 1e6, 1),
+        "server_rss_before_mb": round(base_rss / 1e6, 1) if watch else None,
+        "stdout": out.read().decode(errors="replace"),
+        "stderr": err.read().decode(errors="replace"),
+    }
+
+
+def dumpkit_cmd(*args: str) -> list[str]:
+    return [sys.executable, "-m", "dumpkit.cli", *args]
+
+
+DUMPKIT_ENV = {**os.environ, "COLUMNS": "300", "PYTHONPATH": str(ROOT)}
+
+
+def run_stage(dump: Path, db: Path, workers: int | None, expected_rows: dict | None) -> dict:
+    args = ["stage", str(dump), "--db", str(db)]
+    if workers is not None:
+        args += ["--workers", str(workers)]
+    r = measure(dumpkit_cmd(*args), env=DUMPKIT_ENV)
+    text = " ".join(r["stdout"].split())
+    m = re.search(r"staged (\d+) tables, ([\d,]+) rows .*? in ([\d.]+) s \(([\d.]+) MB/s\)", text)
+    if m:
+        r["tables"] = int(m.group(1))
+        r["rows"] = int(m.group(2).replace(",", ""))
+        r["internal_seconds"] = float(m.group(3))
+    r["issues"] = [ln.strip() for ln in r["stdout"].splitlines() if ln.startswith("│") and ln.strip("│ ")][:20]
+    if r["rc"] == 0 and expected_rows and db.exists():
+        r["row_check"] = check_rows(db, expected_rows)
+    return r
+
+
+def check_rows(db: Path, expected: dict) -> dict:
+    """Staged row counts against the server's COUNT(*) when the dump was made."""
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        staged = dict(con.execute("SELECT table_name, rows FROM dumpkit.tables").fetchall())
+    finally:
+        con.close()
+    wrong = {t: [n, staged.get(t)] for t, n in expected.items() if staged.get(t) != n}
+    return {"tables": len(expected), "rows": sum(expected.values()), "mismatched": wrong}
+
+
+def run_inspect(dump: Path) -> dict:
+    r = measure(dumpkit_cmd("inspect", str(dump), "--json"), env=DUMPKIT_ENV)
+    if r["rc"] == 0:
+        try:
+            data = json.loads(r["stdout"])
+            r["tables"] = len(data["tables"])
+            r["rows"] = sum(t["rows"] for t in data["tables"])
+            r["internal_seconds"] = round(data["seconds"], 3)
+        except (ValueError, KeyError) as e:
+            r["parse_error"] = str(e)
+    return r
+
+
+def restore_mariadb(dump: Path) -> dict:
+    with bench_servers.mariadb() as server:
+        server.create_database("shop")
+        r = measure(bench_servers.mariadb_client(server, "shop"), stdin=dump, watch=[server.proc.pid])
+        r["server"] = "MariaDB " + _one(server.connect(), "SELECT VERSION()")
+        conn = server.connect("shop")
+        with conn.cursor() as cur:
+            cur.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'shop'")
+            tables = [t for (t,) in cur.fetchall()]
+            rows = 0
+            for t in tables:
+                cur.execute(f"SELECT COUNT(*) FROM `{t}`")
+                rows += cur.fetchone()[0]
+        conn.close()
+        r["tables"], r["rows"] = len(tables), rows
+        r["server_options"] = " ".join(server._server_opts())
+    return r
+
+
+def restore_postgres(dump: Path) -> dict:
+    with bench_servers.postgres() as server:
+        server.create_database("shop")
+        cmd = bench_servers.psql_client(server, "shop", "-v", "ON_ERROR_STOP=1", "-f", str(dump))
+        r = measure(cmd, watch=[server.proc.pid])
+        with server.connect("shop") as conn:
+            r["server"] = "PostgreSQL " + conn.execute("SHOW server_version").fetchone()[0]
+            tables = [t for (t,) in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public'").fetchall()]
+            r["tables"] = len(tables)
+            r["rows"] = sum(conn.execute(f'SELECT count(*) FROM public."{t}"').fetchone()[0] for t in tables)
+        r["server_options"] = "tests/servers.py defaults (fsync=off, synchronous_commit=off, full_page_writes=off) + " + \
+            ", ".join(f"{k}={v}" for k, v in bench_servers.POSTGRES_TUNING.items())
+    return r
+
+
+def _one(conn, q: str):
+    with conn.cursor() as cur:
+        cur.execute(q)
+        v = cur.fetchone()[0]
+    conn.close()
+    return v
+
+
+# ---------------------------------------------------------------------- machine
+def machine_info() -> dict:
+    import duckdb
+    import numpy
+    import pyarrow
+
+    model = ""
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+
+    def git(*a: str) -> str:
+        try:
+            return subprocess.run(["git", *a], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+        except OSError:
+            return ""
+
+    return {
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "cores": os.cpu_count(),
+        "cpu_model": model,
+        "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "pyarrow": pyarrow.__version__,
+        "numpy": numpy.__version__,
+        "dumpkit_commit": git("rev-parse", "--short", "HEAD") + (" (modified tree)" if git("status", "--porcelain", "dumpkit") else ""),
+    }
+
+
+# ---------------------------------------------------------------------- report
+def row(tool: str, dump: str, mb: float, r: dict | None, restore_s: float | None = None, note: str = "") -> dict:
+    if r is None or r.get("skipped"):
+        return {"tool": tool, "dump": dump, "mb": round(mb, 1), "skipped": (r or {}).get("skipped", note)}
+    ok = r["rc"] == 0 or (r["rc"] == 4 and "stage" in tool)  # 4: staged, but the dump is incomplete
+    out = {"tool": tool, "dump": dump, "mb": round(mb, 1), "seconds": r["seconds"],
+           "mb_per_s": round(mb / r["seconds"], 1) if r["seconds"] else None,
+           "peak_rss_mb": r["peak_rss_mb"], "peak_pss_mb": r["peak_pss_mb"], "ok": ok}
+    if restore_s and "dumpkit" in tool:
+        out["ratio"] = round(restore_s / r["seconds"], 1)
+    if note:
+        out["note"] = note
+    if not ok:
+        out["error"] = (r["stderr"].strip().splitlines() or ["(no stderr)"])[-1][:300]
+    return out
+
+
+def print_table(rows: list[dict]) -> None:
+    head = ["tool", "dump", "MB", "seconds", "MB/s", "peak RSS MB", "peak PSS MB", "ratio"]
+    lines = []
+    for r in rows:
+        if r.get("skipped"):
+            lines.append([r["tool"], r["dump"], f"{r['mb']:.1f}", "skipped: " + r["skipped"], "", "", "", ""])
+            continue
+        lines.append([
+            r["tool"] + ("" if r["ok"] else "  FAILED"), r["dump"], f"{r['mb']:.1f}", f"{r['seconds']:.1f}",
+            f"{r['mb_per_s']:.1f}", f"{r['peak_rss_mb']:.0f}", f"{r['peak_pss_mb']:.0f}",
+            f"{r['ratio']:.1f}x" if r.get("ratio") else "",
+        ])
+    widths = [max(len(str(x[i])) for x in [head, *lines]) for i in range(len(head))]
+    fmt = lambda cells: "  ".join(str(c).ljust(w) if i < 2 else str(c).rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))  # noqa: E731
+    print(fmt(head))
+    print("  ".join("-" * w for w in widths))
+    for ln in lines:
+        if ln[3].startswith("skipped"):
+            print("  ".join([ln[0].ljust(widths[0]), ln[1].ljust(widths[1]), ln[2].rjust(widths[2]), ln[3]]))
+        else:
+            print(fmt(ln))
+    for r in rows:
+        if r.get("error"):
+            print(f"  {r['tool']} ({r['dump']}): {r['error']}")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--size-mb", type=int, default=200, help="size of the generated dumps (default 200)")
+    ap.add_argument("--keep", action="store_true", help="keep the staged .duckdb files in bench/work/")
+    ap.add_argument("--skip-server", action="store_true", help="do not time the MariaDB / PostgreSQL restores")
+    ap.add_argument("--skip-pg", action="store_true", help="no pg_dump part")
+    ap.add_argument("--skip-variant", action="store_true", help="no mysqldump-layout (one line per INSERT) variant")
+    args = ap.parse_args()
+
+    WORK.mkdir(exist_ok=True)
+    stem = "shop" if args.size_mb == 200 else f"shop-{args.size_mb}mb"
+    my_dump, my_line, pg_dump = WORK / f"{stem}.sql", WORK / f"{stem}.mysqldump.sql", WORK / f"{stem}.pg.sql"
+    staged = lambda name: WORK / f"{name}.duckdb"  # noqa: E731
+    info = machine_info()
+    log(f"{info['cores']} cores, {info['cpu_model']}; python {info['python']}, duckdb {info['duckdb']}")
+
+    my_meta = shopgen.build_mysql_dump(my_dump, args.size_mb, log)
+    line_meta = None if args.skip_variant else shopgen.build_single_line_variant(my_dump, my_line, my_meta, log)
+    mb = lambda p: p.stat().st_size / 1e6  # noqa: E731
+    raw: dict[str, dict] = {}
+    cores = os.cpu_count() or 1
+
+    # ---- dumpkit on the mariadb-dump file (and its mysqldump layout)
+    runs = [("stage", my_dump, None), ("stage", my_dump, 1), ("inspect", my_dump, None)]
+    if line_meta:
+        runs += [("stage", my_line, None), ("stage", my_line, 1), ("inspect", my_line, None)]
+    for kind, dump, workers in runs:
+        key = f"{kind}:{dump.name}:{workers or cores}"
+        log(f"dumpkit {kind} {dump.name}" + (f" --workers {workers}" if workers else f" (default: {cores} workers)"))
+        if kind == "stage":
+            db = staged(f"{dump.name}.w{workers or cores}")
+            raw[key] = run_stage(dump, db, workers, my_meta["rows"])
+            if not (args.keep or (dump == my_dump and workers is None and not args.skip_pg)):
+                db.unlink(missing_ok=True)
+        else:
+            raw[key] = run_inspect(dump)
+        r = raw[key]
+        log(f"  {r['seconds']:.1f} s, {mb(dump) / r['seconds']:.1f} MB/s, peak RSS {r['peak_rss_mb']:.0f} MB, rc {r['rc']}"
+            + (f", rows off in {len(r['row_check']['mismatched'])} tables" if r.get("row_check", {}).get("mismatched") else ""))
+
+    # ---- pg_dump
+    pg_meta = None
+    pg_reader = importlib.util.find_spec("dumpkit.read.postgres") is not None
+    if not args.skip_pg:
+        main_db = staged(f"{my_dump.name}.w{cores}")
+        try:
+            pg_meta = shopgen.build_pg_dump(pg_dump, args.size_mb, my_dump, my_meta, main_db, log)
+        except Exception as e:  # report, go on with the rest
+            log(f"  building the pg_dump failed: {type(e).__name__}: {e}")
+            raw["pg_build"] = {"skipped": f"building the pg_dump failed: {e}"}
+        if not args.keep:
+            main_db.unlink(missing_ok=True)
+        if pg_meta:
+            for kind, workers in [("stage", None), ("stage", 1), ("inspect", None)]:
+                key = f"{kind}:{pg_dump.name}:{workers or cores}"
+                if not pg_reader:
+                    raw[key] = {"skipped": "PostgreSQL reader (dumpkit/read/postgres.py) not there yet"}
+                    continue
+                log(f"dumpkit {kind} {pg_dump.name}" + (f" --workers {workers}" if workers else ""))
+                if kind == "stage":
+                    db = staged(f"{pg_dump.name}.w{workers or cores}")
+                    raw[key] = run_stage(pg_dump, db, workers, None)
+                    if not args.keep:
+                        db.unlink(missing_ok=True)
+                else:
+                    raw[key] = run_inspect(pg_dump)
+                r = raw[key]
+                log(f"  {r['seconds']:.1f} s, {mb(pg_dump) / r['seconds']:.1f} MB/s, peak RSS {r['peak_rss_mb']:.0f} MB, rc {r['rc']}")
+
+    # ---- the servers
+    if not args.skip_server:
+        log(f"mariadb shop < {my_dump.name} (fresh server)")
+        raw["restore:mariadb"] = restore_mariadb(my_dump)
+        r = raw["restore:mariadb"]
+        log(f"  {r['seconds']:.1f} s, peak RSS {r['peak_rss_mb']:.0f} MB, rc {r['rc']}, {r['rows']:,} rows")
+        if pg_meta:
+            log(f"psql -f {pg_dump.name} (fresh server)")
+            raw["restore:postgres"] = restore_postgres(pg_dump)
+            r = raw["restore:postgres"]
+            log(f"  {r['seconds']:.1f} s, peak RSS {r['peak_rss_mb']:.0f} MB, rc {r['rc']}, {r['rows']:,} rows")
+
+    # ---- report
+    my_restore = raw.get("restore:mariadb", {}).get("seconds")
+    pg_restore = raw.get("restore:postgres", {}).get("seconds")
+    rows = []
+    names = {my_dump.name: "mariadb-dump", my_line.name: "mysqldump layout", pg_dump.name: "pg_dump"}
+    for key, r in raw.items():
+        if not key.startswith(("stage:", "inspect:")):
+            continue
+        kind, name, w = key.split(":")
+        dump = WORK / name
+        tool = f"dumpkit {kind}" + (f" ({w} worker{'s' if w != '1' else ''})" if kind == "stage" else "")
+        restore = pg_restore if name == pg_dump.name else my_restore
+        note = "ratio vs. restoring shop.sql (same data)" if name == my_line.name else ""
+        size = mb(dump) if dump.exists() else 0.0
+        rows.append(row(tool, f"{name} ({names[name]})", size, r, restore, note))
+    if "restore:mariadb" in raw:
+        rows.append(row("mariadb < dump (client+server)", f"{my_dump.name} (mariadb-dump)", mb(my_dump), raw["restore:mariadb"]))
+    if "restore:postgres" in raw:
+        rows.append(row("psql -f dump (client+server)", f"{pg_dump.name} (pg_dump)", mb(pg_dump), raw["restore:postgres"]))
+    elif not args.skip_pg and not pg_meta:
+        rows.append(row("psql -f dump", pg_dump.name, 0.0, raw.get("pg_build", {"skipped": "no pg_dump"})))
+
+    print()
+    print(f"dumpkit staging benchmark, {args.size_mb} MB dumps, {info['cores']} cores ({info['cpu_model']}), {info['date']}")
+    print_table(rows)
+    stage_main = raw.get(f"stage:{my_dump.name}:{cores}", {})
+    verdict = {
+        "mysql_mb_per_s": round(mb(my_dump) / stage_main["seconds"], 1) if stage_main.get("seconds") else None,
+        "restore_ratio": round(my_restore / stage_main["seconds"], 1) if my_restore and stage_main.get("seconds") else None,
+        "peak_rss_mb": max((r.get("peak_rss_mb", 0) for k, r in raw.items() if k.startswith(("stage:", "inspect:"))), default=None),
+    }
+    print("\ngoals (issue): >= {mysql_mb_per_s} MB/s on mariadb-dump extended inserts, >= {restore_ratio}x faster than the "
+          "MariaDB restore, peak RSS < {peak_rss_mb} MB".format(**GOALS))
+    print(f"measured:      {verdict['mysql_mb_per_s']} MB/s, {verdict['restore_ratio']}x, "
+          f"max peak RSS of any dumpkit run {verdict['peak_rss_mb']} MB")
+    for key, r in raw.items():
+        mism = r.get("row_check", {}).get("mismatched")
+        if mism:
+            print(f"  row counts differ from the server's in {len(mism)} tables for {key}: "
+                  + ", ".join(f"{t} {a}!={b}" for t, (a, b) in list(mism.items())[:5]))
+
+    # ---- JSON
+    all_results = {}
+    if RESULTS.exists():
+        try:
+            all_results = json.loads(RESULTS.read_text())
+        except ValueError:
+            all_results = {}
+    for r in raw.values():  # keep the JSON readable: outputs only when something failed
+        if r.get("rc") in (0, None):
+            r.pop("stdout", None)
+            r.pop("stderr", None)
+        else:
+            r["stdout"] = r.get("stdout", "")[-2000:]
+            r["stderr"] = r.get("stderr", "")[-2000:]
+    all_results[f"{args.size_mb}mb"] = {
+        "machine": info,
+        "goals": GOALS,
+        "measured": verdict,
+        "table": rows,
+        "dumps": {
+            my_dump.name: {k: v for k, v in my_meta.items() if k != "rows"} | {"rows_total": sum(my_meta["rows"].values())},
+            **({my_line.name: {k: v for k, v in line_meta.items() if k != "rows"}} if line_meta else {}),
+            **({pg_dump.name: pg_meta} if pg_meta else {}),
+        },
+        "runs": raw,
+    }
+    RESULTS.write_text(json.dumps(all_results, indent=2, ensure_ascii=False) + "\n")
+    log(f"wrote {RESULTS.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
