@@ -1329,8 +1329,16 @@ class PostgresReader:
         stats = {"bad_rows": 0, "bad_row_off": None, "bad_row_ex": "", "enc": 0, "enc_off": None, "enc_ex": "",
                  "bytea": 0, "bytea_ex": ""}
         first = True
+        carry, carry_off = b"", 0
         while True:
             data, data_off, status, nrows = inp.copy_chunk(window, MAX_ROWS)
+            if spec.fmt == "csv" and not spec.skip:
+                # a quoted CSV value may hold newlines: parse only slices with balanced quotes
+                if carry:
+                    data, data_off, carry = carry + data, carry_off, b""
+                if status == "more" and data.count(spec.quote.encode("utf-8")) % 2:
+                    carry, carry_off = data, data_off
+                    continue
             if data and first and spec.header:
                 nl = data.find(b"\n")
                 data_off += nl + 1
