@@ -4,6 +4,7 @@ Only what SQL cannot do well lives here: PHP serialize() values, slugs.
 """
 from __future__ import annotations
 
+import html
 import json
 import re
 import unicodedata
@@ -109,7 +110,14 @@ def strip_tags(text: str | None) -> str | None:
     return None if text is None else re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text)).strip()
 
 
+def html_decode(text: str | None) -> str | None:
+    """SQL: html_decode(text) -> text with HTML entities decoded (&lt;p&gt; -> <p>, &amp; -> &).
+    OpenCart stores every admin-entered text through htmlspecialchars()."""
+    return None if text is None else html.unescape(text)
+
+
 def register(con: duckdb.DuckDBPyConnection) -> None:
     con.create_function("php_json", php_to_json, [VARCHAR], VARCHAR, null_handling="special", side_effects=False)
     con.create_function("slugify", slugify, [VARCHAR], VARCHAR, null_handling="special", side_effects=False)
     con.create_function("strip_tags", strip_tags, [VARCHAR], VARCHAR, null_handling="special", side_effects=False)
+    con.create_function("html_decode", html_decode, [VARCHAR], VARCHAR, null_handling="special", side_effects=False)

@@ -3,21 +3,25 @@
 Two parsers give the same result:
 
 * the fast path handles what dump tools write (quoted strings with backslash
-  escapes, numbers, NULL, any whitespace between values) with whole-buffer
-  numpy operations: escapes are resolved, quote parity marks what is inside a
-  string, the `),(` between tuples become line breaks, and pyarrow's C++ CSV
-  reader splits the fields. About 100 MB/s per core.
-* the slow path is a small tokenizer for everything else: `_binary '...'`,
-  0x / X'..' / b'..' literals, function calls such as now() or UNHEX('..'),
-  double-quoted strings, invalid UTF-8. It also salvages the complete rows of
-  a statement cut short.
+  escapes, numbers, NULL, `_binary '...'`, any whitespace between values) with
+  whole-buffer numpy operations: escapes are resolved, quote parity marks what
+  is inside a string, the `),(` between tuples become line breaks, and
+  pyarrow's C++ CSV reader splits the fields. About 100 MB/s per core.
+* the slow path is a small tokenizer for everything else: 0x / X'..' / b'..'
+  literals, function calls such as now() or UNHEX('..'), double-quoted
+  strings, BIT columns, text that is not UTF-8. It also salvages the complete
+  rows of a statement cut short.
 
-Values stay text (binary columns: bytes); the stager casts them to the
-column types, so both paths only have to split and unescape.
+Values stay text (binary columns: bytes); the stager casts them to the column
+types, so both paths only have to split and unescape. String bytes become
+text by one rule (decode_text): UTF-8 where valid, else MySQL's latin1
+(cp1252). How often a fallback was needed travels with the rows as schema
+metadata (see NOTES_KEY), so the reader can report it.
 """
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import re
 from dataclasses import dataclass
 
@@ -40,6 +44,9 @@ _SPACE = np.zeros(256, bool)
 for _c in b" \t\r\n":
     _SPACE[_c] = True
 Q, BS, LP, RP, COMMA, NL = 39, 92, 40, 41, 44, 10
+_INTRO = np.frombuffer(b"_binary", np.uint8)
+
+NOTES_KEY = b"dumpkit.notes"  # schema metadata: JSON {kind: {column index: [count, example]}}
 
 
 class Incomplete(Exception):
@@ -95,11 +102,32 @@ def quotes_balanced(text: bytes) -> bool:
 
 def count_rows(values: bytes) -> int:
     """Number of tuples in a VALUES list, without parsing the values (for inspect)."""
+    if not values:
+        return 0
     a = _unescape(np.frombuffer(values, np.uint8))
     q, inside = _inside_strings(a)
     outside = ~(inside | q)
     a = a[outside & ~_SPACE[a]]
     return int(np.count_nonzero((a[:-2] == RP) & (a[1:-1] == COMMA) & (a[2:] == LP))) + (1 if a.size else 0)
+
+
+def _binary_introducers(a: np.ndarray, outside: np.ndarray) -> np.ndarray | None:
+    """Positions of the `_binary` introducers outside strings (mysqldump 8 writes them
+    before binary values; they do not change the bytes), or None if one is not
+    followed by a string."""
+    if a.size < 10:
+        return None
+    us = np.flatnonzero((a[: a.size - 8] == _INTRO[0]) & outside[: a.size - 8])
+    if us.size == 0:
+        return us
+    hit = np.ones(us.size, bool)
+    for k in range(1, 7):
+        hit &= a[us + k] == _INTRO[k]
+    us = us[hit]
+    nxt = np.where(a[us + 7] == Q, us + 7, us + 8)
+    if not ((a[nxt] == Q) & ((nxt == us + 7) | _SPACE[a[us + 7]])).all():
+        return None
+    return us
 
 
 def _to_csv(values: bytes) -> np.ndarray | None:
@@ -109,9 +137,15 @@ def _to_csv(values: bytes) -> np.ndarray | None:
     if inside[-1]:
         raise Incomplete()
     outside = ~(inside | q)
-    space = outside & _SPACE[a]
-    if space.any():
-        a = a[~space]
+    drop = outside & _SPACE[a]
+    if values.find(b"_binary") >= 0:
+        intro = _binary_introducers(a, outside)
+        if intro is None:
+            return None
+        if intro.size:
+            drop[(intro[:, None] + np.arange(7)).ravel()] = True
+    if drop.any():
+        a = a[~drop]
         q, inside = _inside_strings(a)
         outside = ~(inside | q)
     if a.size < 2 or a[0] != LP or a[-1] != RP or not _FAST_OUTSIDE[a[outside]].all():
@@ -138,23 +172,24 @@ _PARSE = pacsv.ParseOptions(quote_char="'", double_quote=True, escape_char=False
 
 
 def parse_values_fast(values: bytes, binary: set[int] | frozenset = frozenset()) -> pa.Table | None:
-    """Rows of a VALUES list, or None when the slow path must take it.
-    Raises Incomplete when the text ends inside a string."""
+    """Rows of a UTF-8 VALUES list (columns at `binary` positions as bytes), or None
+    when the slow path must take it. Raises Incomplete when the text ends inside a string."""
+    if not values:
+        return None
     csv = _to_csv(values)
     if csv is None:
         return None
     first_nl = np.flatnonzero(csv == NL)
-    ncols = (
-        _count_fields(csv[: first_nl[0]] if first_nl.size else csv)
-    )
+    ncols = _count_fields(csv[: first_nl[0]] if first_nl.size else csv)
     names = [f"c{i}" for i in range(ncols)]
+    types = {n: pa.binary() if i - 1 in binary else pa.string() for i, n in enumerate(names)}
     try:
         table = pacsv.read_csv(
             pa.py_buffer(csv),
             read_options=pacsv.ReadOptions(column_names=names, use_threads=False, block_size=1 << 26),
             parse_options=_PARSE,
             convert_options=pacsv.ConvertOptions(
-                column_types={n: pa.string() for n in names},
+                column_types=types,
                 null_values=["NULL"],
                 strings_can_be_null=True,
                 quoted_strings_can_be_null=False,
@@ -163,10 +198,7 @@ def parse_values_fast(values: bytes, binary: set[int] | frozenset = frozenset())
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         return None  # ragged rows, invalid UTF-8...: the slow path says exactly what
-    if binary:
-        cols = [c.cast(pa.binary()) if i in binary else c for i, c in enumerate(table.columns)]
-        table = pa.table(cols, names=table.column_names)
-    return table
+    return table.rename_columns([f"c{i}" for i in range(table.num_columns)])
 
 
 def _count_fields(line: np.ndarray) -> int:
@@ -175,15 +207,65 @@ def _count_fields(line: np.ndarray) -> int:
     return int(commas.sum()) + 1
 
 
+# ---------------------------------------------------------------- text decoding
+
+def decode_latin1(raw: bytes) -> str:
+    """MySQL's latin1 is cp1252 with the five undefined bytes mapped to C1 controls."""
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return "".join(bytes([b]).decode("cp1252") if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D) else chr(b) for b in raw)
+
+
+def decode_text(raw: bytes, encoding: str) -> tuple[str, bool]:
+    """(text, whether it needed a fallback) for a string value's bytes.
+
+    encoding is a Python codec, or one of the reader's modes: "utf-8" (declared
+    utf8/utf8mb4), "utf-8?" (nothing declared), "cp1252" (declared latin1). UTF-8
+    modes fall back to latin1 per value: dumps that mix both exist (a latin1 shop
+    converted halfway), and latin1 is what such bytes were on the server."""
+    if encoding in ("utf-8", "utf-8?"):
+        try:
+            return raw.decode("utf-8"), False
+        except UnicodeDecodeError:
+            return decode_latin1(raw), True
+    if encoding == "cp1252":
+        return decode_latin1(raw), False
+    try:
+        return raw.decode(encoding), False
+    except UnicodeDecodeError:
+        return raw.decode(encoding, "replace"), True
+
+
+def fallback_kind(encoding: str) -> str:
+    """The issue kind for values that needed decode_text's fallback."""
+    return "charset_guessed" if encoding == "utf-8?" else "bad_encoding"
+
+
+def with_notes(table: pa.Table, notes: dict) -> pa.Table:
+    return table.replace_schema_metadata({NOTES_KEY: json.dumps(notes)}) if notes else table
+
+
+def table_notes(table: pa.Table) -> dict:
+    """{kind: {column index: [count, example]}} attached by with_notes."""
+    meta = table.schema.metadata or {}
+    return json.loads(meta[NOTES_KEY]) if NOTES_KEY in meta else {}
+
+
+def _note(notes: dict, kind: str, col: int, example: str) -> None:
+    entry = notes.setdefault(kind, {}).setdefault(str(col), [0, example[:120]])
+    entry[0] += 1
+
+
 # ---------------------------------------------------------------- slow path
 
 _TOKEN = re.compile(
     rb"""
     (?P<ws>\s+|/\*.*?\*/)
-  | (?P<str>(?:_(?P<intro>\w+)\s*)?'(?P<sbody>(?:[^'\\]|\\.|'')*)')
-  | (?P<dstr>"(?P<dbody>(?:[^"\\]|\\.|"")*)")
-  | (?P<hex>0x(?P<hbody>[0-9a-fA-F]*)|[xX]'(?P<hbody2>[0-9a-fA-F]*)')
-  | (?P<bits>0b(?P<bbody>[01]+)|[bB]'(?P<bbody2>[01]*)')
+  | (?P<str>(?:_(?P<intro>[A-Za-z]\w*)\s*|(?P<national>[nN]))?'(?P<sbody>(?:[^'\\]++|\\.|'')*+)')
+  | (?P<dstr>"(?P<dbody>(?:[^"\\]++|\\.|"")*+)")
+  | (?P<hex>0x(?P<hbody>[0-9a-fA-F]*)(?![\w])|[xX]'(?P<hbody2>[0-9a-fA-F]*)')
+  | (?P<bits>0b(?P<bbody>[01]+)(?![\w])|[bB]'(?P<bbody2>[01]*)')
   | (?P<num>[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)
   | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
   | (?P<punct>[(),])
@@ -204,9 +286,21 @@ def unescape_bytes(body: bytes, quote: bytes = b"'") -> bytes:
 
 @dataclass
 class _Raw:
-    """A value whose bytes must stay bytes (binary literal) until the column decides."""
+    """A binary string (0x.., X'..', b'..', _binary '..', UNHEX()): bytes whatever the charset."""
 
     data: bytes
+
+
+class _Str(bytes):
+    """A string literal's bytes, decoded once its column is known (a BLOB keeps the bytes)."""
+
+
+@dataclass
+class _Evaluated:
+    """A value the server computes (now(), an expression): staged, and counted as such."""
+
+    value: object
+    expression: str
 
 
 def _now() -> str:
@@ -229,15 +323,21 @@ _FUNCTIONS = {
     "PASSWORD": lambda args: "*" + __import__("hashlib").sha1(__import__("hashlib").sha1(_bytes(args[0])).digest()).hexdigest().upper(),
     "FROM_UNIXTIME": lambda args: _dt.datetime.fromtimestamp(float(_text(args[0])), _dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S"),
 }
+# functions whose value does not depend on when the dump is read
+_PURE = {"UNHEX", "FROM_BASE64", "CONCAT", "CHAR", "MD5", "PASSWORD", "FROM_UNIXTIME"}
 _CONSTANTS = {"NULL": None, "TRUE": "1", "FALSE": "0", "CURRENT_TIMESTAMP": None, "DEFAULT": None}
 
 
 def _bytes(v) -> bytes:
-    return v.data if isinstance(v, _Raw) else str(v).encode()
+    return v.data if isinstance(v, _Raw) else bytes(v) if isinstance(v, _Str) else str(v).encode()
 
 
 def _text(v) -> str:
-    return v.data.decode("utf-8", "replace") if isinstance(v, _Raw) else str(v)
+    if isinstance(v, _Raw):
+        return v.data.decode("utf-8", "replace")
+    if isinstance(v, _Str):
+        return decode_text(v, "utf-8?")[0]
+    return str(v)
 
 
 class _Scanner:
@@ -252,6 +352,8 @@ class _Scanner:
             if not m:
                 if self.pos >= len(self.text):
                     return None, None, self.pos
+                if self.text[self.pos:self.pos + 1] in b"'\"":
+                    raise Incomplete()  # a string that never closes
                 raise ValuesError(f"unexpected {self.text[self.pos:self.pos + 20]!r}", self.pos)
             self.pos = m.end()
             if m.lastgroup != "ws":
@@ -262,7 +364,10 @@ class _Scanner:
         if kind is None:
             raise Incomplete()
         if kind == "sign":
-            v = _text(self.value())
+            v = self.value()
+            if isinstance(v, _Evaluated):
+                v = v.value
+            v = _text(v)
             if m.group(0) == b"+":
                 return v
             return v[1:] if v.startswith("-") else "-" + v
@@ -271,16 +376,19 @@ class _Scanner:
             intro = (m.group("intro") or b"").lower()
             if intro == b"binary":
                 return _Raw(raw)
-            enc = _INTRODUCER.get(intro, self.encoding)
-            return _Raw(raw) if enc is None else _decode(raw, enc)
+            if m.group("national"):
+                intro = b"utf8"
+            enc = _INTRODUCER.get(intro)
+            return _Str(raw) if enc is None else decode_text(raw, enc)[0]
         if kind == "dstr":
-            return _decode(unescape_bytes(m.group("dbody"), b'"'), self.encoding)
+            return _Str(unescape_bytes(m.group("dbody"), b'"'))
         if kind == "hex":
             body = m.group("hbody") if m.group("hbody") is not None else m.group("hbody2")
             return _Raw(bytes.fromhex(body.decode() if len(body) % 2 == 0 else "0" + body.decode()))
         if kind == "bits":
             body = m.group("bbody") if m.group("bbody") is not None else m.group("bbody2")
-            return str(int(body or b"0", 2))
+            n = int(body or b"0", 2)
+            return _Raw(n.to_bytes(max(1, (len(body) + 7) // 8), "big"))
         if kind == "num":
             return m.group(0).decode()
         if kind == "word":
@@ -292,7 +400,8 @@ class _Scanner:
                 k3, m3, _ = self._peek()
                 if not (k3 == "punct" and m3.group(0) == b")"):
                     while True:
-                        args.append(self.value())
+                        v = self.value()
+                        args.append(v.value if isinstance(v, _Evaluated) else v)
                         k4, m4, p4 = self.token()
                         if k4 is None:
                             raise Incomplete()
@@ -305,10 +414,11 @@ class _Scanner:
                 fn = _FUNCTIONS.get(name)
                 if fn is None:
                     raise ValuesError(f"function {name}() is not supported in VALUES", start)
-                return fn(args)
+                v = fn(args)
+                return v if name in _PURE else _Evaluated(v, f"{name.lower()}()")
             self.pos = save
             if name in _CONSTANTS:
-                return _CONSTANTS[name] if name != "CURRENT_TIMESTAMP" else _now()
+                return _CONSTANTS[name] if name != "CURRENT_TIMESTAMP" else _Evaluated(_now(), "CURRENT_TIMESTAMP")
             raise ValuesError(f"unexpected word {name} in VALUES", start)
         raise ValuesError(f"unexpected {m.group(0)!r}", start)
 
@@ -338,7 +448,8 @@ class _Scanner:
                     break
                 elif tok == b")":
                     depth -= 1
-        return evaluate(self.text[start:self.pos], self.encoding)
+        expr = self.text[start:self.pos]
+        return _Evaluated(evaluate(expr, self.encoding), _snippet(expr, 60))
 
     def _peek(self):
         save = self.pos
@@ -356,7 +467,7 @@ def evaluate(expr: bytes, encoding: str):
     import duckdb
     import sqlglot
 
-    text = expr.decode("utf-8" if encoding == "utf-8" else "latin-1").strip()
+    text = decode_text(expr, encoding)[0].strip()
     try:
         sql = sqlglot.transpile(text, read="mysql", write="duckdb")[0]
         if _EVAL_CON is None:
@@ -379,30 +490,25 @@ def evaluate(expr: bytes, encoding: str):
     return str(v)
 
 
-_INTRODUCER = {b"utf8": "utf-8", b"utf8mb4": "utf-8", b"utf8mb3": "utf-8", b"latin1": "cp1252", b"ascii": "ascii", b"binary": None}
+_INTRODUCER = {b"utf8": "utf-8", b"utf8mb4": "utf-8", b"utf8mb3": "utf-8", b"latin1": "cp1252", b"ascii": "ascii"}
 
 
-def _decode(raw: bytes, encoding: str) -> str:
-    if encoding == "utf-8":
-        return raw.decode("utf-8")  # UnicodeDecodeError is reported by the caller
-    return decode_latin1(raw) if encoding == "cp1252" else raw.decode(encoding)
+def _snippet(text: bytes, n: int = 80) -> str:
+    return text[:n].decode("utf-8", "replace").replace("\n", "\\n") + ("..." if len(text) > n else "")
 
 
-def decode_latin1(raw: bytes) -> str:
-    """MySQL's latin1 is cp1252 with the five undefined bytes mapped to C1 controls."""
-    try:
-        return raw.decode("cp1252")
-    except UnicodeDecodeError:
-        return "".join(bytes([b]).decode("cp1252") if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D) else chr(b) for b in raw)
-
-
-def parse_values_slow(values: bytes, encoding: str = "utf-8", binary: set[int] | frozenset = frozenset()) -> pa.Table:
+def parse_values_slow(values: bytes, encoding: str = "utf-8", binary: set[int] | frozenset = frozenset(),
+                      bits: set[int] | frozenset = frozenset(), numeric: set[int] | frozenset = frozenset()) -> pa.Table:
     """Rows of a VALUES list, tolerant of every literal form MySQL accepts.
-    Raises Incomplete when the text stops mid-row, ValuesError (with the rows read
-    so far) when it cannot be read."""
+
+    Columns at `binary` positions keep bytes, `bits` (BIT columns) read binary
+    strings as big-endian numbers, `numeric` read 0x/b'' literals as numbers;
+    other strings are text (decode_text with `encoding`). Raises ValuesError
+    (with the rows read so far) when the text cannot be read or stops mid-row."""
     sc = _Scanner(values, encoding)
     rows: list[list] = []
     ncols = None
+    start = 0  # where the current row begins
     try:
         while True:
             kind, m, start = sc.token()
@@ -430,25 +536,42 @@ def parse_values_slow(values: bytes, encoding: str = "utf-8", binary: set[int] |
                 break
             if m3.group(0) != b",":
                 raise ValuesError(f"expected ',' between rows but found {m3.group(0)[:20]!r}", p)
-    except (ValuesError, Incomplete, UnicodeDecodeError, ValueError) as e:
-        done = _rows_to_table(rows, ncols or 0, binary, encoding) if rows else None
+    except (ValuesError, Incomplete, ValueError) as e:
+        done = _rows_to_table(rows, ncols or 0, binary, bits, numeric, encoding) if rows else None
+        pos = e.offset if isinstance(e, ValuesError) and e.offset else sc.pos
         if isinstance(e, Incomplete):
-            raise ValuesError("statement ends in the middle of a row", sc.pos, done) from None
-        if isinstance(e, UnicodeDecodeError):
-            raise ValuesError(f"invalid {encoding} text: {e.reason}", sc.pos, done) from None
-        if isinstance(e, ValuesError):
-            e.rows = done
-            raise
-        raise ValuesError(str(e), sc.pos, done) from None
-    return _rows_to_table(rows, ncols or 0, binary, encoding)
+            msg = "statement ends in the middle of a row"
+            pos = start
+        else:
+            msg = str(e)
+        near = values[max(0, pos - 30):pos + 50]
+        raise ValuesError(f"{msg} (near byte {pos}: {_snippet(near)!r})", pos, done) from None
+    return _rows_to_table(rows, ncols or 0, binary, bits, numeric, encoding)
 
 
-def _rows_to_table(rows: list[list], ncols: int, binary, encoding: str) -> pa.Table:
+def _rows_to_table(rows: list[list], ncols: int, binary, bits, numeric, encoding: str) -> pa.Table:
+    notes: dict = {}
     cols = []
     for i in range(ncols):
-        vals = [r[i] for r in rows]
+        vals = []
+        for r in rows:
+            v = r[i]
+            if isinstance(v, _Evaluated):
+                _note(notes, "value_computed", i, f"{v.expression} staged as {v.value!r}")
+                v = v.value
+            vals.append(v)
         if i in binary:
-            cols.append(pa.array([None if v is None else (v.data if isinstance(v, _Raw) else str(v).encode(encoding if encoding != "cp1252" else "utf-8")) for v in vals], pa.binary()))
-        else:
-            cols.append(pa.array([None if v is None else (_decode(v.data, encoding) if isinstance(v, _Raw) else v) for v in vals], pa.string()))
-    return pa.table(cols, names=[f"c{i}" for i in range(ncols)])
+            cols.append(pa.array([None if v is None else _bytes(v) for v in vals], pa.binary()))
+            continue
+        out = []
+        for v in vals:
+            if isinstance(v, (_Raw, _Str)) and (i in bits or (i in numeric and isinstance(v, _Raw))):
+                v = str(int.from_bytes(_bytes(v), "big"))  # b'101', 0x05, BIT bytes: a number
+            elif isinstance(v, (_Raw, _Str)):
+                text, fallback = decode_text(_bytes(v), encoding)
+                if fallback:
+                    _note(notes, fallback_kind(encoding), i, text)
+                v = text
+            out.append(v)
+        cols.append(pa.array(out, pa.string()))
+    return with_notes(pa.table(cols, names=[f"c{i}" for i in range(ncols)]), notes)

@@ -59,6 +59,7 @@ class _Input:
         self.base = 0  # stream offset of buf[0]
         self.eof = False
         self.error: str | None = None  # the stream broke (cut gzip...)
+        self._read = getattr(stream, "read1", None) or stream.read
 
     @property
     def offset(self) -> int:
@@ -68,7 +69,8 @@ class _Input:
         if self.eof:
             return False
         try:
-            data = self.stream.read(READ_CHUNK)
+            # read1: at most one read below, so a cut compressed stream loses only its last piece
+            data = self._read(READ_CHUNK)
         except (EOFError, OSError, zlib.error, ValueError) as e:  # cut or corrupt compressed stream
             self.error = f"{type(e).__name__}: {e}"
             data = b""
@@ -244,6 +246,16 @@ def _unescape_array(arr: pa.Array, escapes: list[tuple[str, str]], pairs: bool, 
     if pairs:
         s = pc.replace_substring(s, "\x00", "\\")
     return pc.replace_with_mask(arr, mask, s), bad
+
+
+def _find_line(data: bytes, line: bytes) -> int:
+    """Where a whole line of `data` starts (0 when not found)."""
+    if data.startswith(line) and data[len(line) : len(line) + 1] in (b"\n", b"\r", b""):
+        return 0
+    i = data.find(b"\n" + line + b"\n")
+    if i < 0:
+        i = data.find(b"\n" + line + b"\r")
+    return i + 1 if i >= 0 else 0
 
 
 # DuckDB types of columns whose PostgreSQL text output never holds a backslash
@@ -445,9 +457,8 @@ def _body_columns(sql: str, head_end: int) -> tuple[list[tuple[str, str]], int] 
 # ---------------------------------------------------------------------------
 # INSERT values
 
-_VTOK = re.compile(
-    r"""\s*(?:
- (?P<str>'[^']*(?:''[^']*)*')
+_VTOK_TEMPLATE = r"""\s*(?:
+ (?P<str>STR)
 |(?P<estr>[eE]'[^'\\]*(?:(?:\\.|'')[^'\\]*)*')
 |(?P<bits>[bBxX]'[^']*')
 |(?P<uni>[uU]&'[^']*(?:''[^']*)*')
@@ -456,9 +467,10 @@ _VTOK = re.compile(
 |(?P<dollar>\$(?:[A-Za-z_][A-Za-z_0-9]*)?\$)
 |(?P<open>\()
 |(?P<arr>\[)
-)""",
-    re.X | re.S,
-)
+)"""
+# plain '...' strings: backslash is an ordinary character (standard_conforming_strings on) or an escape (off)
+_VTOK = re.compile(_VTOK_TEMPLATE.replace("STR", r"'[^']*(?:''[^']*)*'"), re.X | re.S)
+_VTOK_NONSTD = re.compile(_VTOK_TEMPLATE.replace("STR", r"'[^'\\]*(?:(?:\\.|'')[^'\\]*)*'"), re.X | re.S)
 _CAST = re.compile(
     r"""\s*::\s*(?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*)(?:\s*\.\s*(?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*))*
 (?:\s+(?:varying|precision))?(?:\s*\(\s*[^()]*\))?(?:\s+(?:with|without)\s+time\s+zone)?(?:\s*\[\s*\d*\s*\])*""",
@@ -551,10 +563,11 @@ class _ValueParser:
     def __init__(self, s: str, std_strings: bool):
         self.s = s
         self.std = std_strings
+        self.tok = _VTOK if std_strings else _VTOK_NONSTD
 
     def value(self, pos: int, in_array: bool = False):
         s = self.s
-        m = _VTOK.match(s, pos)
+        m = self.tok.match(s, pos)
         if not m:
             raise _ValueError(pos, "expected a value")
         kind = m.lastgroup
@@ -1382,8 +1395,10 @@ class PostgresReader:
             yield Problem("bad_value", spec.offset, table=spec.table, example=stats["bytea_ex"], count=stats["bytea"])
 
     def _parse_copy(
-        self, data: bytes, data_off: int, spec: _CopySpec, stats: dict, empty_lines: bool = False
+        self, data: bytes, data_off: int, spec: _CopySpec, stats: dict, empty_lines: bool = False,
+        orig: bytes | None = None,
     ) -> pa.Table | None:
+        orig = data if orig is None else orig
         if spec.ncols is None:
             nl = data.find(b"\n")
             firstline = data[: nl if nl >= 0 else len(data)].rstrip(b"\r")
@@ -1460,9 +1475,6 @@ class PostgresReader:
                 raise
         if table is None:  # pragma: no cover
             return None
-        for text, actual in bad_rows:
-            i = data.find(text.encode("utf-8", "replace"))
-            self._bad_row(stats, data_off + max(i, 0), text, ncols, actual)
         if ncols > 1 and not empty_lines and table.num_rows:
             # pyarrow pads an empty line to a row of empty strings: look for them in the
             # raw data only when such a row exists
@@ -1471,6 +1483,8 @@ class PostgresReader:
                 data.startswith((b"\n", b"\r\n")) or b"\n\n" in data or b"\n\r\n" in data
             ):
                 return self._parse_copy(data, data_off, spec, stats, empty_lines=True)
+        for text, actual in bad_rows:
+            self._bad_row(stats, data_off + _find_line(orig, text.encode("utf-8", "replace")), text, ncols, actual)
         slow_only = b"\x00" in data
         after = _escape_chars(data) if not csv else b""
         pairs = b"\\" in after
@@ -1492,7 +1506,7 @@ class PostgresReader:
         return pa.Table.from_arrays(arrays, names=spec.names if len(spec.names) == ncols else cnames)
 
     def _bad_row(self, stats: dict, offset: int, text: str, ncols: int, actual: int) -> None:
-        if not stats["bad_rows"]:
+        if not stats["bad_rows"] or offset < stats["bad_row_off"]:
             stats["bad_row_off"] = offset
             stats["bad_row_ex"] = f"{actual} fields for {ncols} columns: " + _snippet(text)
         stats["bad_rows"] += 1
