@@ -33,7 +33,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(ROOT))
+SRC = ROOT  # the dumpkit measured (--src: a snapshot of it)
 OUT = HERE / "work" / "profile"
 
 # (stage, file suffix, function): a sample / call belongs to the deepest frame that matches
@@ -59,6 +59,7 @@ STAGES = [
 
 
 def _match(filename: str, func: str) -> str | None:
+    func = func.rsplit(".", 1)[-1]  # py-spy says Class.method
     for stage, suffix, name in STAGES:
         if filename.endswith(suffix) and (not name or func == name):
             return stage
@@ -119,15 +120,18 @@ def run_pyspy(dump: Path, workers: int, rate: int) -> dict:
     pyspy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
     tmp = Path(tempfile.mkdtemp(prefix="dumpkit-prof-"))
     raw = tmp / "stacks.txt"
-    cmd = [pyspy, "record", "--subprocesses", "--idle", "--rate", str(rate), "--format", "raw", "-o", str(raw), "--",
+    cmd = [pyspy, "record", "--subprocesses", "--idle", "--nonblocking", "--rate", str(rate), "--format", "raw",
+           "-o", str(raw), "--",
            sys.executable, "-m", "dumpkit.cli", "stage", str(dump), "--db", str(tmp / "p.duckdb"), "--workers", str(workers)]
     start = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env={**os.environ, "COLUMNS": "300"})
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=SRC,
+                          env={**os.environ, "COLUMNS": "300", "PYTHONPATH": str(SRC)})
     wall = time.perf_counter() - start
     if proc.returncode != 0 or not raw.exists():
         shutil.rmtree(tmp, ignore_errors=True)
         return {"mode": "py-spy", "error": (proc.stderr or proc.stdout)[-1500:]}
     per_proc: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    leaves: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     threads: dict[str, set] = collections.defaultdict(set)
     for line in raw.read_text(errors="replace").splitlines():
         stack, _, count = line.rpartition(" ")
@@ -150,6 +154,13 @@ def run_pyspy(dump: Path, workers: int, rate: int) -> dict:
                 if s:
                     stage = s
         per_proc[proc_name][stage or "other"] += int(count)
+        # the deepest dumpkit frame: which line of dumpkit the time is under
+        for fr in reversed(frames):
+            if "dumpkit/" in fr:
+                leaves[proc_name][fr] += int(count)
+                break
+        else:
+            leaves[proc_name][frames[-1] if frames else "?"] += int(count)
     (OUT).mkdir(parents=True, exist_ok=True)
     keep = OUT / f"pyspy-{dump.stem}-w{workers}.txt"
     shutil.copy(raw, keep)
@@ -160,11 +171,76 @@ def run_pyspy(dump: Path, workers: int, rate: int) -> dict:
         total = sum(counter.values())
         procs[name] = {"samples": total, "seconds_at_rate": round(total / rate, 1),
                        "threads": len(threads.get(name, ())) or None,
-                       "stages": {s: {"samples": n, "share": round(n / total, 3)} for s, n in counter.most_common()}}
+                       "stages": {s: {"samples": n, "share": round(n / total, 3)} for s, n in counter.most_common()},
+                       "top_dumpkit_lines": {f: n for f, n in leaves[name].most_common(15)}}
     return {"mode": "py-spy", "workers": workers, "wall_seconds": round(wall, 2), "rate": rate,
             "note": "samples per process (all its threads, idle included); share = of that process's samples",
             "stdout_tail": " ".join(proc.stdout.split())[-300:], "raw_stacks": str(keep.relative_to(ROOT)),
             "processes": procs}
+
+
+# ---------------------------------------------------------------------------- DuckDB insert probe
+def run_insert_probe(dump: Path) -> dict:
+    """Read the dump once (workers=1), keep every RowBatch in memory, then time
+    only the DuckDB side - StageWriter.row_batch for all batches and
+    StageWriter.finish - under a few connection setups. Shows what the insert
+    and finalize steps cost by themselves and what a transaction or an
+    in-memory database would change."""
+    import duckdb
+
+    from dumpkit.read import inspect_parts, read_events
+    from dumpkit.read.events import RowBatch, TableDef
+    from dumpkit.stage.writer import StageWriter
+
+    parts, info = inspect_parts([dump])
+    start = time.perf_counter()
+    tdefs, batches = [], []
+    for ev in read_events(parts, info, None):
+        if isinstance(ev, TableDef):
+            tdefs.append(ev)
+        elif isinstance(ev, RowBatch):
+            batches.append(ev)
+    read_s = time.perf_counter() - start
+    out = {"mode": "insert-probe", "read_and_parse_seconds_workers1": round(read_s, 2), "batches": len(batches),
+           "rows": sum(b.data.num_rows for b in batches),
+           "arrow_mb": round(sum(b.data.nbytes for b in batches) / 1e6, 1), "variants": {}}
+    tmp = Path(tempfile.mkdtemp(prefix="dumpkit-probe-"))
+    variants = {
+        "as stage_dump: file, autocommit per batch": ("file", False),
+        "file, all inserts in one transaction": ("file", True),
+        "in-memory database, autocommit": (":memory:", False),
+    }
+    for name, (where, txn) in variants.items():
+        db = str(tmp / "p.duckdb") if where == "file" else ":memory:"
+        for suffix in ("", ".wal"):
+            Path(db + suffix).unlink(missing_ok=True)
+        con = duckdb.connect(db)
+        con.execute("SET memory_limit = '300MB'")
+        con.execute(f"SET threads = {max(1, os.cpu_count() or 1)}")
+        con.execute("SET preserve_insertion_order = true")
+        if where != "file":
+            con.execute(f"SET temp_directory = '{tmp}'")
+        w = StageWriter(con)
+        t0 = time.perf_counter()
+        for ev in tdefs:
+            w.table_def(ev)
+        t1 = time.perf_counter()
+        if txn:
+            con.execute("BEGIN TRANSACTION")
+        for ev in batches:
+            w.row_batch(ev, ev.data.nbytes)
+        if txn:
+            con.execute("COMMIT")
+        t2 = time.perf_counter()
+        w.finish(info)
+        t3 = time.perf_counter()
+        con.close()
+        size = Path(db).stat().st_size if where == "file" else None
+        out["variants"][name] = {"create_tables": round(t1 - t0, 2), "row_batch_all": round(t2 - t1, 2),
+                                 "finish": round(t3 - t2, 2), "db_mb": round(size / 1e6, 1) if size else None}
+        print(name, out["variants"][name], file=sys.stderr)
+    shutil.rmtree(tmp, ignore_errors=True)
+    return out
 
 
 def main() -> int:
@@ -174,18 +250,26 @@ def main() -> int:
     ap.add_argument("--cprofile", action="store_true")
     ap.add_argument("--py-spy", action="store_true")
     ap.add_argument("--rate", type=int, default=100, help="py-spy samples per second")
+    ap.add_argument("--insert-probe", action="store_true", help="time the DuckDB side alone (see run_insert_probe)")
+    ap.add_argument("--src", type=Path, default=ROOT, help="folder holding the dumpkit package to profile")
     args = ap.parse_args()
-    if not (args.cprofile or args.py_spy):
+    global SRC
+    SRC = args.src.resolve()
+    sys.path.insert(0, str(SRC))
+    if not (args.cprofile or args.py_spy or args.insert_probe):
         args.cprofile = True
     results = []
     if args.cprofile:
         results.append(run_cprofile(args.dump.resolve(), args.workers))
     if args.py_spy:
         results.append(run_pyspy(args.dump.resolve(), args.workers, args.rate))
+    if args.insert_probe:
+        results.append(run_insert_probe(args.dump.resolve()))
     OUT.mkdir(parents=True, exist_ok=True)
     for r in results:
         print(json.dumps(r, indent=2))
-        (OUT / f"{r['mode']}-{args.dump.stem}-w{args.workers}.json").write_text(json.dumps(r, indent=2))
+        suffix = "" if r["mode"] == "insert-probe" else f"-w{args.workers}"
+        (OUT / f"{r['mode']}-{args.dump.stem}{suffix}.json").write_text(json.dumps(r, indent=2))
     return 0
 
 

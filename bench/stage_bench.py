@@ -72,7 +72,7 @@ def measure(cmd: list[str], *, stdin: Path | None = None, watch: list[int] = (),
     watched = [psutil.Process(pid) for pid in watch]
     base_rss = sum(p.memory_info().rss for w in watched for p in _tree(w))
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdin=fin, stdout=out, stderr=err, env=env, cwd=ROOT)
+    proc = subprocess.Popen(cmd, stdin=fin, stdout=out, stderr=err, env=env, cwd=SRC)
     root = psutil.Process(proc.pid)
     peak_rss = peak_pss = 0
     last_pss = 0.0
@@ -117,7 +117,21 @@ def dumpkit_cmd(*args: str) -> list[str]:
     return [sys.executable, "-m", "dumpkit.cli", *args]
 
 
+# the dumpkit under test: the repo's, or a snapshot given with --src (so that a
+# tree others are editing does not change between the runs of one benchmark)
+SRC = ROOT
 DUMPKIT_ENV = {**os.environ, "COLUMNS": "300", "PYTHONPATH": str(ROOT)}
+
+
+def tree_sha1(src: Path) -> str:
+    """A fingerprint of the dumpkit sources measured (commit ids miss uncommitted edits)."""
+    import hashlib
+
+    h = hashlib.sha1()
+    for p in sorted((src / "dumpkit").rglob("*.py")):
+        h.update(str(p.relative_to(src)).encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()[:12]
 
 
 def run_stage(dump: Path, db: Path, workers: int | None, expected_rows: dict | None) -> dict:
@@ -238,6 +252,8 @@ def machine_info() -> dict:
         "pyarrow": pyarrow.__version__,
         "numpy": numpy.__version__,
         "dumpkit_commit": git("rev-parse", "--short", "HEAD") + (" (modified tree)" if git("status", "--porcelain", "dumpkit") else ""),
+        "dumpkit_measured": str(SRC),
+        "dumpkit_tree_sha1": tree_sha1(SRC),
     }
 
 
@@ -291,7 +307,14 @@ def main() -> int:
     ap.add_argument("--skip-server", action="store_true", help="do not time the MariaDB / PostgreSQL restores")
     ap.add_argument("--skip-pg", action="store_true", help="no pg_dump part")
     ap.add_argument("--skip-variant", action="store_true", help="no mysqldump-layout (one line per INSERT) variant")
+    ap.add_argument("--src", type=Path, default=ROOT,
+                    help="measure the dumpkit package in this folder (a copy of the repo's dumpkit/), default the repo")
     args = ap.parse_args()
+    global SRC
+    SRC = args.src.resolve()
+    if not (SRC / "dumpkit" / "cli.py").exists():
+        ap.error(f"no dumpkit package in {SRC}")
+    DUMPKIT_ENV["PYTHONPATH"] = str(SRC)
 
     WORK.mkdir(exist_ok=True)
     stem = "shop" if args.size_mb == 200 else f"shop-{args.size_mb}mb"

@@ -63,7 +63,8 @@ def draw_sample(con: duckdb.DuckDBPyConnection, log: IssueLog, seed: int, size: 
     customers = pool("customers")
     picked["customers"] = _draw(rng, customers, size, [])
     orders = pool("orders")
-    guest_orders = pool("orders", "SELECT source_id FROM pkg.orders WHERE customer_source_id IS NULL") if orders else []
+    guest_orders = pool("orders", """SELECT source_id FROM pkg.orders WHERE customer_source_id IS NULL
+        OR customer_source_id IN (SELECT source_id FROM pkg.customers WHERE is_guest)""") if orders and "customers" in tables else []
     multi_line = pool("orders", "SELECT order_source_id FROM pkg.order_lines GROUP BY 1 HAVING count(*) > 1") \
         if orders and "order_lines" in tables else []
     picked["orders"] = _draw(rng, orders, size, [guest_orders, multi_line])

@@ -201,6 +201,7 @@ def migrate(
         refine.add_uncategorized(con, log)
         refine.add_default_tax_class(con, log)
         refine.unique_slugs(con, log)
+        refine.repoint_redirects(con)
         refine.hygiene(con, log, shop_country)
         check_references(con, log)
         check_order_money(con, log)

@@ -51,7 +51,8 @@ class Result:
                 self.tables[ev.table] = ev
             elif isinstance(ev, RowBatch):
                 self.batches[ev.table].append(ev)
-                names = ev.columns or [c.name for c in self.tables[ev.table].columns][: ev.data.num_columns]
+                td = self.tables.get(ev.table)
+                names = ev.columns or ([c.name for c in td.columns][: ev.data.num_columns] if td else ev.data.column_names)
                 assert len(names) == ev.data.num_columns
                 cols = [c.to_pylist() for c in ev.data.columns]
                 for i in range(ev.data.num_rows):
@@ -438,6 +439,22 @@ def test_unparsable_statement_is_reported_and_reading_continues():
     assert raw[p2.offset :].startswith(b"FOO BAR") and "FOO BAR" in p2.example
 
 
+def test_unclosed_quote_stops_at_the_statement_cap(monkeypatch):
+    monkeypatch.setattr(P, "MAX_STATEMENT", 1000)
+    raw = ("CREATE TABLE public.t (a text);\nINSERT INTO public.t VALUES ('unclosed);\n"
+           + "INSERT INTO public.t VALUES ('x');\n" * 100).encode()
+    res = read(raw)
+    (p,) = res.problems
+    assert p.kind == "unparsable_statement" and p.fatal and raw[p.offset :].startswith(b"INSERT INTO public.t VALUES ('unc")
+
+
+def test_copy_into_an_unknown_table_counts_fields_from_the_first_row():
+    res = read("COPY public.t FROM stdin;\n1\ta\n2\t\\N\n\\.\n")
+    (batch,) = res.batches["t"]
+    assert batch.columns is None and batch.data.column_names == ["column1", "column2"]
+    assert batch.data.to_pylist() == [{"column1": "1", "column2": "a"}, {"column1": "2", "column2": None}]
+
+
 def test_update_and_delete_are_reported():
     res = read("CREATE TABLE public.t (a integer);\nUPDATE public.t SET a = 1;\nDELETE FROM public.t;\n")
     assert [p.kind for p in res.problems] == ["unsupported_statement", "unsupported_statement"]
@@ -579,12 +596,20 @@ def expected_rows(rows) -> list[dict]:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(st.lists(row_values, max_size=25), st.booleans())
-def test_property_copy_roundtrip(rows, with_columns):
+@given(st.lists(row_values, max_size=25), st.booleans(), st.sampled_from([None, 1, 3, 64, 1000]))
+def test_property_copy_roundtrip(rows, with_columns, chunk):
+    """COPY text as pg_dump writes it comes back value for value, also when the
+    stream arrives in tiny pieces and the block is cut into tiny slices."""
     cols = " (" + ", ".join(n for n, _ in COLUMNS) + ")" if with_columns else ""
     body = "".join("\t".join(copy_field(v, k == "bytea") for v, k in zip(r, KINDS)) + "\n" for r in rows)
     sql = f"SET client_encoding = 'UTF8';\n{DDL}\nCOPY public.t{cols} FROM stdin;\n{body}\\.\n\n"
-    res = read(sql)
+    saved = P.READ_CHUNK, P.COPY_WINDOW, P.MIN_WINDOW
+    if chunk:
+        P.READ_CHUNK = P.COPY_WINDOW = P.MIN_WINDOW = chunk
+    try:
+        res = read(sql)
+    finally:
+        P.READ_CHUNK, P.COPY_WINDOW, P.MIN_WINDOW = saved
     assert res.problems == []
     assert res.rows.get("t", []) == expected_rows(rows)
 

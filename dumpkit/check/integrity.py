@@ -38,13 +38,15 @@ def check_references(con: duckdb.DuckDBPyConnection, log: IssueLog) -> None:
             continue
         if col_type[0].endswith("[]"):
             # list references (product categories, variant option values): drop the unknown items
-            bad = con.execute(f"""SELECT source_id, list_filter({column}, x -> x NOT IN (SELECT source_id FROM pkg.{target}))
-                FROM pkg.{entity} WHERE len(list_filter({column}, x -> x NOT IN (SELECT source_id FROM pkg.{target}))) > 0""").fetchall()
+            # DuckDB 2 allows no subquery inside a lambda: the known ids come in as one list
+            known = f"(SELECT coalesce(list(source_id), []::VARCHAR[]) AS known FROM pkg.{target}) AS _k"
+            bad = con.execute(f"""SELECT source_id, list_filter({column}, lambda x: NOT list_contains(_k.known, x))
+                FROM pkg.{entity}, {known} WHERE len(list_filter({column}, lambda x: NOT list_contains(_k.known, x))) > 0""").fetchall()
             for sid, missing in bad:
                 log.add("check", entity, sid, "warning", "REFERENCE_MISSING", column,
                         f"{column} points at {target} {', '.join(missing)} not in the package; reference removed")
             if bad:
-                con.execute(f"UPDATE pkg.{entity} SET {column} = list_filter({column}, x -> x IN (SELECT source_id FROM pkg.{target}))")
+                con.execute(f"UPDATE pkg.{entity} SET {column} = list_filter({column}, lambda x: list_contains(_k.known, x)) FROM {known}")
             continue
         bad = con.execute(f"""SELECT source_id, {column} FROM pkg.{entity}
             WHERE {column} IS NOT NULL AND {column} NOT IN (SELECT source_id FROM pkg.{target})""").fetchall()

@@ -97,8 +97,10 @@ def add_uncategorized(con: duckdb.DuckDBPyConnection, log: IssueLog) -> None:
         return
     has_categories = _exists(con, "categories")
     known = "SELECT source_id FROM pkg.categories" if has_categories else "SELECT NULL::VARCHAR WHERE false"
+    # DuckDB 2 allows no subquery inside a lambda: the known ids come in as one list
     con.execute(f"""UPDATE pkg.products SET category_source_ids =
-        list_filter(coalesce(category_source_ids, []), c -> c IN ({known}))""")
+        list_filter(coalesce(category_source_ids, []::VARCHAR[]), lambda c: list_contains(_k.known, c))
+        FROM (SELECT coalesce(list(x), []::VARCHAR[]) AS known FROM ({known}) AS _q(x)) AS _k""")
     lonely = [r[0] for r in con.execute(
         "SELECT source_id FROM pkg.products WHERE len(category_source_ids) = 0 ORDER BY source_id").fetchall()]
     if not lonely:
@@ -176,6 +178,18 @@ def unique_slugs(con: duckdb.DuckDBPyConnection, log: IssueLog) -> None:
             con.register("_slugs", table)
             con.execute(f"UPDATE pkg.{entity} SET slug = s.slug FROM _slugs s WHERE {entity}.source_id = s.sid")
             con.unregister("_slugs")
+
+
+def repoint_redirects(con: duckdb.DuckDBPyConnection) -> None:
+    """Redirects lead to the final Mystore URL: /products/<slug>, /categories/<slug>,
+    /manufacturers/<slug> with the slug in the main language after unique_slugs."""
+    if not _exists(con, "redirects"):
+        return
+    for entity in ("products", "categories", "manufacturers"):
+        if _exists(con, entity):
+            con.execute(f"""UPDATE pkg.redirects SET redirect_to = '/{entity}/' || e.slug['no']
+                FROM pkg.{entity} e WHERE redirects.entity = '{entity}' AND redirects.entity_source_id = e.source_id
+                AND e.slug['no'] IS NOT NULL""")
 
 
 def _natural(s: str):

@@ -33,11 +33,22 @@ _SIMPLE = {
 }
 # MySQL TIME spans -838:59:59..838:59:59, wider than DuckDB's TIME: keep it as text
 _MYSQL_TEXT = {T.TIME}
+# MySQL's BOOLEAN is TINYINT(1) (it holds 2 as well), SERIAL is BIGINT UNSIGNED
+_MYSQL_SPECIAL = {T.BOOLEAN: "TINYINT", T.SERIAL: "HUGEINT"}
+# MySQL/MariaDB types sqlglot cannot parse, as the equivalent it can (type position only)
+_MYSQL_REWRITES = [
+    (re.compile(r"((?:`[^`]+`|\w+)\s+)(?:(?:multi)?(?:point|linestring|polygon)|geom(?:etry)?collection)(?=[\s,)])", re.I), r"\1geometry"),
+    (re.compile(r"((?:`[^`]+`|\w+)\s+)long\s+varbinary\b", re.I), r"\1mediumblob"),
+    (re.compile(r"((?:`[^`]+`|\w+)\s+)long(?:\s+varchar)?(?=[\s,)])", re.I), r"\1mediumtext"),
+    (re.compile(r"((?:`[^`]+`|\w+)\s+)inet[46](?=[\s,)])", re.I), r"\1varchar(45)"),
+]
 
 
 def duck_type(dtype: exp.DataType, dialect: str) -> tuple[str, bool]:
     """(DuckDB type, is_binary) for a parsed source column type."""
     t = dtype.this
+    if dialect == "mysql" and t in _MYSQL_SPECIAL:
+        return _MYSQL_SPECIAL[t], False
     if dialect == "postgres":
         pg = _postgres_special(dtype)
         if pg is not None:
@@ -119,6 +130,9 @@ def parse_create_table(sql: str, dialect: str, offset: int, database: str | None
     if dialect == "postgres":
         for pattern, repl in _PG_REWRITES:
             sql = pattern.sub(repl, sql)
+    elif dialect == "mysql":
+        for pattern, repl in _MYSQL_REWRITES:
+            sql = pattern.sub(repl, sql)
     try:
         tree = sqlglot.parse_one(sql, read=dialect)
     except sqlglot.errors.SqlglotError:
@@ -142,6 +156,12 @@ def parse_create_table(sql: str, dialect: str, offset: int, database: str | None
             continue
         duck, binary = duck_type(kind, dialect)
         kinds = [c.kind for c in col.constraints]
+        source_type = kind.sql(dialect).lower()
+        if dialect == "mysql":
+            if any(isinstance(k, exp.CharacterSetColumnConstraint) and k.this.name.lower() == "binary" for k in kinds):
+                duck, binary = "BLOB", True  # varchar(n) CHARACTER SET binary is varbinary(n)
+            if any(isinstance(k, exp.ComputedColumnConstraint) for k in kinds):
+                source_type += " generated"  # the server computes it; dumps leave it out
         if any(isinstance(k, exp.PrimaryKeyColumnConstraint) for k in kinds):
             primary_key = [col.name]
         default = None
@@ -152,10 +172,12 @@ def parse_create_table(sql: str, dialect: str, offset: int, database: str | None
                     default = v.name
                 elif isinstance(v, exp.Neg) and isinstance(v.this, exp.Literal):
                     default = "-" + v.this.name
+                elif isinstance(v, exp.BitString):  # b'0'
+                    default = str(int(v.name or "0", 2))
                 elif isinstance(v, (exp.CurrentTimestamp, exp.CurrentDate)) or "CURRENT_TIMESTAMP" in v.sql().upper():
                     default = "CURRENT_TIMESTAMP"
         columns.append(Column(
-            col.name, kind.sql(dialect).lower(), duck, binary, default,
+            col.name, source_type, duck, binary, default,
             not_null=any(isinstance(k, exp.NotNullColumnConstraint) and not k.args.get("allow_null") for k in kinds),
             auto_increment=any(isinstance(k, exp.AutoIncrementColumnConstraint) for k in kinds)
             or kind.this in (T.SERIAL, T.BIGSERIAL, T.SMALLSERIAL),
@@ -168,3 +190,76 @@ def parse_create_table(sql: str, dialect: str, offset: int, database: str | None
         charset=m.group(1).lower() if m else None,
         primary_key=primary_key,
     )
+
+
+_KEY_ITEM = re.compile(r"\s*(?:PRIMARY\s+KEY|(?:UNIQUE|FULLTEXT|SPATIAL)\b|KEY\b|INDEX\b|CONSTRAINT\b|FOREIGN\s+KEY|CHECK\b|PERIOD\b)", re.I)
+_COLUMN_ITEM = re.compile(r"\s*(`(?:[^`]|``)+`|\"[^\"]+\"|[\w$]+)\s+(.*?)(?=\s+(?:NOT\b|NULL\b|DEFAULT\b|AUTO_INCREMENT\b|COMMENT\b|"
+                          r"COLLATE\b|CHARACTER\b|CHARSET\b|PRIMARY\b|UNIQUE\b|GENERATED\b|AS\b|ON\b|CHECK\b|REFERENCES\b|"
+                          r"INVISIBLE\b|VISIBLE\b|SRID\b|COLUMN_FORMAT\b|STORAGE\b)|\s*$)", re.I | re.S)
+
+
+def _top_level_items(body: str) -> list[str]:
+    """The comma-separated items of a column list, commas inside () and quotes not counted."""
+    items, depth, quote, start = [], 0, None, 0
+    i = 0
+    while i < len(body):
+        c = body[i]
+        if quote:
+            if c == "\\" and quote != "`":
+                i += 1
+            elif c == quote:
+                quote = None
+        elif c in "'\"`":
+            quote = c
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "," and depth == 0:
+            items.append(body[start:i])
+            start = i + 1
+        i += 1
+    items.append(body[start:])
+    return items
+
+
+def parse_create_table_loose(sql: str, offset: int) -> TableDef | None:
+    """A MySQL CREATE TABLE sqlglot cannot read, taken apart line by line: names always,
+    types where sqlglot reads the type alone (VARCHAR otherwise). None if hopeless."""
+    m = re.match(r"\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMPORARY\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?"
+                 r"((?:`[^`]+`|[\w$]+)(?:\s*\.\s*(?:`[^`]+`|[\w$]+))?)\s*\(", sql, re.I)
+    if not m:
+        return None
+    end = sql.rfind(")")
+    columns, primary_key = [], []
+    for item in _top_level_items(sql[m.end():end]):
+        if not item.strip():
+            continue
+        if _KEY_ITEM.match(item):
+            pk = re.match(r"\s*(?:CONSTRAINT\s+\S+\s+)?PRIMARY\s+KEY\s*(?:USING\s+\w+\s*)?\((.*)\)", item, re.I | re.S)
+            if pk:
+                primary_key = [re.sub(r"\(\d+\)$", "", x.strip()).strip("`\"") for x in pk.group(1).split(",")]
+            continue
+        c = _COLUMN_ITEM.match(item)
+        if not c:
+            return None
+        name, type_sql = c.group(1).strip("`\""), c.group(2).strip()
+        try:
+            duck, binary = duck_type(exp.DataType.build(type_sql, dialect="mysql"), "mysql")
+        except Exception:
+            duck, binary = "VARCHAR", False
+        rest = item[c.end(2):]
+        default = re.search(r"DEFAULT\s+(?:'((?:[^'\\]|\\.|'')*)'|(-?[\d.]+))", rest, re.I)
+        columns.append(Column(
+            name, type_sql.lower(), duck, binary,
+            default=None if not default else default.group(1) if default.group(1) is not None else default.group(2),
+            not_null=bool(re.search(r"\bNOT\s+NULL\b", rest, re.I)),
+            auto_increment=bool(re.search(r"\bAUTO_INCREMENT\b", rest, re.I)),
+        ))
+        if re.search(r"\bPRIMARY\s+KEY\b", rest, re.I):
+            primary_key = [name]
+    if not columns:
+        return None
+    charset = _CHARSET.search(sql[end:])
+    return TableDef(m.group(1).split(".")[-1].strip().strip("`"), columns, offset,
+                    charset.group(1).lower() if charset else None, primary_key)

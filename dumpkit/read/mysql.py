@@ -1,15 +1,17 @@
 """MySQL / MariaDB dumps (mysqldump, mariadb-dump, phpMyAdmin, Adminer, Sequel
 Pro, Workbench, installer SQL) as a stream of events.
 
-Statements are split line by line: dump tools end a statement at the end of a
-line, so a line ending in `;` closes it unless that `;` sits inside a string,
-which the VALUES parser or the statement regex tells. INSERT rows go to the
-VALUES parsers (mysql_values); DDL goes to sqlglot; everything else is
-skipped by kind or reported.
+Statements are split line by line, carrying the lexer state (inside a string,
+a comment...) from one line to the next, so a `;` ends a statement only
+outside strings and comments, and several statements may share a line.
+mysqldump never writes a raw newline inside a string, so its INSERT lines
+skip that scan. INSERT rows go to the VALUES parsers (mysql_values); DDL goes
+to sqlglot; everything else is skipped by kind or reported.
 """
 from __future__ import annotations
 
 import re
+import time
 from collections import deque
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
@@ -17,54 +19,115 @@ from typing import BinaryIO, Iterator
 
 import pyarrow as pa
 
-from .ddl import parse_create_table
-from .events import DumpInfo, Event, Problem, RowBatch, RowCount, Skipped, TableDef
-from .mysql_values import Incomplete, ValuesError, count_rows, decode_latin1, parse_values_fast, parse_values_slow, quotes_balanced
+from .ddl import parse_create_table, parse_create_table_loose
+from .events import Column, DumpInfo, Event, Problem, RowBatch, RowCount, Skipped, TableDef
+from .mysql_values import (Incomplete, ValuesError, count_rows, decode_latin1, decode_text, parse_values_fast,
+                           parse_values_slow, table_notes, with_notes)
 
-# a whole statement: strings, identifiers and comments may hold ';'
-_STATEMENT = re.compile(
-    rb"""(?:[^'"`;\\\-\#/]++|'(?:[^'\\]++|\\.|'')*+'|"(?:[^"\\]++|\\.|"")*+"|`[^`]*+`|--[^\n]*+|\#[^\n]*+|/\*.*?\*/|[-/\\\#])*+;""",
-    re.S,
-)
 _IDENT = rb"(?:`(?:[^`]|``)+`|\"(?:[^\"]|\"\")+\"|[\w$]+)"
+_QUALIFIED = rb"((?:" + _IDENT + rb"\s*\.\s*)?" + _IDENT + rb")"
 _INSERT = re.compile(
     rb"\s*(INSERT|REPLACE)\s+(?:(?:LOW_PRIORITY|DELAYED|HIGH_PRIORITY)\s+)?(IGNORE\s+)?(?:INTO\s+)?"
-    rb"((?:" + _IDENT + rb"\s*\.\s*)?" + _IDENT + rb")\s*(\([^)]*\))?\s*VALUES?\s*",
+    + _QUALIFIED + rb"\s*(\((?:" + _IDENT + rb"|[\s,])*\))?\s*VALUES?\s*",
     re.I,
 )
-_LEADING_COMMENTS = re.compile(rb"(?:\s+|--[^\n]*\n?|\#[^\n]*\n?|/\*(?!!).*?\*/)*", re.S)
-_CONDITIONAL = re.compile(rb"/\*!\d*\s?(.*?)\*/", re.S)
+_LEADING_COMMENTS = re.compile(rb"(?:\s+|--[^\n]*\n?|\#[^\n]*\n?|/\*(?!!|M!).*?\*/)*", re.S)
+_CONDITIONAL = re.compile(rb"/\*M?!\d*\s?(.*?)\*/", re.S)
 _ODKU = re.compile(rb"\)\s*ON\s+DUPLICATE\s+KEY\s+UPDATE\b", re.I)
+_HEADER = re.compile(rb"-- (?:MySQL|MariaDB) dump \d")
+_CLIENT_COMMAND = re.compile(rb"/\*M?!\d*\s*\\")
 
 BATCH_BYTES = 4 << 20  # coalesce small INSERTs of one table up to this much VALUES text
+# an unterminated statement longer than this, with a place where a new statement
+# plainly starts, is cut there (an unclosed quote must not swallow the rest of the dump)
+STATEMENT_LIMIT = 64 << 20
+
+# lexer states between lines: 0 outside strings/comments, 1 in '..', 2 in "..", 3 in `..`, 4 in /* */
+_SCAN = {
+    0: re.compile(rb"""(?:[^'"`;\#/\-]++|'(?:[^'\\]++|\\.|'')*+'|"(?:[^"\\]++|\\.|"")*+"|`[^`]*+`"""
+                  rb"""|--(?=\s)[^\n]*+|\#[^\n]*+|/\*.*?\*/|-|/(?!\*))*+""", re.S),
+    1: re.compile(rb"(?:[^'\\]++|\\.|'')*+", re.S),
+    2: re.compile(rb'(?:[^"\\]++|\\.|"")*+', re.S),
+    3: re.compile(rb"[^`]*+"),
+    4: re.compile(rb"(?:[^*]++|\*(?!/))*+"),
+}
+_CLOSE = {1: b"'", 2: b'"', 3: b"`", 4: b"*/"}
+_OPEN = {39: 1, 34: 2, 96: 3}
+# a line where a dump tool plainly starts a new statement (unbalanced-quote recovery)
+_RESUME = re.compile(
+    rb"(?:INSERT\s+(?:IGNORE\s+)?INTO\s|REPLACE\s+INTO\s|CREATE\s+TABLE\s|DROP\s+TABLE\s|(?:UN)?LOCK\s+TABLES"
+    rb"|/\*!\d{5}\s|--\s*$|-- (?:Table structure|Dumping data))"
+)
+
+
+def _scan(line: bytes, pos: int, state: int) -> tuple[int, int | None]:
+    """Carry the lexer state through line from pos: (state at its end, position after
+    the first ';' that ends a statement, or None)."""
+    n = len(line)
+    while pos < n:
+        if state == 0:
+            pos = _SCAN[0].match(line, pos).end()
+            if pos >= n:
+                break
+            c = line[pos]
+            if c == 59:  # ;
+                return 0, pos + 1
+            state = _OPEN.get(c, 4)  # a string or comment that goes on past this line
+            pos += 1 if state != 4 else 2
+        else:
+            pos = _SCAN[state].match(line, pos).end()
+            close = _CLOSE[state]
+            if not line.startswith(close, pos):
+                break
+            pos += len(close)
+            state = 0
+    return state, None
+
 
 # first words of statements that are read and deliberately not staged
 _SKIP_KINDS = [
     (rb"SET\b", "set"),
     (rb"LOCK\s+TABLES?\b|UNLOCK\s+TABLES?\b", "lock_tables"),
-    (rb"DROP\s+TABLE\b", "drop_table"),
+    (rb"DROP\s+(?:TEMPORARY\s+)?TABLES?\b", "drop_table"),
     (rb"DROP\s+(?:VIEW|TRIGGER|PROCEDURE|FUNCTION|EVENT)\b", "drop_routine"),
     (rb"DROP\s+(?:DATABASE|SCHEMA)\b", "drop_database"),
     (rb"CREATE\s+(?:DATABASE|SCHEMA)\b", "create_database"),
     (rb"USE\b", "use"),
     (rb"(?:START\s+TRANSACTION|BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b", "transaction"),
-    (rb"ALTER\s+TABLE\b", "alter_table"),
+    (rb"ALTER\s+(?:ONLINE\s+|IGNORE\s+)?TABLE\b", "alter_table"),
     (rb"(?:CREATE|ALTER)\s+(?:OR\s+REPLACE\s+)?(?:ALGORITHM\s*=\s*\w+\s+)?(?:DEFINER\s*=\s*\S+\s+)?(?:SQL\s+SECURITY\s+\w+\s+)?VIEW\b", "view"),
-    (rb"CREATE\s+(?:DEFINER\s*=\s*\S+\s+)?TRIGGER\b", "trigger"),
-    (rb"CREATE\s+(?:DEFINER\s*=\s*\S+\s+)?PROCEDURE\b", "procedure"),
-    (rb"CREATE\s+(?:DEFINER\s*=\s*\S+\s+)?(?:AGGREGATE\s+)?FUNCTION\b", "function"),
-    (rb"CREATE\s+(?:DEFINER\s*=\s*\S+\s+)?EVENT\b", "event"),
-    (rb"CREATE\s+(?:UNIQUE\s+|FULLTEXT\s+|SPATIAL\s+)?INDEX\b", "index"),
-    (rb"(?:CREATE|DROP)\s+USER\b|GRANT\b|REVOKE\b|FLUSH\b", "privileges"),
+    (rb"CREATE\s+(?:OR\s+REPLACE\s+)?(?:DEFINER\s*=\s*\S+\s+)?TRIGGER\b", "trigger"),
+    (rb"CREATE\s+(?:OR\s+REPLACE\s+)?(?:DEFINER\s*=\s*\S+\s+)?PROCEDURE\b", "procedure"),
+    (rb"CREATE\s+(?:OR\s+REPLACE\s+)?(?:DEFINER\s*=\s*\S+\s+)?(?:AGGREGATE\s+)?FUNCTION\b", "function"),
+    (rb"CREATE\s+(?:OR\s+REPLACE\s+)?(?:DEFINER\s*=\s*\S+\s+)?EVENT\b", "event"),
+    (rb"CREATE\s+(?:UNIQUE\s+|FULLTEXT\s+|SPATIAL\s+)?INDEX\b|DROP\s+INDEX\b", "index"),
+    (rb"(?:CREATE|DROP|ALTER|RENAME)\s+(?:USER|ROLE)\b|GRANT\b|REVOKE\b|FLUSH\b", "privileges"),
     (rb"TRUNCATE\b", "truncate"),
-    (rb"ANALYZE\b|OPTIMIZE\b|CHECK\s+TABLE\b|SELECT\b|SHOW\b|DO\b", "query"),
+    (rb"ANALYZE\b|OPTIMIZE\b|CHECK\s+TABLE\b|SELECT\b|SHOW\b|DO\b|DESCRIBE\b|EXPLAIN\b", "query"),
+    (rb"(?:CREATE|DROP)\s+(?:TABLESPACE|SERVER|LOGFILE|SEQUENCE)\b|INSTALL\b|UNINSTALL\b", "server_object"),
 ]
 _SKIP_RE = [(re.compile(p, re.I), k) for p, k in _SKIP_KINDS]
+# statements that change data in ways staging does not replay: reported, never silent
+_UNSUPPORTED = re.compile(rb"(?:UPDATE|DELETE|INSERT|REPLACE|CALL|RENAME|LOAD\s+DATA|HANDLER|PREPARE|EXECUTE)\b", re.I)
+_DELETE_ALL = re.compile(rb"DELETE\s+(?:LOW_PRIORITY\s+|QUICK\s+|IGNORE\s+)*FROM\s+" + _QUALIFIED + rb"\s*;?\s*$", re.I)
+_ROUTINE_NAME = re.compile(rb"(?:VIEW|TRIGGER|PROCEDURE|FUNCTION|EVENT)\s+(?:IF\s+NOT\s+EXISTS\s+)?" + _QUALIFIED, re.I)
 _SET_NAMES = re.compile(rb"SET\s+(?:NAMES|CHARACTER\s+SET|CHARSET)\s+'?(\w+)", re.I)
 _USE = re.compile(rb"USE\s+(" + _IDENT + rb")", re.I)
 _DELIMITER = re.compile(rb"\s*DELIMITER\s+(\S+)", re.I)
+_CREATE_TABLE = re.compile(rb"CREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMPORARY\s+)?TABLE\s+(IF\s+NOT\s+EXISTS\s+)?" + _QUALIFIED, re.I)
+_LIKE = re.compile(rb"\s*\(?\s*LIKE\s+" + _QUALIFIED, re.I)
 
-_ENCODINGS = {"utf8": "utf-8", "utf8mb4": "utf-8", "utf8mb3": "utf-8", "latin1": "cp1252", "ascii": "ascii", "binary": "utf-8", "cp1252": "cp1252"}
+# MySQL character sets (SET NAMES) as Python codecs; the utf8 ones and latin1 are
+# reader modes (see mysql_values.decode_text)
+_ENCODINGS = {
+    "utf8": "utf-8", "utf8mb4": "utf-8", "utf8mb3": "utf-8", "latin1": "cp1252", "binary": "utf-8?",
+    "ascii": "ascii", "cp1252": "cp1252", "latin2": "iso8859_2", "cp1250": "cp1250", "cp1251": "cp1251",
+    "cp1256": "cp1256", "cp1257": "cp1257", "greek": "iso8859_7", "hebrew": "iso8859_8", "latin5": "iso8859_9",
+    "latin7": "iso8859_13", "koi8r": "koi8_r", "koi8u": "koi8_u", "sjis": "shift_jis", "cp932": "cp932",
+    "ujis": "euc_jp", "eucjpms": "euc_jp", "gbk": "gbk", "gb2312": "gb2312", "gb18030": "gb18030",
+    "big5": "big5", "euckr": "euc_kr", "tis620": "tis_620", "cp850": "cp850", "cp852": "cp852", "cp866": "cp866",
+    "macroman": "mac_roman", "swe7": "ascii", "hp8": "cp1252", "dec8": "cp1252", "armscii8": "utf-8?",
+}
 
 
 def _unquote(ident: bytes) -> str:
@@ -83,44 +146,121 @@ def _split_ident(qualified: bytes) -> tuple[str | None, str]:
 
 @dataclass
 class _Pending:
-    """Consecutive INSERTs of one table, gathered into one VALUES text."""
+    """Consecutive INSERTs of one table, gathered into one batch of VALUES texts."""
 
     table: str
     columns: list[str] | None
     encoding: str
-    binary: frozenset
+    kinds: tuple  # (binary, bits, numeric value positions, no CREATE TABLE known)
     offset: int
     mode: str = "insert"
     parts: list[bytes] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)  # dump offset of each part's VALUES text
     size: int = 0
+    stmt_bytes: int = 0
 
 
-def parse_pending(values: bytes, encoding: str, binary: frozenset) -> pa.Table | ValuesError:
-    """Parse one VALUES text (runs in a worker process when an executor is given)."""
-    guessed = encoding == "utf-8?"
-    if guessed:
-        encoding = "utf-8"
+def parse_pending(parts: list[bytes], encoding: str, kinds: tuple) -> tuple[list[pa.Table], list, float]:
+    """Parse a batch of VALUES texts (runs in a worker process when an executor is given).
+    Returns the row tables, the errors as (part index, ValuesError with an offset inside
+    that part), and the seconds it took. After an error the next parts are still read."""
+    t0 = time.perf_counter()
+    tables, errors = [], []
+    k = 0
+    while k < len(parts):
+        result = _parse_values(b",".join(parts[k:]) if len(parts) - k > 1 else parts[k], encoding, *kinds)
+        if not isinstance(result, ValuesError):
+            tables.append(result)
+            break
+        # which part the error is in, and where inside it
+        bad, pos = k, result.offset
+        while bad < len(parts) - 1 and pos > len(parts[bad]):
+            pos -= len(parts[bad]) + 1
+            bad += 1
+        if bad > k:
+            # the parts before it are fine; read the failing one alone (it may only differ in width)
+            tables.append(_parse_values(b",".join(parts[k:bad]), encoding, *kinds))
+            k = bad
+            continue
+        if result.rows is not None and result.rows.num_rows:
+            tables.append(result.rows)
+        result.offset, result.rows = max(0, pos), None
+        errors.append((k, result))
+        k += 1
+    return [t for t in tables if isinstance(t, pa.Table)], errors, time.perf_counter() - t0
+
+
+def _parse_values(values: bytes, encoding: str, binary: frozenset, bits: frozenset, numeric: frozenset,
+                  infer: bool = False) -> pa.Table | ValuesError:
+    """One VALUES text by the fast path when it applies, else the slow path."""
+    mode = encoding
+    fast_text = None  # the text the fast path may read: UTF-8 with the same value bytes
+    if values.isascii():
+        fast_text = values
+    elif encoding in ("utf-8", "utf-8?", "cp1252"):
+        try:
+            values.decode("utf-8")
+            fast_text = values
+            mode = "utf-8"  # valid UTF-8: every value decodes as UTF-8 (decode_text's rule)
+        except UnicodeDecodeError:
+            if encoding == "cp1252" or (encoding == "utf-8?" and not _UTF8_SEQUENCE.search(values)):
+                mode = "cp1252"
+                if not binary:
+                    fast_text = decode_latin1(values).encode("utf-8")  # every value is latin1
+    elif not binary:
+        try:
+            fast_text = values.decode(encoding).encode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    if fast_text is not None and not bits:
+        try:
+            table = parse_values_fast(fast_text, binary)
+        except Incomplete:
+            table = None
+        if table is not None:
+            notes = {}
+            if mode == "cp1252" and encoding != "cp1252":
+                notes = _non_ascii_notes(table, "charset_guessed")
+            elif mode == "utf-8" and encoding == "cp1252":
+                notes = _non_ascii_notes(table, "utf8_in_latin1_dump")
+            return with_notes(table, notes)
     try:
-        if encoding == "utf-8":
-            table = parse_values_fast(values, binary)
-            if table is not None:
-                return table
-        else:
-            # transcode once, then the fast path applies (MySQL latin1 is cp1252)
-            values = decode_latin1(values).encode("utf-8") if encoding == "cp1252" else values.decode(encoding).encode("utf-8")
-            table = parse_values_fast(values, binary)
-            if table is not None:
-                return table
-            encoding = "utf-8"
-    except Incomplete:
-        pass
-    try:
-        return parse_values_slow(values, encoding, binary)
+        table = parse_values_slow(values, mode, binary, bits, numeric, infer)
     except ValuesError as e:
-        if guessed and "invalid utf-8" in str(e):
-            # no charset declared and not UTF-8: old installers and latin1 shops write cp1252
-            return parse_pending(values, "cp1252", binary)
         return e
+    if mode == "utf-8" and encoding == "cp1252":
+        notes = table_notes(table)
+        notes.update(_non_ascii_notes(table, "utf8_in_latin1_dump"))
+        table = with_notes(table, notes)
+    return table
+
+
+# a multi-byte UTF-8 sequence: text holding one is UTF-8 in part, so latin1 is decided per value
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+
+
+def _non_ascii_notes(table: pa.Table, kind: str) -> dict:
+    """Count the non-ASCII text values per column: the values a charset guess touched."""
+    import pyarrow.compute as pc
+
+    notes = {}
+    for i, col in enumerate(table.columns):
+        if not pa.types.is_string(col.type):
+            continue
+        mask = pc.invert(pc.fill_null(pc.string_is_ascii(col), True))
+        n = pc.sum(mask).as_py() or 0
+        if n:
+            example = pc.filter(col, mask)[0].as_py()
+            notes.setdefault(kind, {})[str(i)] = [n, example[:120]]
+    return notes
+
+
+_NOTE_TEXT = {
+    "charset_guessed": "no charset declared and the text is not UTF-8: read as latin1 (cp1252), e.g. {ex!r}",
+    "bad_encoding": "not valid in the declared charset: read as latin1 (cp1252), e.g. {ex!r}",
+    "utf8_in_latin1_dump": "the dump says latin1 but the bytes are UTF-8 (double-encoded): read as UTF-8, e.g. {ex!r}",
+    "value_computed": "{ex}",
+}
 
 
 class MySQLReader:
@@ -131,25 +271,55 @@ class MySQLReader:
         self.info = info
         self.executor = executor
         self.offset = base_offset
-        # without SET NAMES the text may be latin1: "utf-8?" falls back to cp1252 where UTF-8 fails
-        self.encoding = _ENCODINGS.get(info.charset or "", "utf-8?")
+        self.part = getattr(stream, "part_name", None)  # set when the input has several parts
+        # nothing declared until a SET NAMES: "utf-8?" reads UTF-8, and latin1 where it is not
+        self.encoding = "utf-8?"
         self.tables: dict[str, TableDef] = {}
         self.database: str | None = None
         self.first_database: str | None = None
         self.pending: _Pending | None = None
         self.inflight: deque = deque()
+        self.tool_dump = False  # mysqldump/mariadb-dump header seen: INSERT lines are whole statements
         self.saw_trailer = False
 
     # ---------------------------------------------------------------- lines to statements
-    def statements(self) -> Iterator[tuple[int, bytes]]:
-        """(offset, text) per statement; a cut statement is yielded with an empty trailer flag."""
-        delimiter = b";"
-        buf: list[bytes] = []
-        start = self.offset
-        in_block_comment = False
+    def _lines(self) -> Iterator[tuple[int, bytes]]:
+        first = True
         for line in self.stream:
-            line_offset = self.offset
+            off = self.offset
             self.offset += len(line)
+            if first:
+                first = False
+                if line.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte order mark (Windows editors)
+                    line, off = line[3:], off + 3
+            yield off, line
+
+    def statements(self) -> Iterator[tuple[int, bytes, str | None]]:
+        """(offset, text, status) per statement; status None, "cut" (the input ends inside
+        it) or "unbalanced" (a string never closes: cut where the next statement starts)."""
+        delimiter = b";"
+        buf: list[tuple[int, bytes]] = []
+        state = 0
+        size = 0
+        candidates: list[int] = []  # buf indexes where the next statement plainly starts
+        open_semicolon = False  # the last line ended in ';' inside a string
+        in_block_comment = False
+        tool_insert = False
+        source = self._lines()
+        back: deque = deque()  # lines given back after a split, read again before the stream
+        while True:
+            if back:
+                off, line = back.popleft()
+            else:
+                nxt = next(source, None)
+                if nxt is None:
+                    if buf and state != 0 and candidates:
+                        # a string never closes: cut the statement where the next one starts
+                        yield from self._split_unbalanced(buf, candidates, back)
+                        buf = []
+                        continue
+                    break
+                off, line = nxt
             if not buf:
                 stripped = line.strip()
                 if in_block_comment:
@@ -158,242 +328,344 @@ class MySQLReader:
                     continue
                 if not stripped:
                     continue
-                if stripped.startswith((b"-- ", b"#")) or stripped == b"--" or re.fullmatch(rb"-{3,}", stripped):
-                    if b"Dump completed" in stripped or b"database dump complete" in stripped:
+                if stripped.startswith((b"-- ", b"#", b"--\t")) or stripped == b"--" or re.fullmatch(rb"-{3,}", stripped):
+                    if b"Dump completed" in stripped:
                         self.saw_trailer = True
+                    elif _HEADER.match(stripped):
+                        self.tool_dump = True
                     continue
-                if stripped.startswith(b"/*") and not stripped.startswith(b"/*!"):
+                if stripped.startswith(b"/*") and not stripped.startswith((b"/*!", b"/*M!")):
                     if b"*/" not in stripped:
                         in_block_comment = True
                         continue
-                    if stripped.endswith(b"*/"):
+                    if stripped.endswith(b"*/") and stripped.find(b"*/") == len(stripped) - 2:
                         continue
+                if _CLIENT_COMMAND.match(stripped) and stripped.endswith(b"*/"):
+                    yield off, stripped, None  # mariadb-dump's sandbox line: a client command, no ';'
+                    continue
                 m = _DELIMITER.match(line)
                 if m:
                     delimiter = m.group(1)
-                    yield line_offset, b"DELIMITER " + delimiter
+                    yield off, b"DELIMITER " + delimiter, None
                     continue
-                start = line_offset
-            buf.append(line)
+                state, size, candidates, open_semicolon = 0, 0, [], False
+                tool_insert = self.tool_dump and _INSERT.match(line) is not None
+            elif open_semicolon and _RESUME.match(line):
+                candidates.append(len(buf))
+            buf.append((off, line))
+            size += len(line)
             tail = line.rstrip()
-            if not tail.endswith(delimiter):
-                continue
-            text = b"".join(buf) if len(buf) > 1 else buf[0]
             if delimiter != b";":
-                yield start, text.rstrip()[: -len(delimiter)] + b";"
-                buf = []
+                if tail.endswith(delimiter):
+                    text = b"".join(x for _, x in buf).rstrip()
+                    yield buf[0][0], text[: -len(delimiter)] + b";", None
+                    buf = []
                 continue
-            end = self._statement_end(text)
+            if tool_insert:
+                if tail.endswith(b";"):  # mysqldump: no raw newline inside strings
+                    yield buf[0][0], b"".join(x for _, x in buf), None
+                    buf = []
+                continue
+            state, end = _scan(line, 0, state)
             if end is None:
-                continue  # the ';' is inside a string: the statement goes on
-            yield start, text[:end]
-            rest = text[end:]
+                open_semicolon = state != 0 and tail.endswith(b";")
+                if state != 0 and size > STATEMENT_LIMIT and candidates:
+                    yield from self._split_unbalanced(buf, candidates, back)
+                    buf = []
+                continue
+            head = b"".join(x for _, x in buf[:-1])
+            yield buf[0][0], head + line[:end], None
             buf = []
-            # several statements on one line (installer SQL): split the rest too
-            while rest.strip():
-                end = self._statement_end(rest)
-                if end is None:
-                    buf = [rest]
-                    start = self.offset - len(rest)
-                    break
-                stmt = rest[:end]
-                stmt_off = self.offset - len(rest)
-                rest = rest[end:]
-                if stmt.strip(b" \t\r\n;"):
-                    yield stmt_off, stmt
-        if buf and b"".join(buf).strip():
-            yield start, b"".join(buf)  # no terminator: the caller reports it as cut
+            if line[end:].strip():
+                back.appendleft((off + end, line[end:]))  # more statements on this line
+        if buf:
+            yield buf[0][0], b"".join(x for _, x in buf), "cut"
 
-    def _statement_end(self, text: bytes) -> int | None:
-        """End (after ';') of the first statement in text, or None if text ends inside it."""
-        if _INSERT.match(text):
-            # mysqldump never writes a raw newline inside a string, so its data lines are
-            # whole statements; other tools' need the (numpy) quote check
-            if self.info.producer in ("mysqldump", "mariadb-dump") or quotes_balanced(text):
-                return len(text.rstrip())
-            return None
-        m = _STATEMENT.match(text)
-        return m.end() if m else None
+    def _split_unbalanced(self, buf, candidates, back) -> Iterator[tuple[int, bytes, str]]:
+        c = candidates[0]
+        yield buf[0][0], b"".join(x for _, x in buf[:c]), "unbalanced"
+        back.extendleft(reversed(buf[c:]))
 
     # ---------------------------------------------------------------- statements to events
     def events(self) -> Iterator[Event]:
-        for offset, text in self.statements():
-            complete = text.rstrip().endswith(b";")
-            if not complete and not text.startswith(b"DELIMITER "):
-                yield from self._flush()
+        ignored = getattr(self.stream, "ignored", None)
+        if ignored:  # a file in a folder that is not a SQL dump
+            yield Problem("not_a_dump", self.offset, example=ignored)
+            return
+        cut = False
+        for offset, text, status in self.statements():
+            if status == "cut":
+                cut = True
+                self._flush()
+                yield from self._drain(all_=True)
                 yield from self._cut(offset, text)
                 yield from self._drain(all_=True)
-                return
-            yield from self._statement(offset, text)
+                break
+            if status == "unbalanced":
+                yield from self._unbalanced(offset, text)
+            else:
+                yield from self._statement(offset, text)
             yield from self._drain(all_=False)
-        yield from self._flush()
+        self._flush()
         yield from self._drain(all_=True)
-        if self.info.producer in ("mysqldump", "mariadb-dump") and not self.saw_trailer:
-            yield Problem(
-                "truncated", self.offset, example="the dump ends without mysqldump's '-- Dump completed' line", fatal=True
-            )
+        error = getattr(self.stream, "error", None)
+        if error:  # the compressed stream is cut or corrupt: what came before it is staged
+            yield Problem("truncated", self.offset, example=self._where(error), fatal=True)
+        elif self.tool_dump and not self.saw_trailer and not cut:
+            yield Problem("truncated", self.offset,
+                          example=self._where("the dump ends without mysqldump's '-- Dump completed' line"), fatal=True)
+
+    def _where(self, text: str) -> str:
+        return f"{self.part}: {text}" if self.part else text
 
     def _cut(self, offset: int, text: bytes) -> Iterator[Event]:
         m = _INSERT.match(text)
         if m:
             # keep the complete rows of a cut INSERT
-            yield from self._insert(offset, text, m, cut=True)
-            yield from self._flush()
+            self._insert(offset, text, m, cut=True)
+            yield from self._drain(all_=True)
         else:
-            yield Problem("truncated", offset, example=_snippet(text), fatal=True)
+            yield Problem("truncated", self.offset, example=self._where(
+                f"the input ends inside a statement that starts at byte {offset}: {_snippet(text)}"), fatal=True)
+
+    def _unbalanced(self, offset: int, text: bytes) -> Iterator[Event]:
+        m = _INSERT.match(text)
+        if m:
+            self._insert(offset, text, m, note="a string in this INSERT is never closed; ")
+            return
+        self._flush()
+        yield Problem("unbalanced_quotes", offset, example=self._where(
+            f"a string is never closed; statement skipped up to the next one: {_snippet(text)}"))
 
     def _statement(self, offset: int, text: bytes) -> Iterator[Event]:
         m = _INSERT.match(text)
         if m:
-            yield from self._insert(offset, text, m)
+            self._insert(offset, text, m)
             return
-        yield from self._flush()
+        self._flush()
         body = _LEADING_COMMENTS.match(text)
         body = text[body.end():] if body else text
-        if body.startswith(b"/*!"):
+        conditional = body.startswith((b"/*!", b"/*M!"))
+        if conditional:
             # conditional comment: the server runs its content
             inner = _CONDITIONAL.sub(rb"\1", body).strip()
             m = _INSERT.match(inner)
             if m:
-                yield from self._insert(offset, inner, m)
+                self._insert(offset, inner, m)
+                return
+            if inner.startswith(b"\\") or not inner.strip(b" ;\r\n\t"):
+                yield Skipped("client_command", offset, detail=_snippet(inner, 80))  # e.g. mariadb-dump's sandbox line
                 return
             body = inner
         if body.upper().startswith(b"DELIMITER "):
             yield Skipped("delimiter", offset)
             return
-        if re.match(rb"CREATE\s+(?:TEMPORARY\s+)?TABLE\b", body, re.I):
-            yield from self._create_table(offset, body)
+        if re.match(rb"CREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMPORARY\s+)?TABLE\b", body, re.I):
+            yield from self._drain(all_=True)
+            yield from self._create_table(offset, body, conditional)
             return
         for pattern, kind in _SKIP_RE:
             if pattern.match(body):
-                if kind == "set":
-                    n = _SET_NAMES.match(body)
-                    if n:
-                        self.encoding = _ENCODINGS.get(n.group(1).decode().lower(), self.encoding)
-                elif kind == "use":
-                    u = _USE.match(body)
-                    if u:
-                        self.database = _unquote(u.group(1))
-                        self.first_database = self.first_database or self.database
-                elif kind == "truncate":
-                    name = _table_name_after(body, rb"TRUNCATE\s+(?:TABLE\s+)?")
-                    yield Skipped(kind, offset, name, "table emptied before its rows (no rows were lost)")
-                    return
-                yield Skipped(kind, offset, detail=_snippet(body, 80))
+                yield from self._skip(offset, body, kind)
                 return
         if re.match(rb"\s*;?\s*$", body):
             return
-        if re.match(rb"(?:UPDATE|DELETE)\b", body, re.I):
-            yield Problem("unsupported_statement", offset, example=_snippet(body))
+        d = _DELETE_ALL.match(body)
+        if d:  # DELETE FROM t without WHERE empties the table, like TRUNCATE
+            yield from self._drain(all_=True)
+            yield Skipped("truncate", offset, self._staged_name(*_split_ident(d.group(1))), "DELETE FROM without WHERE")
             return
-        yield Problem("unparsable_statement", offset, example=_snippet(body))
+        if _UNSUPPORTED.match(body):
+            name = _table_name_after(body, rb"(?:UPDATE|DELETE\s+FROM|INSERT\s+(?:IGNORE\s+)?INTO|REPLACE\s+INTO)\s+")
+            yield Problem("unsupported_statement", offset, name, example=self._where(_snippet(body)))
+            return
+        yield Problem("unparsable_statement", offset, example=self._where(_snippet(body)))
+
+    def _skip(self, offset: int, body: bytes, kind: str) -> Iterator[Event]:
+        table = None
+        if kind == "set":
+            n = _SET_NAMES.match(body)
+            if n:
+                self.encoding = _ENCODINGS.get(n.group(1).decode().lower(), self.encoding)
+        elif kind == "use":
+            u = _USE.match(body)
+            if u:
+                self.database = _unquote(u.group(1))
+                self.first_database = self.first_database or self.database
+        elif kind in ("truncate", "drop_table"):
+            # the stager replays these on what it holds: drain so earlier rows arrive first
+            yield from self._drain(all_=True)
+            prefix = rb"TRUNCATE\s*(?:TABLE\s+)?" if kind == "truncate" else rb"DROP\s+(?:TEMPORARY\s+)?TABLES?\s*(?:IF\s+EXISTS\s+)?"
+            rest = re.sub(rb"/\*.*?\*/", b"", body[re.match(prefix, body, re.I).end():], flags=re.S)
+            names = [self._staged_name(*_split_ident(x)) for x in re.findall(_QUALIFIED, rest.split(b";")[0])
+                     if x.upper() not in (b"CASCADE", b"RESTRICT")]
+            table = ", ".join(names) or None
+        elif kind in ("view", "trigger", "procedure", "function", "event", "drop_routine"):
+            r = _ROUTINE_NAME.search(body)
+            table = _split_ident(r.group(1))[1] if r else None
+        yield Skipped(kind, offset, table, _snippet(body, 80))
 
     def _staged_name(self, db: str | None, table: str) -> str:
         db = db or self.database
-        if db and self.first_database and db != self.first_database:
+        if db and not self.first_database:
+            self.first_database = db
+        if db and db != self.first_database:
             return f"{db}_{table}"
         return table
 
-    def _create_table(self, offset: int, body: bytes) -> Iterator[Event]:
+    def _create_table(self, offset: int, body: bytes, conditional: bool) -> Iterator[Event]:
+        m = _CREATE_TABLE.match(body)
+        name = self._staged_name(*_split_ident(m.group(2))) if m else None
+        if conditional and m:
+            # mysqldump's stand-in for a view (/*!50001 CREATE TABLE v ...*/), replaced by the view later
+            yield Skipped("view", offset, name, "placeholder table for a view")
+            return
+        if m and m.group(1) and name in self.tables:
+            yield Skipped("create_table_exists", offset, name, "CREATE TABLE IF NOT EXISTS on a table the dump already has")
+            return
+        like = _LIKE.match(body, m.end()) if m else None
+        if like:
+            src = self.tables.get(self._staged_name(*_split_ident(like.group(1))))
+            if src is None:
+                yield Problem("unparsable_statement", offset, name, example=self._where(
+                    f"CREATE TABLE ... LIKE a table the dump does not define: {_snippet(body)}"))
+                return
+            tdef = TableDef(name, [Column(**vars(c)) for c in src.columns], offset, src.charset, list(src.primary_key))
+            self.tables[name] = tdef
+            yield tdef
+            return
         sql = _CONDITIONAL.sub(rb"\1", body).rstrip().rstrip(b";")
-        try:
-            text = sql.decode("utf-8")
-        except UnicodeDecodeError:
-            text = decode_latin1(sql)
+        text = decode_text(sql, "utf-8?")[0]
+        tdef = None
         try:
             tdef = parse_create_table(text, "mysql", offset)
         except Exception as e:  # sqlglot raises several error types
-            name = _table_name_after(body, rb"CREATE\s+(?:TEMPORARY\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?")
-            yield Problem("unparsable_statement", offset, name, example=f"{type(e).__name__}: {str(e)[:160]}")
-            return
+            # version comments sometimes hold what sqlglot cannot read (partitions...): without them
+            plain = _CONDITIONAL.sub(b"", body).rstrip().rstrip(b";")
+            try:
+                tdef = parse_create_table(decode_text(plain, "utf-8?")[0], "mysql", offset)
+            except Exception:
+                tdef = parse_create_table_loose(text, offset)
+                if tdef is None:
+                    yield Problem("unparsable_statement", offset, name,
+                                  example=self._where(f"{type(e).__name__}: {str(e)[:160]}"))
+                    return
+                yield Problem("ddl_fallback", offset, name, example=self._where(
+                    f"sqlglot cannot read this CREATE TABLE ({type(e).__name__}: {str(e)[:100]}); "
+                    "columns taken from its lines, unknown types staged as text"))
         if tdef is None:
-            yield Skipped("create_table_without_columns", offset)
+            yield Problem("unsupported_statement", offset, name, example=self._where(
+                f"CREATE TABLE without a column list (AS SELECT?): {_snippet(body)}"))
             return
-        m = re.search(rb"TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?((?:" + _IDENT + rb"\s*\.\s*)?" + _IDENT + rb")", body, re.I)
-        if m:
-            db, name = _split_ident(m.group(1))
-            tdef.table = self._staged_name(db, name)
+        if name:
+            tdef.table = name
         self.tables[tdef.table] = tdef
         yield tdef
 
-    def _insert(self, offset: int, text: bytes, m: re.Match, cut: bool = False) -> Iterator[Event]:
-        db, name = _split_ident(m.group(3))
-        table = self._staged_name(db, name)
-        columns = None
-        if m.group(4):
-            columns = [_unquote(c) for c in re.findall(_IDENT, m.group(4))]
+    def _kinds(self, tdef: TableDef | None, columns: list[str] | None) -> tuple:
+        if tdef is None:
+            return frozenset(), frozenset(), frozenset(), True
+        by_name = {c.name.lower(): c for c in tdef.columns}
+        cols = [by_name.get(c.lower()) for c in columns] if columns else tdef.columns
+        binary, bits, numeric = set(), set(), set()
+        for i, c in enumerate(cols):
+            if c is None:
+                continue
+            if c.binary:
+                binary.add(i)
+            elif c.source_type.startswith("bit"):
+                bits.add(i)
+            elif c.duck_type != "VARCHAR" and not c.duck_type.startswith(("DATE", "TIME")):
+                numeric.add(i)
+        return frozenset(binary), frozenset(bits), frozenset(numeric), False
+
+    def _insert(self, offset: int, text: bytes, m: re.Match, cut: bool = False, note: str = "") -> None:
+        table = self._staged_name(*_split_ident(m.group(3)))
+        columns = [_unquote(c) for c in re.findall(_IDENT, m.group(4))] if m.group(4) else None
         values = text[m.end():].rstrip()
         if values.endswith(b";"):
             values = values[:-1].rstrip()
-        odku = None
+        mode = "replace" if m.group(1).upper() == b"REPLACE" else ("ignore" if m.group(2) else "insert")
         if not values.endswith(b")") or b"DUPLICATE" in values[-4096:].upper():
             odku = _ODKU.search(values)
-        if odku:
-            values = values[: odku.start() + 1]
-        tdef = self.tables.get(table)
+            if odku:  # ON DUPLICATE KEY UPDATE: the later row's values win, as with REPLACE
+                values = values[: odku.start() + 1]
+                mode = "replace"
         encoding = self.encoding
-        if tdef and tdef.charset and tdef.charset.lower() == "latin1" and self.info.charset is None:
-            encoding = "cp1252"
-        binary = frozenset()
-        if tdef:
-            cols = columns or [c.name for c in tdef.columns]
-            binary_names = {c.name for c in tdef.columns if c.binary}
-            binary = frozenset(i for i, c in enumerate(cols) if c in binary_names)
-        mode = "replace" if m.group(1).upper() == b"REPLACE" else ("ignore" if m.group(2) else "insert")
+        kinds = self._kinds(self.tables.get(table), columns)
         p = self.pending
-        if p and (p.table != table or p.columns != columns or p.encoding != encoding or p.size > BATCH_BYTES or mode != "insert" or cut):
-            yield from self._flush()
+        if p and (p.table != table or p.columns != columns or p.encoding != encoding or p.kinds != kinds
+                  or p.mode != mode or p.size > BATCH_BYTES or cut or note):
+            self._flush()
             p = None
         if p is None:
-            p = self.pending = _Pending(table, columns, encoding, binary, offset, mode)
+            p = self.pending = _Pending(table, columns, encoding, kinds, offset, mode)
         p.parts.append(values)
+        p.starts.append(offset + m.end())
         p.size += len(values)
-        if mode != "insert" or cut:
-            yield from self._flush(cut=cut)
+        p.stmt_bytes += len(text)
+        if cut or note:
+            self._flush(cut=cut, note=note)
 
-    def _flush(self, cut: bool = False) -> Iterator[Event]:
+    def _flush(self, cut: bool = False, note: str = "") -> None:
         p = self.pending
         if p is None:
             return
         self.pending = None
-        values = b",".join(p.parts) if len(p.parts) > 1 else p.parts[0]
         if self.count_only:
-            self.inflight.append((p, count_rows(values), cut, len(values)))
+            values = b",".join(p.parts)
+            self.inflight.append((p, count_rows(values), cut, note))
         elif self.executor is not None and not cut:
-            fut = self.executor.submit(parse_pending, values, p.encoding, p.binary)
-            self.inflight.append((p, fut, cut, len(values)))
+            self.inflight.append((p, self.executor.submit(parse_pending, p.parts, p.encoding, p.kinds), cut, note))
         else:
-            self.inflight.append((p, parse_pending(values, p.encoding, p.binary), cut, len(values)))
-        return
-        yield  # a generator, so callers can `yield from`
+            self.inflight.append((p, parse_pending(p.parts, p.encoding, p.kinds), cut, note))
 
     def _drain(self, all_: bool) -> Iterator[Event]:
-        # keep a few statements in flight so both cores work; yield in dump order
-        while self.inflight and (all_ or len(self.inflight) > 4 or not isinstance(self.inflight[0][1], Future) or self.inflight[0][1].done()):
-            p, result, cut, size = self.inflight.popleft()
+        # keep a few batches in flight so all cores work; yield in dump order
+        while self.inflight and (all_ or len(self.inflight) > 4 or not isinstance(self.inflight[0][1], Future)
+                                 or self.inflight[0][1].done()):
+            p, result, cut, note = self.inflight.popleft()
             if isinstance(result, Future):
                 result = result.result()
-            yield from self._batch_events(p, result, cut, size)
+            yield from self._batch_events(p, result, cut, note)
 
-    def _batch_events(self, p: _Pending, result, cut: bool, size: int = 0) -> Iterator[Event]:
+    def _batch_events(self, p: _Pending, result, cut: bool, note: str) -> Iterator[Event]:
         if isinstance(result, int):
-            yield RowCount(p.table, result, size, p.offset)
-            return
-        if isinstance(result, ValuesError):
-            if result.rows is not None and result.rows.num_rows:
-                yield RowBatch(p.table, p.columns, result.rows, p.offset, mode=p.mode)
+            yield RowCount(p.table, result, p.stmt_bytes, p.offset)
             if cut:
-                yield Problem("truncated", p.offset, p.table, example=f"dump cut inside an INSERT: {result}", fatal=True)
-            else:
-                yield Problem("unparsable_statement", p.offset + result.offset, p.table, example=str(result))
+                yield Problem("truncated", self.offset, p.table, example=self._where(
+                    f"the input ends inside an INSERT into {p.table} (statement at byte {p.offset})"), fatal=True)
             return
-        if cut:
-            yield Problem("truncated", p.offset, p.table, example="dump cut inside an INSERT; complete rows kept", fatal=True)
-        yield RowBatch(p.table, p.columns, result, p.offset, mode=p.mode)
+        tables, errors, seconds = result
+        tdef = self.tables.get(p.table)
+        names = p.columns or ([c.name for c in tdef.columns] if tdef else None)
+        for i, data in enumerate(tables):
+            ev = RowBatch(p.table, p.columns, data, p.offset, mode=p.mode)
+            # not in the RowBatch contract: what the stager records per table
+            ev.source_bytes = p.stmt_bytes if i == 0 else 0
+            ev.parse_seconds = seconds if i == 0 else 0.0
+            yield ev
+            for kind, per_col in table_notes(data).items():
+                for col, (count, example) in per_col.items():
+                    column = names[int(col)] if names and int(col) < len(names) else f"column_{int(col) + 1}"
+                    yield Problem(kind, p.offset, p.table, column, _NOTE_TEXT[kind].format(ex=example), count)
+        rows = sum(t.num_rows for t in tables)
+        for k, err in errors:
+            where = p.starts[k] + err.offset
+            if cut and k == len(p.parts) - 1:
+                yield Problem("truncated", self.offset, p.table, example=self._where(
+                    f"the input ends inside an INSERT into {p.table} (statement at byte {p.offset}); "
+                    f"{rows} complete rows staged; {err}"), fatal=True)
+            else:
+                yield Problem("unparsable_statement", where, p.table, example=self._where(f"{note}{err}; rows before it staged"))
+        if cut and not errors:
+            yield Problem("truncated", self.offset, p.table, example=self._where(
+                f"the input ends inside an INSERT into {p.table} (statement at byte {p.offset}); "
+                f"{rows} complete rows staged"), fatal=True)
 
 
 def _table_name_after(body: bytes, prefix: bytes) -> str | None:
-    m = re.match(prefix + rb"((?:" + _IDENT + rb"\s*\.\s*)?" + _IDENT + rb")", body, re.I)
+    m = re.match(prefix + _QUALIFIED, body, re.I)
     return _split_ident(m.group(1))[1] if m else None
 
 

@@ -498,13 +498,16 @@ def _snippet(text: bytes, n: int = 80) -> str:
 
 
 def parse_values_slow(values: bytes, encoding: str = "utf-8", binary: set[int] | frozenset = frozenset(),
-                      bits: set[int] | frozenset = frozenset(), numeric: set[int] | frozenset = frozenset()) -> pa.Table:
+                      bits: set[int] | frozenset = frozenset(), numeric: set[int] | frozenset = frozenset(),
+                      infer_binary: bool = False) -> pa.Table:
     """Rows of a VALUES list, tolerant of every literal form MySQL accepts.
 
     Columns at `binary` positions keep bytes, `bits` (BIT columns) read binary
     strings as big-endian numbers, `numeric` read 0x/b'' literals as numbers;
-    other strings are text (decode_text with `encoding`). Raises ValuesError
-    (with the rows read so far) when the text cannot be read or stops mid-row."""
+    other strings are text (decode_text with `encoding`). With `infer_binary`
+    (no CREATE TABLE known) a column of only binary literals stays bytes. Raises
+    ValuesError (with the rows read so far) when the text cannot be read or stops
+    mid-row."""
     sc = _Scanner(values, encoding)
     rows: list[list] = []
     ncols = None
@@ -537,7 +540,7 @@ def parse_values_slow(values: bytes, encoding: str = "utf-8", binary: set[int] |
             if m3.group(0) != b",":
                 raise ValuesError(f"expected ',' between rows but found {m3.group(0)[:20]!r}", p)
     except (ValuesError, Incomplete, ValueError) as e:
-        done = _rows_to_table(rows, ncols or 0, binary, bits, numeric, encoding) if rows else None
+        done = _rows_to_table(rows, ncols or 0, binary, bits, numeric, encoding, infer_binary) if rows else None
         pos = e.offset if isinstance(e, ValuesError) and e.offset else sc.pos
         if isinstance(e, Incomplete):
             msg = "statement ends in the middle of a row"
@@ -546,10 +549,10 @@ def parse_values_slow(values: bytes, encoding: str = "utf-8", binary: set[int] |
             msg = str(e)
         near = values[max(0, pos - 30):pos + 50]
         raise ValuesError(f"{msg} (near byte {pos}: {_snippet(near)!r})", pos, done) from None
-    return _rows_to_table(rows, ncols or 0, binary, bits, numeric, encoding)
+    return _rows_to_table(rows, ncols or 0, binary, bits, numeric, encoding, infer_binary)
 
 
-def _rows_to_table(rows: list[list], ncols: int, binary, bits, numeric, encoding: str) -> pa.Table:
+def _rows_to_table(rows: list[list], ncols: int, binary, bits, numeric, encoding: str, infer_binary: bool = False) -> pa.Table:
     notes: dict = {}
     cols = []
     for i in range(ncols):
@@ -560,7 +563,8 @@ def _rows_to_table(rows: list[list], ncols: int, binary, bits, numeric, encoding
                 _note(notes, "value_computed", i, f"{v.expression} staged as {v.value!r}")
                 v = v.value
             vals.append(v)
-        if i in binary:
+        if i in binary or (infer_binary and any(isinstance(v, _Raw) for v in vals)
+                           and all(v is None or isinstance(v, _Raw) for v in vals)):
             cols.append(pa.array([None if v is None else _bytes(v) for v in vals], pa.binary()))
             continue
         out = []

@@ -16,6 +16,7 @@ the same text forms and consecutive INSERTs into one table are batched.
 from __future__ import annotations
 
 import codecs
+import logging
 import re
 import zlib
 from dataclasses import dataclass, field
@@ -25,7 +26,6 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
-import sqlglot
 from sqlglot import exp
 
 from .ddl import duck_type, parse_create_table, staged_name
@@ -37,6 +37,7 @@ READ_CHUNK = 4 << 20
 COPY_WINDOW = 1 << 20  # first slice of a COPY block; later slices aim at MAX_ROWS rows
 MIN_WINDOW = 64 << 10
 SNIPPET = 200
+MAX_STATEMENT = 1 << 30  # a longer statement is an unclosed quote, not SQL: stop there
 
 __all__ = ["read_postgres", "PostgresReader", "decode_bytea", "unescape_copy_text"]
 
@@ -700,7 +701,7 @@ class _ValueParser:
 # fast path for the common pg_dump --inserts row: numbers, plain strings, NULL, true/false
 _FAST_VAL = r"(?:'[^']*(?:''[^']*)*'|-?\d+(?:\.\d+)?(?:e[-+]?\d+)?|NULL|true|false)"
 _FAST_ROWS = re.compile(rf"\s*\(\s*{_FAST_VAL}(?:\s*,\s*{_FAST_VAL})*\s*\)(?:\s*,\s*\(\s*{_FAST_VAL}(?:\s*,\s*{_FAST_VAL})*\s*\))*")
-_FAST_TOK = re.compile(r"'([^']*(?:''[^']*)*)'|(-?\d[\d.e+-]*)|(NULL)|(true)|(false)|(\()|(\))")
+_FAST_TOK = re.compile(r"'[^']*(?:''[^']*)*'|[^,()\s]+|\)")
 
 
 def _fast_rows(s: str, pos: int) -> tuple[list[list], int] | None:
@@ -709,29 +710,34 @@ def _fast_rows(s: str, pos: int) -> tuple[list[list], int] | None:
         return None
     rows: list[list] = []
     row: list = []
-    for t in _FAST_TOK.finditer(s, pos, m.end()):
-        g = t.lastindex
-        if g == 1:
-            v = t.group(1)
-            row.append(v.replace("''", "'") if "''" in v else v)
-        elif g == 2:
-            row.append(t.group(2))
-        elif g == 3:
-            row.append(None)
-        elif g == 4:
-            row.append("t")
-        elif g == 5:
-            row.append("f")
-        elif g == 6:
-            row = []
-        else:
+    append = row.append
+    for t in _FAST_TOK.findall(s, pos, m.end()):
+        c = t[0]
+        if c == "'":
+            v = t[1:-1]
+            append(v.replace("''", "'") if "''" in v else v)
+        elif c == ")":
             rows.append(row)
+            row = []
+            append = row.append
+        elif c == "N":
+            append(None)
+        elif c == "t":
+            append("t")
+        elif c == "f":
+            append("f")
+        else:
+            append(t)
     return rows, m.end()
 
 
 # ---------------------------------------------------------------------------
 
 
+# a whole statement on one line without backslashes, dollar quotes or comments: one regex match
+_ONE_STMT = re.compile(
+    rb"""(?:[^;'"$\-/\\\n]++|'[^'\\\n]*+(?:''[^'\\\n]*+)*+'|"[^"\n]*+(?:""[^"\n]*+)*+"|-(?!-)|/(?!\*))*+;"""
+)
 _NORMAL = re.compile(rb"[;'\"$]|--|/\*")
 _DOLLAR = re.compile(rb"\$(?:[A-Za-z_\x80-\xff][A-Za-z_0-9\x80-\xff]*)?\$")
 _ESTR = re.compile(rb"[\\']")
@@ -752,6 +758,7 @@ class PostgresReader:
         self.encoding = "utf-8"
         self.default_schema = "public"
         self._pending: dict | None = None
+        self._names: dict[tuple[str, str], str] = {}
         self._gen = self._events()
 
     def __iter__(self) -> PostgresReader:
@@ -773,7 +780,11 @@ class PostgresReader:
         return staged_name(table, "postgres")
 
     def _staged_text(self, name_text: str) -> str:
-        return self._staged(*_split_name(name_text))
+        key = (name_text, self.default_schema)
+        name = self._names.get(key)
+        if name is None:
+            name = self._names[key] = self._staged(*_split_name(name_text))
+        return name
 
     # -- main loop -----------------------------------------------------------
 
@@ -808,6 +819,15 @@ class PostgresReader:
                             yield self._meta(line[pos:], line_off + pos)
                             pos = n
                             break
+                        m = _ONE_STMT.match(line, pos)
+                        if m:
+                            events, copy_spec = self._statement(line[pos : m.end()], line_off + pos)
+                            pos = m.end()
+                            for ev in events:
+                                yield ev
+                            if copy_spec is not None:
+                                break
+                            continue
                         in_stmt, stmt_start, seg, parts = True, line_off + pos, pos, []
                     m = _NORMAL.search(line, pos)
                     if not m:
@@ -896,6 +916,16 @@ class PostgresReader:
                 continue
             if in_stmt:
                 parts.append(line[seg:])
+                stmt_len = inp.offset - stmt_start
+                if stmt_len > MAX_STATEMENT:
+                    yield from self._flush()
+                    text = self._decode(parts[0][:1000], stmt_start)[0]
+                    yield Problem(
+                        "unparsable_statement", stmt_start, table=self._table_of(text), fatal=True,
+                        example=f"statement longer than {MAX_STATEMENT >> 20} MB (an unclosed quote?): "
+                        + _snippet(text),
+                    )
+                    return
         yield from self._flush()
         if in_stmt:
             text = self._decode(b"".join(parts), stmt_start)[0]
@@ -1002,8 +1032,11 @@ class PostgresReader:
         out: list[Event] = []
         if enc_problem:
             enc_problem.table = self._table_of(text)
-        words = _WORDS.findall(text[:200])
-        first = words[0].upper() if words else ""
+        if text[:6].upper() == "INSERT":
+            first, words = "INSERT", []
+        else:
+            words = _WORDS.findall(text[:200])
+            first = words[0].upper() if words else ""
         if first == "INSERT":
             events = self._insert(text, offset)
             if enc_problem:
@@ -1144,10 +1177,15 @@ class PostgresReader:
             return [Problem("unsupported_statement", offset, table=staged, example=_snippet(text))]
         body = _body_columns(text, lead + m.end())
         td = None
+        log = logging.getLogger("sqlglot")
+        level = log.level
+        log.setLevel(logging.ERROR)  # "unsupported syntax" warnings: the fallback below handles those
         try:
             td = parse_create_table(text, "postgres", offset)
         except Exception:  # noqa: BLE001 - sqlglot gaps: use the line parser below
             td = None
+        finally:
+            log.setLevel(level)
         if td is not None and body is not None and len(body[0]) == len(td.columns):
             renamed = {}
             for col, (nm, _) in zip(td.columns, body[0]):
@@ -1203,6 +1241,7 @@ class PostgresReader:
             if fast is not None and _TAIL.match(body, fast[1]):
                 rows, end = fast
             else:
+                fast = None
                 rows, end = _ValueParser(body, self.std_strings).rows(m.end())
             tail = _TAIL.match(body, end)
             if not tail:
@@ -1232,7 +1271,7 @@ class PostgresReader:
             ))
         if not good:
             return out
-        if any(v is _DEFAULT for r in good for v in r):
+        if fast is None and any(v is _DEFAULT for r in good for v in r):
             # DEFAULT: leave the column out of the column list, the staged table fills it
             names = columns if columns is not None else self._target(table, None, width)[0]
             td = self.tables.get(table)
@@ -1446,7 +1485,7 @@ class PostgresReader:
         )
         table = None
         block = len(data) + 1  # one block: no chunked columns to combine; conversion still runs in threads
-        for attempt in range(3):
+        for _attempt in range(3):
             bad_rows.clear()
             try:
                 table = pacsv.read_csv(

@@ -7,13 +7,15 @@ decompresses on the fly, so a dump of any size is read in bounded memory.
 from __future__ import annotations
 
 import bz2
-import gzip
+import codecs
 import io
 import lzma
 import re
 import shutil
 import subprocess
+import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Callable
@@ -28,7 +30,10 @@ MAGIC = [
     (b"\x28\xb5\x2f\xfd", "zstd"),
     (b"PK\x03\x04", "zip"),
     (b"PGDMP", "pg_custom"),
+    (b"7z\xbc\xaf\x27\x1c", "7z"),
+    (b"Rar!\x1a\x07", "rar"),
 ]
+_STREAMS = ("gzip", "bzip2", "xz", "zstd")
 
 
 class CountingReader(io.RawIOBase):
@@ -52,6 +57,168 @@ class CountingReader(io.RawIOBase):
         super().close()
 
 
+def _decompressor(kind: str):
+    if kind == "gzip":
+        return zlib.decompressobj(wbits=31)
+    if kind == "bzip2":
+        return bz2.BZ2Decompressor()
+    if kind == "xz":
+        return lzma.LZMADecompressor()
+    import zstandard
+
+    return zstandard.ZstdDecompressor().decompressobj()
+
+
+class Decompressed(io.RawIOBase):
+    """A gzip/bzip2/xz/zstd stream, decompressed as it is read, at most about 1 MB at a
+    time. Concatenated members are read one after the other. Where the data ends early
+    or is corrupt, reading stops as at a normal end and `error` says what happened, so
+    everything before that point is still read."""
+
+    def __init__(self, raw: BinaryIO, kind: str):
+        self.raw = raw
+        self.kind = kind
+        self.d = _decompressor(kind)
+        self.inbuf = b""
+        self.out = b""
+        self.consumed = 0  # compressed bytes read
+        self.error: str | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def _more_input(self) -> bool:
+        if self.kind == "gzip":
+            return not self.inbuf
+        if self.kind in ("bzip2", "xz"):
+            return self.d.needs_input and not self.inbuf
+        return not self.inbuf
+
+    def readinto(self, b) -> int:
+        while not self.out:
+            if self.error:
+                return 0
+            if self.d.eof:
+                # the next member of a concatenated stream, or padding after the last one
+                rest = self.d.unused_data + self.inbuf
+                while not rest.strip(b"\x00"):
+                    rest = self.raw.read(1 << 16)
+                    if not rest:
+                        return 0
+                    self.consumed += len(rest)
+                self.d, self.inbuf = _decompressor(self.kind), rest
+            if self._more_input():
+                data = self.raw.read(1 << 16)
+                if not data:
+                    self.error = f"the {self.kind} data ends early (after {self.consumed:,} compressed bytes): the file is cut"
+                    return 0
+                self.consumed += len(data)
+                self.inbuf = data
+            data, self.inbuf = self.inbuf, b""
+            try:
+                if self.kind == "gzip":
+                    self.out = self.d.decompress(data, 1 << 20)
+                    self.inbuf = self.d.unconsumed_tail
+                elif self.kind in ("bzip2", "xz"):
+                    self.out = self.d.decompress(data, max_length=1 << 20)
+                else:
+                    self.out = self.d.decompress(data)
+            except Exception as e:  # zlib.error, OSError, LZMAError, ZstdError
+                self.error = f"the {self.kind} data is corrupt near compressed byte {self.consumed:,}: {e}"
+                return 0
+        n = min(len(b), len(self.out))
+        b[:n] = self.out[:n]
+        self.out = self.out[n:]
+        return n
+
+    def close(self) -> None:
+        self.raw.close()
+        super().close()
+
+
+class Guarded(io.RawIOBase):
+    """A stream whose read errors (a corrupt zip member) end it, kept in `error`."""
+
+    def __init__(self, raw: BinaryIO, what: str):
+        self.raw = raw
+        self.what = what
+        self.error: str | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        if self.error:
+            return 0
+        try:
+            return self.raw.readinto(b) or 0
+        except Exception as e:  # zlib.error, BadZipFile (CRC), EOFError
+            self.error = f"{self.what} is corrupt or cut: {e}"
+            return 0
+
+    def close(self) -> None:
+        self.raw.close()
+        super().close()
+
+
+class Utf16(io.RawIOBase):
+    """UTF-16 text (PowerShell's `mysqldump > file` writes it) as UTF-8, streamed."""
+
+    def __init__(self, raw: BinaryIO):
+        self.raw = raw
+        self.dec = codecs.getincrementaldecoder("utf-16")("replace")
+        self.out = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        while not self.out:
+            data = self.raw.read(1 << 20)
+            self.out = self.dec.decode(data, final=not data).encode("utf-8")
+            if not data:
+                break
+        n = min(len(b), len(self.out))
+        b[:n] = self.out[:n]
+        self.out = self.out[n:]
+        return n
+
+    def close(self) -> None:
+        self.raw.close()
+        super().close()
+
+
+class PartStream(io.BufferedReader):
+    """The SQL text of one part. `part_name` is set when the input has several parts
+    (for messages); `error` says where compressed data ended early; `ignored` why a
+    file in a folder is not read."""
+
+    part_name: str | None = None
+    ignored: str | None = None
+
+    @property
+    def error(self) -> str | None:
+        raw = self.raw
+        while raw is not None:
+            if getattr(raw, "error", None):
+                return raw.error
+            raw = getattr(raw, "raw", None)
+        return None
+
+
+def _text_stream(raw: io.RawIOBase, name: str | None) -> PartStream:
+    """Unpack nested compression (a .sql.gz inside a zip) and UTF-16, by content."""
+    stream = PartStream(raw, 1 << 20)
+    head = stream.peek(8)[:8]
+    for magic, kind in MAGIC:
+        if head.startswith(magic) and kind in _STREAMS:
+            return _text_stream(Decompressed(stream, kind), name)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        stream = PartStream(Utf16(stream), 1 << 20)
+    stream.part_name = name
+    return stream
+
+
 @dataclass
 class DumpPart:
     """One SQL text inside the input: a file, or a member of a zip file."""
@@ -60,13 +227,20 @@ class DumpPart:
     compression: str  # none, gzip, bzip2, xz, zstd, zip, pg_custom
     size: int  # bytes on disk (compressed size for a zip member)
     member: str | None = None
+    multi: bool = False  # one of several parts: messages name it
+    ignored: str | None = None  # a file in a folder that is not a SQL dump: reported, not read
 
     @property
     def name(self) -> str:
         return f"{self.path.name}:{self.member}" if self.member else self.path.name
 
     def open(self, on_read: Callable[[int], None] | None = None) -> BinaryIO:
-        """The decompressed SQL text as a binary stream."""
+        """The decompressed SQL text as a binary stream (a PartStream)."""
+        name = self.name if self.multi else None
+        if self.ignored:
+            stream = PartStream(io.BytesIO(b""))
+            stream.part_name, stream.ignored = self.name, self.ignored
+            return stream
         if self.compression == "pg_custom":
             return _pg_restore_stream(self.path)
         if self.compression == "zip":
@@ -76,20 +250,12 @@ class DumpPart:
             # zip members report uncompressed bytes; scale to the compressed size for progress
             ratio = info.compress_size / info.file_size if info.file_size else 1.0
             cb = (lambda n: on_read(int(n * ratio))) if on_read else None
-            return io.BufferedReader(CountingReader(inner, cb), 1 << 20)
-        raw = io.BufferedReader(CountingReader(open(self.path, "rb", buffering=0), on_read), 1 << 20)
+            return _text_stream(Guarded(CountingReader(inner, cb), f"zip member {self.member}"), name)
+        raw = CountingReader(open(self.path, "rb", buffering=0), on_read)
         if self.compression == "none":
-            return raw
-        if self.compression == "gzip":
-            return gzip.GzipFile(fileobj=raw)
-        if self.compression == "bzip2":
-            return bz2.BZ2File(raw)
-        if self.compression == "xz":
-            return lzma.LZMAFile(raw)
-        if self.compression == "zstd":
-            import zstandard
-
-            return io.BufferedReader(zstandard.ZstdDecompressor().stream_reader(raw), 1 << 20)
+            return _text_stream(raw, name)
+        if self.compression in _STREAMS:
+            return _text_stream(Decompressed(PartStream(raw, 1 << 20), self.compression), name)
         raise DumpkitError(f"unsupported compression {self.compression}")
 
 
@@ -100,8 +266,35 @@ def _pg_restore_stream(path: Path) -> BinaryIO:
             f"{path.name} is a PostgreSQL custom-format dump (pg_dump -Fc); install pg_restore "
             "(Debian: postgresql-client) or dump again with pg_dump in plain format"
         )
-    proc = subprocess.Popen([exe, "-f", "-", str(path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    return proc.stdout  # type: ignore[return-value]
+    # stderr to a file, not a pipe nobody reads (pg_restore would block on many warnings)
+    err = tempfile.TemporaryFile()
+    proc = subprocess.Popen([exe, "-f", "-", str(path)], stdout=subprocess.PIPE, stderr=err)
+    return _ProcessStream(proc, err)
+
+
+class _ProcessStream(io.RawIOBase):
+    """pg_restore's output; a failed pg_restore is an error, not a short dump."""
+
+    def __init__(self, proc: subprocess.Popen, err):
+        self.proc, self.err = proc, err
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        n = self.proc.stdout.readinto(b)
+        if not n and self.proc.wait() != 0:
+            self.err.seek(0)
+            first = (self.err.read().decode(errors="replace").strip().splitlines() or ["no message"])[0]
+            raise DumpkitError(f"pg_restore failed: {first}")
+        return n
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        self.err.close()
+        super().close()
 
 
 def detect_compression(path: Path) -> str:
@@ -113,59 +306,109 @@ def detect_compression(path: Path) -> str:
     return "none"
 
 
+def _natural(path: Path) -> list:
+    """Sort key: `2-category.sql` before `10-customer.sql`, as per-table dump folders mean."""
+    return [int(t) if t.isdigit() else t.lower() for t in re.split(r"(\d+)", str(path))]
+
+
 def open_parts(paths: list[Path]) -> list[DumpPart]:
-    """Every SQL text in the given files and folders, in a stable order."""
+    """Every SQL text in the given files and folders, in a stable order. Files in a
+    folder that are not SQL dumps (a README, mysqldump --tab data) are kept as
+    ignored parts at the end, so the reader reports them."""
+    parts = _open_parts(paths)
+    if len(parts) > 1:
+        for part in parts:
+            part.multi = True
+    return parts
+
+
+def _open_parts(paths: list[Path], in_folder: bool = False) -> list[DumpPart]:
     parts: list[DumpPart] = []
     for p in paths:
         p = Path(p)
         if not p.exists():
             raise DumpkitError(f"{p}: no such file")
         if p.is_dir():
-            files = sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith("."))
+            files = sorted((f for f in p.rglob("*") if f.is_file() and not any(x.startswith(".") for x in f.relative_to(p).parts)),
+                           key=lambda f: _natural(f.relative_to(p)))
             if not files:
                 raise NotADumpError(f"{p}: folder holds no files")
-            parts.extend(open_parts(files))
+            found = _open_parts(files, in_folder=True)
+            ok = [f for f in found if not f.ignored]
+            if not ok:
+                raise NotADumpError(f"{p}: no SQL dump in this folder ({found[0].ignored})")
+            parts.extend(ok + [f for f in found if f.ignored])
             continue
-        kind = detect_compression(p)
-        if kind == "zip":
-            try:
-                zf = zipfile.ZipFile(p)
-            except zipfile.BadZipFile as e:
-                raise NotADumpError(f"{p.name}: broken zip file ({e})") from None
-            members = sorted(
-                (i for i in zf.infolist() if not i.is_dir() and not i.filename.startswith("__MACOSX")),
-                key=lambda i: i.filename,
-            )
-            sql = [i for i in members if re.search(r"\.sql(\.|$)", i.filename, re.I)] or members
-            if not sql:
-                raise NotADumpError(f"{p.name}: zip file holds no .sql file")
-            parts.extend(DumpPart(p, "zip", i.compress_size, i.filename) for i in sql)
-        else:
-            parts.append(DumpPart(p, kind, p.stat().st_size))
+        try:
+            found = _open_file(p)
+            for part in found:
+                check_is_sql(part, read_head(part))
+        except NotADumpError as e:
+            if not in_folder:
+                raise
+            found = [DumpPart(p, "none", p.stat().st_size, ignored=str(e))]
+        parts.extend(found)
     return parts
 
 
+def _open_file(p: Path) -> list[DumpPart]:
+    kind = detect_compression(p)
+    if kind in ("7z", "rar"):
+        raise NotADumpError(f"{p.name}: a {kind} archive; unpack it and give the .sql file(s) inside")
+    if kind != "zip":
+        return [DumpPart(p, kind, p.stat().st_size)]
+    try:
+        zf = zipfile.ZipFile(p)
+    except zipfile.BadZipFile as e:
+        raise NotADumpError(f"{p.name}: broken zip file ({e})") from None
+    members = sorted(
+        (i for i in zf.infolist() if not i.is_dir() and not i.filename.startswith("__MACOSX")),
+        key=lambda i: _natural(Path(i.filename)),
+    )
+    sql = [i for i in members if re.search(r"\.sql(\.|$)", i.filename, re.I)] or members
+    if not sql:
+        raise NotADumpError(f"{p.name}: zip file holds no .sql file")
+    return [DumpPart(p, "zip", i.compress_size, i.filename) for i in sql]
+
+
 HEAD_BYTES = 256 * 1024
+# a statement at the start of a line (comments alone do not make a dump)
 SQL_WORDS = re.compile(
-    rb"^\s*(CREATE|INSERT|REPLACE|DROP|SET|USE|COPY|LOCK|ALTER|SELECT|START|BEGIN|/\*!|--|#|\\connect)",
+    rb"^[ \t]*(?:/\*M?!\d*\s*)?(?:CREATE|INSERT|REPLACE|DROP|SET|USE|COPY|LOCK|ALTER|SELECT|START|BEGIN|DELETE|UPDATE"
+    rb"|TRUNCATE|DELIMITER|\\connect)\b",
     re.I | re.M,
 )
+_CONTROL = bytes(c for c in range(32) if c not in (9, 10, 13, 26))
 
 
 def read_head(part: DumpPart) -> bytes:
-    with part.open() as f:
-        return f.read(HEAD_BYTES)
+    if part.ignored:
+        return b""
+    try:
+        with part.open() as f:
+            return f.read(HEAD_BYTES)
+    except (OSError, EOFError, zipfile.BadZipFile) as e:  # unreadable before the first byte
+        raise NotADumpError(f"{part.name}: cannot be read ({e})") from None
 
 
 def check_is_sql(part: DumpPart, head: bytes) -> None:
     """Refuse what is clearly not a SQL dump, with one line saying what it is."""
     name = part.name
+    if part.ignored:
+        return
     if not head.strip():
         raise NotADumpError(f"{name}: file is empty, not a SQL dump")
-    probe = head[:4096].lstrip()
-    if probe[:15].lower().startswith((b"<!doctype", b"<html", b"<?xml", b"<head")):
+    probe = head[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if probe[:15].lower().startswith((b"<!doctype", b"<html", b"<?xml", b"<head", b"<body")):
         raise NotADumpError(f"{name}: looks like an HTML/XML page (a failed download?), not a SQL dump")
-    if b"\x00" in head[:4096]:
+    if head[257:262] == b"ustar":
+        raise NotADumpError(f"{name}: a tar archive; unpack it and give the .sql file(s) inside")
+    if head.startswith(b"SQLite format 3\x00"):
+        raise NotADumpError(f"{name}: an SQLite database file, not a SQL dump")
+    if head[8:12] == b"DUCK":
+        raise NotADumpError(f"{name}: a DuckDB database file (already staged?), not a SQL dump")
+    sample = head[:65536]
+    if b"\x00" in sample[:4096] or len(sample.translate(None, _CONTROL)) < len(sample) * 0.99:
         raise NotADumpError(f"{name}: binary data, not a SQL dump")
     if not SQL_WORDS.search(head):
         raise NotADumpError(f"{name}: no SQL statements found, not a SQL dump")

@@ -19,6 +19,11 @@ from ..read.events import Column, DumpInfo, Problem, RowBatch, Skipped, TableDef
 
 RAW = "dumpkit_raw"
 META = "dumpkit"
+# issues counted per value: one row per (kind, table, column), counts summed
+_MERGED = {"charset_guessed", "bad_encoding", "utf8_in_latin1_dump", "value_computed", "generated_column"}
+# skipped kinds whose statements name something worth listing (dumpkit.skipped.names)
+_NAMED = {"view", "trigger", "procedure", "function", "event", "drop_routine", "truncate", "drop_table",
+          "create_table_exists"}
 
 
 def q(name: str) -> str:
@@ -58,7 +63,11 @@ class StageWriter:
         self.con = con
         self.tables: dict[str, _Table] = {}
         self.issues: list[IssueRow] = []
-        self.skipped: dict[str, list] = {}  # kind -> [count, example]
+        self.merged: dict[tuple, IssueRow] = {}
+        self.skipped: dict[str, list] = {}  # kind -> [count, example, names]
+        self.created = 0  # raw tables made so far (their names stay unique after a DROP)
+        # one transaction: a commit per statement costs milliseconds, for hundreds of tables
+        con.execute("BEGIN TRANSACTION")
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {RAW}")
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {META}")
 
@@ -73,7 +82,8 @@ class StageWriter:
         self._create_raw(ev.table, ev, ev.columns)
 
     def _create_raw(self, name: str, tdef: TableDef | None, columns: list[Column]) -> _Table:
-        raw = f"t{len(self.tables)}_{name}"[:120]
+        raw = f"t{self.created}_{name}"[:120]
+        self.created += 1
         cols = ", ".join(f"{q(c.name)} {'BLOB' if c.binary else 'VARCHAR'}" for c in columns)
         self.con.execute(f"CREATE TABLE {RAW}.{q(raw)} (_seq BIGINT, _replace BOOLEAN{', ' + cols if cols else ''})")
         t = _Table(name, tdef, list(columns), raw)
@@ -86,7 +96,8 @@ class StageWriter:
         if t is None:
             # data-only dump: no CREATE TABLE seen; columns from the INSERT or by position
             names = ev.columns or [f"column_{i + 1}" for i in range(data.num_columns)]
-            t = self._create_raw(ev.table, None, [Column(n, "", "VARCHAR") for n in names])
+            binary = [pa.types.is_binary(c.type) for c in data.columns]
+            t = self._create_raw(ev.table, None, [Column(n, "", "BLOB" if b else "VARCHAR", b) for n, b in zip(names, binary)])
         start = time.perf_counter()
         if ev.columns is not None:
             positions = []
@@ -108,12 +119,22 @@ class StageWriter:
                        f"rows have {data.num_columns} values, the table has {len(t.columns)} columns; rows not staged")
             return
         names = [t.columns[i].name for i in positions]
-        omitted = [c for i, c in enumerate(t.columns) if i not in set(positions)] if t.tdef is not None else []
+        given = set(positions)
+        omitted = [c for i, c in enumerate(t.columns) if i not in given] if t.tdef is not None else []
+        for c in omitted:
+            if c.source_type.endswith(" generated"):
+                self.issue("generated_column", ev.table, c.name, data.num_rows, ev.offset,
+                           "a generated column: the server computes it, dumps leave it out; staged as NULL")
         arrays = [pa.array(np.arange(t.seq, t.seq + data.num_rows, dtype=np.int64)),
                   pa.array(np.full(data.num_rows, ev.mode == "replace"))]
         for i, col in zip(positions, data.columns):
-            want = pa.binary() if t.columns[i].binary else pa.string()
-            arrays.append(col if col.type == want else col.cast(want))
+            c = t.columns[i]
+            if pa.types.is_binary(col.type) and not c.binary and t.tdef is None:
+                # data-only dump: binary literals (UNHEX, 0x..) in a column seen as text so far
+                self.con.execute(f"ALTER TABLE {RAW}.{q(t.raw)} ALTER COLUMN {q(c.name)} TYPE BLOB")
+                c.binary, c.duck_type = True, "BLOB"
+            want = pa.binary() if c.binary else pa.string()
+            arrays.append(col if col.type == want else _cast_text(col, want))
         for c in omitted:
             # a column the INSERT leaves out gets its DEFAULT, as on the server
             arrays.append(pa.array([_default_value(c)] * data.num_rows, pa.binary() if c.binary else pa.string()))
@@ -124,18 +145,45 @@ class StageWriter:
         t.seq += data.num_rows
         t.rows += data.num_rows
         t.has_replace |= ev.mode == "replace"
-        t.source_bytes += nbytes
-        t.seconds += time.perf_counter() - start
+        # readers may say how many dump bytes the rows came from and how long parsing took
+        t.source_bytes += getattr(ev, "source_bytes", nbytes)
+        t.seconds += time.perf_counter() - start + getattr(ev, "parse_seconds", 0.0)
 
     def skipped_stmt(self, ev: Skipped) -> None:
-        entry = self.skipped.setdefault(ev.kind, [0, ev.detail or (ev.table or "")])
+        entry = self.skipped.setdefault(ev.kind, [0, ev.detail or (ev.table or ""), []])
         entry[0] += 1
+        names = ev.table.split(", ") if ev.table else []
+        if ev.kind in _NAMED:
+            entry[2].extend(n for n in names if n not in entry[2])
+        # replay what these do to rows already staged, as the server would
+        for name in names if ev.kind in ("truncate", "drop_table") else []:
+            t = self.tables.get(name)
+            if t is None:
+                continue
+            if ev.kind == "drop_table":
+                del self.tables[name]
+                self.con.execute(f"DROP TABLE {RAW}.{q(t.raw)}")
+            else:
+                self.con.execute(f"DELETE FROM {RAW}.{q(t.raw)}")
+            if t.rows:
+                what = "DROP TABLE" if ev.kind == "drop_table" else "TRUNCATE/DELETE"
+                self.issue("rows_removed", name, None, t.rows, ev.offset,
+                           f"{what} after {t.rows} rows were inserted: they are gone, as on the server")
+            t.rows = 0
 
     def problem(self, ev: Problem) -> None:
         self.issue(ev.kind, ev.table, ev.column, ev.count, ev.offset, ev.example, ev.fatal)
 
     def issue(self, kind, table, column, count, offset, example, fatal=False) -> None:
-        self.issues.append(IssueRow(kind, table, column, count, offset, example, fatal))
+        if kind in _MERGED:
+            row = self.merged.get((kind, table, column))
+            if row is not None:
+                row.count += count
+                return
+        row = IssueRow(kind, table, column, count, offset, example, fatal)
+        self.issues.append(row)
+        if kind in _MERGED:
+            self.merged[(kind, table, column)] = row
 
     # ------------------------------------------------------------------ finish
     def finish(self, info: DumpInfo, source_bytes: dict | None = None) -> None:
@@ -144,8 +192,9 @@ class StageWriter:
             start = time.perf_counter()
             self._finalize(t)
             t.seconds += time.perf_counter() - start
-        self.con.execute(f"DROP SCHEMA IF EXISTS {RAW} CASCADE")
         self._write_meta(info)
+        self.con.execute("COMMIT")
+        self.con.execute(f"DROP SCHEMA IF EXISTS {RAW} CASCADE")
 
     def _finalize(self, t: _Table) -> None:
         raw = f"{RAW}.{q(t.raw)}"
@@ -165,21 +214,24 @@ class StageWriter:
                 checks.append((c.name + "\x00zero", zero, value))
         self._count_cast_issues(t, raw, checks)
         source = raw
+        auto = [c for c in t.columns if c.auto_increment]
+        if auto and t.rows:
+            source = self._auto_increment(t, raw, auto[0])
         dedupe = ""
         pk = t.tdef.primary_key if t.tdef else []
-        if pk and all(p.lower() in t.lookup for p in pk):
-            keys = ", ".join(q(t.columns[t.lookup[p.lower()]].name) for p in pk)
+        if pk and t.rows > 1 and all(p.lower() in t.lookup for p in pk):
+            # compare typed values, as the server does ('01' and 1 are the same int key)
+            keys = [_cast(q(c.name), c)[0] for c in (t.columns[t.lookup[p.lower()]] for p in pk)]
+            not_null = " AND ".join(f"{k} IS NOT NULL" for k in keys)
             dupes = self.con.execute(
-                f"SELECT count(*) - count(DISTINCT ({keys})) FROM {raw} WHERE ({keys}) IS NOT NULL"
+                f"SELECT count(*) - count(DISTINCT ({', '.join(keys)})) FROM {source} WHERE {not_null}"
             ).fetchall()[0][0]
             if dupes:
                 order = "CASE WHEN _replace THEN -_seq ELSE _seq END" if t.has_replace else "_seq"
-                dedupe = f"QUALIFY row_number() OVER (PARTITION BY {keys} ORDER BY _replace DESC, {order}) = 1"
+                dedupe = (f"QUALIFY NOT ({not_null}) OR row_number() OVER (PARTITION BY {', '.join(keys)} "
+                          f"ORDER BY _replace DESC, {order}) = 1")
                 self.issue("duplicate_key", t.name, ", ".join(pk), dupes, None,
                            f"{dupes} rows repeat a primary key; kept the row the server keeps (first, or last for REPLACE)")
-        auto = [c for c in t.columns if c.auto_increment]
-        if auto:
-            source = self._auto_increment(t, raw, auto[0])
         self.con.execute(
             f"CREATE OR REPLACE TABLE main.{q(t.name)} AS SELECT {', '.join(exprs) or '1 AS _empty'} "
             f"FROM {source} {dedupe} ORDER BY _seq"
@@ -233,15 +285,21 @@ class StageWriter:
     def _infer_types(self, t: _Table, raw: str) -> None:
         for c in t.columns:
             if c.binary:
+                c.source_type = "inferred blob"
                 continue
             col = q(c.name)
-            for typ in ("BIGINT", "DECIMAL(38,10)", "TIMESTAMP"):
-                bad = self.con.execute(
-                    f"SELECT count(*) FILTER (WHERE {col} IS NOT NULL AND (TRY_CAST({col} AS {typ}) IS NULL"
+            # text that only looks numeric stays text: leading zeros (zip codes, phone numbers), '+', spaces
+            textual = f"regexp_matches({col}, '^-?0[0-9]|^[+\\s]|\\s$')"
+            for typ in ("BIGINT", "DECIMAL(38,10)", "DATE", "TIMESTAMP"):
+                if typ in ("DATE", "TIMESTAMP"):
+                    ok = f"(TRY_CAST({col} AS {typ}) IS NOT NULL OR {col} LIKE '0000-00-00%')"
+                    ok += f" AND length({col}) = 10" if typ == "DATE" else ""
+                else:
+                    ok = f"TRY_CAST({col} AS {typ}) IS NOT NULL AND NOT {textual}"
                     # DuckDB casts '279.99' to BIGINT 280 (and '1e3', '0x1A'): integers must be digits only
-                    + (f" OR NOT regexp_full_match(trim({col}), '[+-]?[0-9]+')" if typ == "BIGINT" else "") + ")"
-                    + (f" AND {col} NOT LIKE '0000-00-00%'" if typ == "TIMESTAMP" else "")
-                    + f"), count({col}) FROM {raw}"
+                    ok += f" AND regexp_full_match({col}, '-?[0-9]+')" if typ == "BIGINT" else ""
+                bad = self.con.execute(
+                    f"SELECT count(*) FILTER (WHERE {col} IS NOT NULL AND NOT ({ok})), count({col}) FROM {raw}"
                 ).fetchall()[0]
                 if bad[1] and not bad[0]:
                     if typ.startswith("DECIMAL"):
@@ -287,6 +345,7 @@ class StageWriter:
                 "kind": sorted(self.skipped),
                 "statements": pa.array([self.skipped[k][0] for k in sorted(self.skipped)], pa.int64()),
                 "example": [self.skipped[k][1][:200] for k in sorted(self.skipped)],
+                "names": pa.array([", ".join(self.skipped[k][2])[:2000] or None for k in sorted(self.skipped)], pa.string()),
             },
             "dump": {"key": [k for k, v in items.items() if v is not None],
                      "value": [str(v) for v in items.values() if v is not None]},
@@ -295,6 +354,16 @@ class StageWriter:
             self.con.register("_meta", pa.table(cols))
             self.con.execute(f"CREATE OR REPLACE TABLE {META}.{name} AS SELECT * FROM _meta")
             self.con.unregister("_meta")
+
+
+def _cast_text(col, want):
+    """Text to bytes, or bytes to text: UTF-8, latin1 (cp1252) where it is not."""
+    try:
+        return col.cast(want)
+    except pa.ArrowInvalid:
+        from ..read.mysql_values import decode_text
+
+        return pa.array([None if v is None else decode_text(v, "utf-8?")[0] for v in col.to_pylist()], pa.string())
 
 
 def _default_value(c: Column):

@@ -5,8 +5,8 @@
 -- Texts are the shop's (category_lang.id_shop), every language; the sort order is the shop's.
 WITH texts AS (
     SELECT cl.id_category,
-           map_from_entries(list({'key': lang_key(l.iso_code), 'value': cl.name})) AS name,
-           map_from_entries(list({'key': lang_key(l.iso_code), 'value': cl.link_rewrite})) AS slug,
+           map_from_entries(list({'key': lang_key(l.iso_code), 'value': cl.name}) FILTER (WHERE blank_null(cl.name) IS NOT NULL)) AS name,
+           map_from_entries(list({'key': lang_key(l.iso_code), 'value': cl.link_rewrite}) FILTER (WHERE blank_null(cl.link_rewrite) IS NOT NULL)) AS slug,
            map_from_entries(list({'key': lang_key(l.iso_code), 'value': cl.description}) FILTER (WHERE blank_null(cl.description) IS NOT NULL)) AS description,
            map_from_entries(list({'key': lang_key(l.iso_code), 'value': cl.meta_title}) FILTER (WHERE blank_null(cl.meta_title) IS NOT NULL)) AS meta_title,
            map_from_entries(list({'key': lang_key(l.iso_code), 'value': cl.meta_description}) FILTER (WHERE blank_null(cl.meta_description) IS NOT NULL)) AS meta_description
@@ -20,7 +20,10 @@ in_shop AS (SELECT id_category, min(position) AS position FROM src.category_shop
 SELECT
     sid(c.id_category) AS source_id,
     CASE WHEN c.id_parent IN (SELECT id_category FROM roots) THEN NULL ELSE sid(c.id_parent) END AS parent_source_id,
-    t.name, t.slug, t.description, t.meta_title, t.meta_description,
+    -- a name is required in the main language: another language's, else 'Kategori <id>', with a warning
+    CASE WHEN t.name['no'] IS NOT NULL THEN t.name
+         ELSE map_concat(coalesce(t.name, MAP {}), MAP {'no': coalesce(map_values(t.name)[1], 'Kategori ' || c.id_category)}) END AS name,
+    t.slug, t.description, t.meta_title, t.meta_description,
     'img/c/' || c.id_category || '.jpg' AS image_source_url,
     CAST(c.active AS INTEGER) AS status,
     CAST(coalesce(s.position, c.position) AS INTEGER) AS sort,
@@ -29,7 +32,9 @@ SELECT
     CASE WHEN c.id_category IN (SELECT id_category FROM roots)
          THEN 'ROOT_CATEGORY: PrestaShop root/home category; its children are top-level in Mystore'
          WHEN s.id_category IS NULL
-         THEN 'OTHER_SHOP: category is not in the migrated shop (category_shop)' END AS _skip
+         THEN 'OTHER_SHOP: category is not in the migrated shop (category_shop)' END AS _skip,
+    CASE WHEN blank_null(t.name['no']) IS NULL
+         THEN 'name@EMPTY_NAME: category has no name in the main language; another language''s name or "Kategori <id>" used' END AS _warn
 FROM src.category c
 LEFT JOIN texts t USING (id_category)
 LEFT JOIN in_shop s USING (id_category)
