@@ -269,7 +269,7 @@ def _pg_restore_stream(path: Path) -> BinaryIO:
     # stderr to a file, not a pipe nobody reads (pg_restore would block on many warnings)
     err = tempfile.TemporaryFile()
     proc = subprocess.Popen([exe, "-f", "-", str(path)], stdout=subprocess.PIPE, stderr=err)
-    return _ProcessStream(proc, err)
+    return io.BufferedReader(_ProcessStream(proc, err), 1 << 20)
 
 
 class _ProcessStream(io.RawIOBase):

@@ -48,11 +48,9 @@ custom_values AS (
 candidates AS (
     SELECT * FROM term_values UNION ALL SELECT * FROM slug_values UNION ALL SELECT * FROM custom_values
 )
-SELECT source_id,
-       arg_min(option_source_id, (pref, coalesce(sort, 2147483647), name)) AS option_source_id,
-       MAP {'no': arg_min(name, (pref, coalesce(sort, 2147483647), name))} AS name,
-       min(sort) AS sort,
-       arg_min(_warn, (pref, coalesce(sort, 2147483647), name)) AS _warn
+-- one row per value id: a term wins over a bare slug, then the first position
+SELECT source_id, option_source_id, MAP {'no': name} AS name,
+       min(sort) OVER (PARTITION BY source_id) AS sort, _warn
 FROM candidates
 WHERE option_source_id IN (SELECT source_id FROM pkg.product_options)
-GROUP BY source_id
+QUALIFY row_number() OVER (PARTITION BY source_id ORDER BY pref, sort NULLS LAST, name) = 1
