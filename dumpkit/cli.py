@@ -140,6 +140,7 @@ def migrate(
     only: Optional[str] = typer.Option(None, help="Comma-separated: tax_classes,manufacturers,categories,products,customers,orders"),
     value_map: Optional[Path] = typer.Option(None, "--value-map", help="TOML/JSON {map: {source value: Mystore value}} overriding the defaults"),
     shop_country: str = typer.Option("NO", help="ISO country for customers and orders without one"),
+    timezone: Optional[str] = typer.Option(None, help="Time zone of the shop's timestamps (default: the shop's setting, else Europe/Oslo)"),
     demo: bool = typer.Option(False, "--demo", help="Demo migration: a random sample of products, customers and orders"),
     seed: Optional[int] = typer.Option(None, help="Seed of the demo sample (printed; the same seed gives the same sample)"),
     size: int = typer.Option(10, help="Products, customers and orders in the demo sample"),
@@ -149,7 +150,7 @@ def migrate(
 
     with byte_progress("staging") as progress:
         result = run(dump, out, platform=platform, only=only.split(",") if only else None,
-                     value_map_file=value_map, shop_country=shop_country, on_progress=progress,
+                     value_map_file=value_map, shop_country=shop_country, timezone=timezone, on_progress=progress,
                      demo=demo, seed=seed, size=size)
     print_migrate_summary(result)
     errors = [r for r in result.reconciliation if not r.ok]

@@ -144,7 +144,7 @@ def migrate(
     only: list[str] | None = None,
     value_map_file: Path | None = None,
     shop_country: str = "NO",
-    timezone: str = "Europe/Oslo",
+    timezone: str | None = None,
     on_progress: Callable[[int, int], None] | None = None,
     demo: bool = False,
     seed: int | None = None,
@@ -170,6 +170,13 @@ def migrate(
         for name, entries in load_value_maps(value_map_file).items():
             maps.setdefault(name, {}).update(entries)
         prepare(con, detection, maps, {"timezone": timezone, "shop_country": shop_country})
+        # the shop's own time zone and currency come from the platform's [params] when it has them
+        timezone, currency = con.execute("""SELECT coalesce(getvariable('timezone'), getvariable('shop_timezone'),
+            'Europe/Oslo'), getvariable('shop_currency')""").fetchall()[0]
+        if currency and str(currency).upper() != "NOK":
+            log.add("map", None, None, "warning", "CURRENCY_NOT_NOK", "currency",
+                    f"the shop's prices are in {currency}, not NOK: amounts are written as they are, "
+                    f"convert them before loading if the Mystore shop sells in NOK")
         summary: dict[str, EntitySummary] = {}
         for entity in entities:
             mapping = detection.platform.mappings.get(entity)
@@ -217,7 +224,7 @@ def migrate(
             "summary": [{"entity": s.entity, "source": s.source, "written": s.written, "skipped": s.skipped,
                          "seconds": round(s.seconds, 3)} for s in summary.values()],
             "options": {"platform": platform, "only": only, "implied": implied, "value_map": str(value_map_file) if value_map_file else None,
-                        "shop_country": shop_country, "timezone": timezone, **extra},
+                        "shop_country": shop_country, "timezone": timezone, "shop_currency": currency, **extra},
         }
         counts = write_package(con, out, entities, log, manifest)
         if review:

@@ -9,6 +9,7 @@ dump with the SQL in SCENARIO, so the paths the real data never takes are tested
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -477,6 +478,5 @@ def test_scenario_languages_eans_addresses(scenario):
     assert red["/en/1-hummingbird-printed-t-shirt.html"]["language"] == "no"
     assert red["/en/art/5-today-is-a-good-day-framed-poster-4006381333931.html"]["entity_source_id"] == "5"
     assert "/1-hummingbird-printed-t-shirt.html" not in red
-    import json
     extra = json.loads(rows(scenario, "customers")["2"]["extra_addresses"])
     assert [(a["source_id"], a["city"], a["country"], a["phone"]) for a in extra] == [("8", "Bergen", "NO", "+4755555555")]

@@ -15,9 +15,9 @@ CREATE OR REPLACE MACRO net(gross, rate) AS CASE WHEN gross IS NULL THEN NULL EL
 CREATE OR REPLACE MACRO net_price(price, rate, includes_tax) AS
     CAST(CASE WHEN includes_tax THEN net(price, rate) ELSE money(price) END AS DECIMAL(18,4));
 
--- shop-local wall-clock time to UTC
+-- shop-local wall-clock time to UTC: the --timezone option, else the shop's own setting, else Oslo
 CREATE OR REPLACE MACRO utc(ts) AS CASE WHEN ts IS NULL THEN NULL
-    ELSE timezone(coalesce(getvariable('timezone'), 'Europe/Oslo'), CAST(ts AS TIMESTAMP)) END;
+    ELSE timezone(coalesce(getvariable('timezone'), getvariable('shop_timezone'), 'Europe/Oslo'), CAST(ts AS TIMESTAMP)) END;
 
 -- the value map's target for a source value (NULL when the map has no entry)
 CREATE OR REPLACE MACRO map_value(m, v) AS (SELECT target FROM value_map WHERE map = m AND source = CAST(v AS VARCHAR));

@@ -68,7 +68,9 @@ def add_guest_customers(con: duckdb.DuckDBPyConnection, log: IssueLog) -> None:
         if gid not in guests:
             first, _, last = (o["customer_address_name"] or "").strip().partition(" ")
             guests[gid] = {
-                "source_id": gid, "is_guest": True, "email": email or "", "name": first, "lastname": last,
+                # a customer needs an e-mail: an order without one gets an undeliverable placeholder (RFC 6761 .invalid)
+                "source_id": gid, "is_guest": True, "email": email or f"guest-order-{o['source_id']}@example.invalid",
+                "name": first, "lastname": last,
                 "phone": o["customer_address_phone"], "newsletter": False,
                 "address_name": first, "address_lastname": last, "address_company": o["customer_address_company"],
                 "address_address": o["customer_address_address"], "address_zipcode": o["customer_address_zipcode"],
@@ -77,7 +79,8 @@ def add_guest_customers(con: duckdb.DuckDBPyConnection, log: IssueLog) -> None:
                 "created_at": o["created_at"],
             }
             log.add("map", "customers", gid, "info", "GUEST_CUSTOMER", None,
-                    f"guest customer made from order {o['source_id']}" + ("" if email else " (no e-mail on the order)"))
+                    f"guest customer made from order {o['source_id']}" + ("" if email else
+                    f" (no e-mail on the order: placeholder guest-order-{o['source_id']}@example.invalid)"))
     cols = [r[0] for r in con.execute("DESCRIBE pkg.customers").fetchall()]
     types = {r[0]: r[1] for r in con.execute("DESCRIBE pkg.customers").fetchall()}
     if guests:
@@ -182,14 +185,15 @@ def unique_slugs(con: duckdb.DuckDBPyConnection, log: IssueLog) -> None:
 
 def repoint_redirects(con: duckdb.DuckDBPyConnection) -> None:
     """Redirects lead to the final Mystore URL: /products/<slug>, /categories/<slug>,
-    /manufacturers/<slug> with the slug in the main language after unique_slugs."""
+    /manufacturers/<slug>, with the redirect's own language's slug after unique_slugs
+    (the main language's when that language has none)."""
     if not _exists(con, "redirects"):
         return
     for entity in ("products", "categories", "manufacturers"):
         if _exists(con, entity):
-            con.execute(f"""UPDATE pkg.redirects SET redirect_to = '/{entity}/' || e.slug['no']
+            con.execute(f"""UPDATE pkg.redirects SET redirect_to = '/{entity}/' || coalesce(e.slug[redirects.language], e.slug['no'])
                 FROM pkg.{entity} e WHERE redirects.entity = '{entity}' AND redirects.entity_source_id = e.source_id
-                AND e.slug['no'] IS NOT NULL""")
+                AND coalesce(e.slug[redirects.language], e.slug['no']) IS NOT NULL""")
 
 
 def _natural(s: str):

@@ -63,6 +63,10 @@ def run_mapping(con: duckdb.DuckDBPyConnection, entity: str, sql: str, log: Issu
     table = _apply_skips(entity, table, log)
     table = _apply_warnings(entity, table, log)
     table = _apply_raw(entity, table, log)
+    # a mapping may leave out optional fields: they are there, empty, for the steps after it
+    for f in ENTITIES[entity]:
+        if f.name not in table.column_names and f.nullable:
+            table = table.append_column(f, pa.nulls(table.num_rows, f.type))
     con.register("_mapped", table)
     con.execute(f'CREATE OR REPLACE TABLE pkg."{entity}" AS SELECT * FROM _mapped')
     con.unregister("_mapped")

@@ -22,11 +22,12 @@ s AS (
 mine AS (SELECT * FROM s WHERE customer_group_id = getvariable('default_customer_group_id')),
 beaten AS (
     -- specials of the same product that a better one covers from start to end
-    SELECT DISTINCT r.id, first(b.id ORDER BY b.priority, b.price, b.id) OVER (PARTITION BY r.id) AS by_id
+    SELECT r.id, first(b.id ORDER BY b.priority, b.price, b.id) AS by_id
     FROM mine r JOIN mine b ON b.product_id = r.product_id AND b.id <> r.id
      AND (b.priority, b.price, b.id) < (r.priority, r.price, r.id)
      AND (b.date_start IS NULL OR (r.date_start IS NOT NULL AND b.date_start <= r.date_start))
      AND (b.date_end IS NULL OR (r.date_end IS NOT NULL AND b.date_end >= r.date_end))
+    GROUP BY r.id
 )
 SELECT
     sid(s.id) AS source_id,

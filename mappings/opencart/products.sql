@@ -116,7 +116,7 @@ rows AS (
               IF regexp_full_match(x, '\d{8}|\d{12,14}')][1] AS the_ean,
            blank_null(coalesce(c.ean, p.ean)) AS raw_ean,
            cats.ids AS category_ids,
-           w.grams_per_unit, w.weight_class_id IS NOT NULL AS known_weight_class,
+           w.grams_per_unit,
            o.free_input, o.checkbox, coalesce(o.variant_options, 0) AS variant_options, dc.n AS discounts,
            coalesce(p.master_id, 0) > 0 AND p.master_id IN (SELECT product_id FROM src.product) AS is_variant
     FROM p

@@ -39,7 +39,7 @@ SELECT
              blank_null(f.guid), 'attachment-' || d.attachment_id) AS source_url,
     regexp_replace(sid(d.owner_id) || '-' || regexp_extract(coalesce(blank_null(f.attached_file), f.guid, ''), '([^/]*)$', 1),
                    '[^A-Za-z0-9._-]', '-', 'g') AS filename,
-    CASE WHEN f.ID IS NULL THEN 'IMAGE_MISSING: attachment ' || d.attachment_id || ' is not in the dump' END AS _skip
+    CASE WHEN f.ID IS NULL THEN 'IMAGE_MISSING: post ' || d.attachment_id || ' is not an attachment in the dump' END AS _skip
 FROM dedup d
 LEFT JOIN files f ON f.ID = d.attachment_id
 WHERE d.dup = 1

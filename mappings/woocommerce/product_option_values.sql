@@ -2,7 +2,8 @@
 -- reads: term_taxonomy, terms, termmeta, postmeta (_product_attributes, attribute_*), posts
 -- Values of global attributes are the terms of taxonomy pa_<name>: source id '<taxonomy>:<term slug>',
 -- because variations and order lines name the value by its slug (attribute_pa_color = 'red'). A slug a
--- variation uses without a term (deleted term, partial dump) still becomes a value, named from the slug.
+-- variation uses without a term (deleted term, partial dump) still becomes a value, named from the slug
+-- ('navy-blue' -> 'Navy blue').
 -- Values of custom attributes are the product's text split on '|' (WC_DELIMITER, trimmed); source id
 -- 'custom:<key>:<slug of the value>' - variations store the text itself (older versions its sanitized
 -- slug), so the slug is what matches them.
@@ -30,7 +31,8 @@ term_values AS (
     WHERE tt.taxonomy LIKE 'pa\_%' ESCAPE '\'
 ),
 slug_values AS (
-    SELECT attr_key || ':' || value, attr_key, url_decode(value), NULL,
+    SELECT attr_key || ':' || value, attr_key,
+           upper(left(replace(url_decode(value), '-', ' '), 1)) || substr(replace(url_decode(value), '-', ' '), 2), NULL,
            'name@VALUE_WITHOUT_TERM: ' || attr_key || ' value ''' || value || ''' is used by a variation but has no term; named from its slug',
            1
     FROM variation_values WHERE attr_key LIKE 'pa\_%' ESCAPE '\'

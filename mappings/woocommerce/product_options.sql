@@ -44,13 +44,25 @@ global_options AS (
                 || ' is used by products but not defined in woocommerce_attribute_taxonomies; named from its slug' END AS _warn
     FROM registered r FULL JOIN (SELECT DISTINCT taxonomy FROM global_used) u ON u.taxonomy = r.taxonomy
 ),
+-- options that have at least one value (see product_option_values.sql): terms, slugs used by variations, custom texts
+with_values AS (
+    SELECT DISTINCT taxonomy AS source_id FROM src.term_taxonomy WHERE taxonomy LIKE 'pa\_%' ESCAPE '\'
+    UNION SELECT substr(m.meta_key, 11) FROM src.postmeta m JOIN src.posts v ON v.ID = m.post_id AND v.post_type = 'product_variation'
+          WHERE m.meta_key LIKE 'attribute\_pa\_%' ESCAPE '\' AND blank_null(m.meta_value) IS NOT NULL
+    UNION SELECT 'custom:' || substr(m.meta_key, 11) FROM src.postmeta m JOIN src.posts v ON v.ID = m.post_id AND v.post_type = 'product_variation'
+          WHERE m.meta_key LIKE 'attribute\_%' ESCAPE '\' AND m.meta_key NOT LIKE 'attribute\_pa\_%' ESCAPE '\' AND blank_null(m.meta_value) IS NOT NULL
+    UNION SELECT 'custom:' || attr_key FROM attrs
+          WHERE coalesce(def->>'is_taxonomy', '0') NOT IN ('1', 'true') AND trim(replace(coalesce(def->>'value', ''), '|', '')) <> ''
+),
 custom_options AS (
     SELECT 'custom:' || attr_key AS source_id, min(blank_null(def->>'name')) AS name, attr_key
     FROM attrs WHERE coalesce(def->>'is_taxonomy', '0') NOT IN ('1', 'true')
     GROUP BY attr_key
 )
 SELECT o.source_id, MAP {'no': o.name} AS name,
-       o.attr_key IN (SELECT attr_key FROM variation_attrs) AS track_stock, o.sort, o._warn
+       o.attr_key IN (SELECT attr_key FROM variation_attrs) AS track_stock, o.sort, o._warn,
+       CASE WHEN o.source_id NOT IN (SELECT source_id FROM with_values)
+            THEN 'NO_VALUES: attribute has no values (no terms, no product or variation names one)' END AS _skip
 FROM (
     SELECT g.source_id, g.name, g.sort, g._warn, g.source_id AS attr_key FROM global_options g
     UNION ALL

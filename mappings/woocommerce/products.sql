@@ -95,7 +95,7 @@ SELECT
     coalesce(c.ids, []) AS category_source_ids,
     CASE WHEN m.manage_stock = 'yes' THEN CAST(floor(coalesce(TRY_CAST(m.stock AS DECIMAL(18,4)), 0)) AS INTEGER) END AS quantity,
     CASE WHEN p.post_status = 'publish' THEN 1 ELSE 0 END AS status,
-    money(TRY_CAST(blank_null(m.weight) AS DECIMAL(18,6)) * getvariable('weight_to_grams')) AS weight,
+    money(CAST(TRY_CAST(blank_null(m.weight) AS DECIMAL(18,6)) AS DECIMAL(28,6)) * getvariable('weight_to_grams')) AS weight,
     CAST(p.menu_order AS INTEGER) AS sort,
     coalesce(timezone('UTC', p.post_date_gmt), utc(p.post_date)) AS created_at,
     coalesce(timezone('UTC', p.post_modified_gmt), utc(p.post_modified)) AS updated_at,
