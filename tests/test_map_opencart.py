@@ -169,6 +169,10 @@ def test_prices_net_as_stored(runs, name):
     assert products["28"]["weight"] == D("146.4000")
     # (48, 'product 20', 'test 1', ..., 'test 2', ...): sku is the SKU field when set, else the model
     assert (products["48"]["sku"], products["48"]["location"], products["31"]["sku"]) == ("test 1", "test 2", "Product 4")
+    # (28, ..., '2009-02-03 16:06:50', ...): 1.5 and 2.x have no config_timezone, the shop's time is taken as Oslo (CET);
+    # 3.0 and 4.0 say config_timezone 'UTC'
+    assert products["28"]["created_at"].isoformat() == (
+        "2009-02-03T15:06:50+00:00" if name in ("1.5", "2.3") else "2009-02-03T16:06:50+00:00")
 
 
 @pytest.mark.parametrize("name", DUMPS)
@@ -288,7 +292,9 @@ def test_order_with_lines_and_totals(runs):
         "Test Test", "Address, Address 2", "Test", "111111", "Rostov-na-Donu", "RU", "test@mail.ru", "+7 (000) 000-00-00")
     assert (order["payment_method"], order["payment_module"], order["shipping_method"]) == ("Cash on delivery", "cod", "Flat Rate")
     assert (order["currency"], order["currency_value"]) == ("USD", D("1.000000"))
-    assert order["created_at"].isoformat() == "2018-06-07T11:51:10+00:00"  # Europe/Oslo summer time
+    # the OpenCart 3 installer sets config_timezone 'UTC': the shop wrote its dates in UTC
+    assert order["created_at"].isoformat() == "2018-06-07T13:51:10+00:00"
+    assert r.manifest["options"]["timezone"] == "UTC"
     # oc_order_product ('54', '1', '40', 'iPhone', 'product 11', '1', '101.0000', '101.0000', '18.0000', '20')
     line = rows(r, "order_lines")["54"]
     assert (line["order_source_id"], line["product_source_id"], line["variant_source_id"], line["name"], line["sku"],
@@ -389,7 +395,7 @@ def test_scenario_orders(staged, tmp_path):
     # complete (5) without history: one history row, finished at its last change
     assert (orders["3"]["order_status"], orders["3"]["shipping_address_name"], orders["3"]["shipping_address_country"]) == (
         "Sendt", None, None)
-    assert orders["3"]["finished_at"].isoformat() == "2020-06-02T10:00:00+00:00"
+    assert orders["3"]["finished_at"].isoformat() == "2020-06-02T12:00:00+00:00"
     assert rows(r, "order_status_history")["3/1"]["source_status"] == "Complete"
     # the product is gone: the line keeps its name, SKU and money; two checkbox values joined
     line = rows(r, "order_lines")["56"]
@@ -417,7 +423,9 @@ INSERT INTO oc_category_description (category_id, language_id, name, description
 INSERT INTO oc_option_description (option_id, language_id, name) SELECT option_id, 2, name FROM oc_option_description;
 INSERT INTO oc_option_value_description (option_value_id, language_id, option_id, name)
  SELECT option_value_id, 2, option_id, replace(name, 'Red', 'Rød') FROM oc_option_value_description;
-INSERT INTO oc_seo_url (seo_url_id, store_id, language_id, query, keyword) VALUES (900, 0, 2, 'product_id=40', 'iphone-norsk')
+INSERT INTO oc_seo_url (seo_url_id, store_id, language_id, query, keyword) VALUES (900, 0, 2, 'product_id=40', 'iphone-norsk');
+-- and weighs the iPhone in pounds
+UPDATE oc_product SET weight = 2, weight_class_id = 5 WHERE product_id = 40
 """
 
 
@@ -433,6 +441,8 @@ def test_scenario_second_language(staged, tmp_path):
     assert dict(rows(r, "categories")["18"]["name"]) == {"no": "Bærbare & notisbøker", "en": "Laptops & Notebooks"}
     assert dict(rows(r, "product_option_values")["39"]["name"]) == {"no": "Rød", "en": "Red"}
     assert "NAME_FALLBACK" not in codes(r)
+    # weight class 5 is the pound (unit 'lb'): 2 lb = 907.18474 g, rounded to 4 decimals
+    assert p["weight"] == D("907.1847")
 
 
 VARIANT_SCENARIO = """

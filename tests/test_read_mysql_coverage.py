@@ -17,9 +17,10 @@ import pytest
 
 from dumpkit.read import inspect_parts, read_events
 from dumpkit.read.events import Problem, RowBatch, Skipped, TableDef
+from dumpkit.read.source import sniff
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-MYSQL_FIXTURES = sorted(p for p in FIXTURES.rglob("*.sql") if "postgres" not in str(p).lower())
+MYSQL_FIXTURES = sorted(p for p in FIXTURES.rglob("*.sql") if sniff(p.read_bytes()[:65536]).dialect == "mysql")
 
 _DASH_LINE = re.compile(rb"^-{3,}[ \t]*\r?$", re.M)  # OpenCart's separators; its installer drops them
 _TOKEN = re.compile(
@@ -28,6 +29,7 @@ _TOKEN = re.compile(
     re.S,
 )
 _DELIMITER = re.compile(rb"[ \t]*DELIMITER[ \t]+(\S+)[^\n]*\n?", re.I)
+_PLAIN: dict = {}
 _CLIENT_COMMAND = re.compile(rb"[ \t]*/\*M?!\d*\s*\\[^\n]*\*/[ \t]*\r?\n?")
 
 
@@ -37,36 +39,39 @@ def split_statements(data: bytes) -> list[bytes]:
     out: list[bytes] = []
     delimiter = b";"
     start = pos = 0
+    at_start = True  # nothing but comments and spaces since the last statement
     n = len(data)
     while pos < n:
-        if not data[start:pos].strip() or _only_comments(data[start:pos]):
-            # at the start of a statement: client commands
-            m = _DELIMITER.match(data, pos) if data[pos - 1:pos] in (b"", b"\n") else None
+        if at_start and data[pos - 1:pos] in (b"", b"\n"):
+            # client commands, only where a statement may start
+            m = _DELIMITER.match(data, pos) or _CLIENT_COMMAND.match(data, pos)
             if m:
-                delimiter = m.group(1)
-                out.append(m.group(0).strip())
-                pos = start = m.end()
-                continue
-            m = _CLIENT_COMMAND.match(data, pos)
-            if m:
+                if m.re is _DELIMITER:
+                    delimiter = m.group(1)
                 out.append(m.group(0).strip())
                 pos = start = m.end()
                 continue
         if data.startswith(delimiter, pos):
-            stmt = data[start:pos]
-            if not _only_comments(stmt):
-                out.append(stmt.strip())
+            if not at_start:
+                out.append(data[start:pos].strip())
             pos = start = pos + len(delimiter)
+            at_start = True
             continue
-        m = _TOKEN.match(data, pos)
+        plain = _PLAIN.get(delimiter) or _PLAIN.setdefault(
+            delimiter, re.compile(rb"[^'\"`#/\-\n" + re.escape(delimiter[:1]) + rb"]+"))
+        m = _TOKEN.match(data, pos) or plain.match(data, pos)
         if m:
+            tok = m.group(0)
+            if at_start and tok.strip() and not _only_comments(tok):
+                at_start = False
             pos = m.end()
             continue
         if data[pos] in b"'\"`":  # a string that never closes: the rest is one statement
-            pos = n
+            at_start, pos = False, n
             break
+        at_start = at_start and data[pos] in b" \t\r\n"
         pos += 1
-    if data[start:].strip() and not _only_comments(data[start:]):
+    if not at_start:
         out.append(data[start:].strip())
     return out
 
@@ -76,7 +81,7 @@ def _only_comments(text: bytes) -> bool:
     return not rest.strip()
 
 
-_INSERT = re.compile(rb"(?:(?:--[^\n]*|\#[^\n]*)?\s)*(?:INSERT|REPLACE)\b[^(]*?(?:\([^)]*\))?\s*VALUES?\b", re.I | re.S)
+_INSERT = re.compile(rb"(?:(?:--[^\n]*|\#[^\n]*)?\s)*(?:INSERT|REPLACE)\b[^(]*?(?:\([^)]*\))?\s*\bVALUES?\b", re.I | re.S)
 _VALUE_TOKEN = re.compile(rb"""'(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.|"")*"|[()]|ON\s+DUPLICATE\b""", re.S | re.I)
 
 
@@ -137,7 +142,7 @@ def test_splitter_itself():
     sql = (b"-- c\nSET a=1;\nINSERT INTO t VALUES (1,'a;b\\';'),(2,\"x;\");# c;\n"
            b"/* c; */ /*!40101 SET x=1 */;\nDELIMITER ;;\nCREATE TRIGGER t BEGIN SET a=1; END;;\nDELIMITER ;\n"
            b"INSERT INTO t VALUES (3,'(,)'); INSERT INTO t VALUES (4,now());\n-----\n")
-    stmts = split_statements(sql)
+    stmts = [re.sub(rb"^(?:--[^\n]*\n|\#[^\n]*\n|/\*(?!!).*?\*/|\s)+", b"", s, flags=re.S) for s in split_statements(sql)]
     assert [s.split()[0] for s in stmts] == [b"SET", b"INSERT", b"/*!40101", b"DELIMITER", b"CREATE", b"DELIMITER",
                                             b"INSERT", b"INSERT"]
     assert expected(sql) == (5, 3, 4)

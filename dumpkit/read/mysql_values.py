@@ -130,8 +130,9 @@ def _binary_introducers(a: np.ndarray, outside: np.ndarray) -> np.ndarray | None
     return us
 
 
-def _to_csv(values: bytes) -> np.ndarray | None:
-    """`(1,'a'),(2,'b')` as CSV lines `,1,'a',` - or None when the fast path does not apply."""
+def _to_csv(values: bytes) -> tuple[np.ndarray, int] | None:
+    """`(1,'a'),(2,'b')` as CSV lines `,1,'a',`, and the fields of the first line - or None
+    when the fast path does not apply."""
     a = _unescape(np.frombuffer(values, np.uint8))
     q, inside = _inside_strings(a)
     if inside[-1]:
@@ -165,7 +166,9 @@ def _to_csv(values: bytes) -> np.ndarray | None:
     rest[0] = rest[-1] = False
     if ((a == LP) | (a == RP))[rest].any():
         return None
-    return out
+    # the first row ends at the first separator (a newline inside a string does not end it)
+    first = out[: sep[0] + 1] if sep.size else out
+    return out, int(np.count_nonzero((first == COMMA) & outside[: first.size])) + 1
 
 
 _PARSE = pacsv.ParseOptions(quote_char="'", double_quote=True, escape_char=False, newlines_in_values=True)
@@ -176,11 +179,10 @@ def parse_values_fast(values: bytes, binary: set[int] | frozenset = frozenset())
     when the slow path must take it. Raises Incomplete when the text ends inside a string."""
     if not values:
         return None
-    csv = _to_csv(values)
-    if csv is None:
+    converted = _to_csv(values)
+    if converted is None:
         return None
-    first_nl = np.flatnonzero(csv == NL)
-    ncols = _count_fields(csv[: first_nl[0]] if first_nl.size else csv)
+    csv, ncols = converted
     names = [f"c{i}" for i in range(ncols)]
     types = {n: pa.binary() if i - 1 in binary else pa.string() for i, n in enumerate(names)}
     try:
@@ -199,12 +201,6 @@ def parse_values_fast(values: bytes, binary: set[int] | frozenset = frozenset())
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         return None  # ragged rows, invalid UTF-8...: the slow path says exactly what
     return table.rename_columns([f"c{i}" for i in range(table.num_columns)])
-
-
-def _count_fields(line: np.ndarray) -> int:
-    q, inside = _inside_strings(line)
-    commas = (line == COMMA) & ~inside & ~q
-    return int(commas.sum()) + 1
 
 
 # ---------------------------------------------------------------- text decoding

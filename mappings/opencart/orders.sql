@@ -1,5 +1,5 @@
 -- entity: orders
--- reads: order, order_status, order_history, country, customer (via pkg.customers)
+-- reads: order, order_status, order_history, order_product, order_total, country, pkg.customers
 -- order_status_id 0 marks a "missing order": a checkout that was never confirmed (OpenCart's own
 -- order list hides them); they are left out. customer_id 0 is a guest checkout: the order keeps
 -- its address snapshot and refine makes the guest customer. An order whose customer is no longer
@@ -8,7 +8,8 @@
 -- billing_* is the payment address, shipping_* the shipping address (empty when nothing was
 -- shipped). OpenCart 4 stores payment_method/shipping_method as JSON {name, code}.
 -- Amounts are in the shop's default currency (config_currency); currency/currency_value are what
--- the customer saw. A shop whose default currency is not NOK is reported: nothing is converted.
+-- the customer saw. A shop whose default currency is not NOK is reported once (by migrate, from the
+-- shop_currency parameter): nothing is converted.
 WITH o AS (
     SELECT * FROM (SELECT NULL::VARCHAR AS payment_code, NULL::VARCHAR AS shipping_code, NULL::VARCHAR AS payment_company_id,
                           NULL::VARCHAR AS payment_company, NULL::VARCHAR AS shipping_company, NULL::VARCHAR AS comment,
@@ -108,8 +109,6 @@ SELECT
     nullif(concat_ws('|',
         CASE WHEN coalesce(customer_id, 0) <> 0 AND NOT known_customer
              THEN 'customer_source_id@CUSTOMER_GONE: customer ' || customer_id || ' is not in the package; the order is treated as a guest order' END,
-        CASE WHEN upper(coalesce(getvariable('shop_currency'), 'NOK')) <> 'NOK'
-             THEN 'currency@SHOP_CURRENCY_NOT_NOK: amounts are in the shop''s currency ' || getvariable('shop_currency') || ', not converted to NOK' END,
         CASE WHEN line_vat > 0 AND NOT has_tax_rows
              THEN 'order_totals@TAX_ROWS_MISSING: the lines carry VAT ' || CAST(money(line_vat) AS VARCHAR)
                   || ' but the order totals have no tax row (the total leaves it out)' END,

@@ -78,13 +78,13 @@ wc AS (
 ),
 wc_grams AS (
     SELECT weight_class_id, value,
-           CASE WHEN unit LIKE 'kg|%' OR unit LIKE '%|kilogram%' THEN 1000
+           CAST(CASE WHEN unit LIKE 'kg|%' OR unit LIKE '%|kilogram%' THEN 1000
                 WHEN unit LIKE 'g|%' OR unit LIKE '%|gram%' THEN 1
                 WHEN unit LIKE 'lb|%' OR unit LIKE 'lbs|%' OR unit LIKE '%|pound%' THEN 453.59237
                 WHEN unit LIKE 'oz|%' OR unit LIKE '%|ounce%' THEN 28.349523125
                 -- any other unit: through the class values (all relative to the default class), via the gram class
                 ELSE (SELECT max(g.value) FROM wc g WHERE g.unit LIKE 'g|%' OR g.unit LIKE '%|gram%') / nullif(value, 0)
-           END AS grams_per_unit
+           END AS DECIMAL(38,9)) AS grams_per_unit
     FROM wc
 ),
 option_names AS (

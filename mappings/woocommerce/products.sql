@@ -24,10 +24,11 @@ meta AS (
         max(m.meta_value) FILTER (WHERE m.meta_key = '_manage_stock') AS manage_stock,
         max(m.meta_value) FILTER (WHERE m.meta_key = '_stock') AS stock,
         max(m.meta_value) FILTER (WHERE m.meta_key = '_weight') AS weight,
+        -- SEO texts of Yoast / Rank Math; templates with %%placeholders%% are not a product's own text
         max(m.meta_value) FILTER (WHERE m.meta_key IN ('_yoast_wpseo_title', 'rank_math_title')
-                                    AND m.meta_value NOT LIKE '%\%%' ESCAPE '\') AS meta_title,
+                                    AND m.meta_value NOT LIKE '%\%\%%' ESCAPE '\') AS meta_title,
         max(m.meta_value) FILTER (WHERE m.meta_key IN ('_yoast_wpseo_metadesc', 'rank_math_description')
-                                    AND m.meta_value NOT LIKE '%\%%' ESCAPE '\') AS meta_description
+                                    AND m.meta_value NOT LIKE '%\%\%%' ESCAPE '\') AS meta_description
     FROM src.postmeta m WHERE m.post_id IN (SELECT ID FROM p)
     GROUP BY m.post_id
 ),
