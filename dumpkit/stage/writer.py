@@ -198,6 +198,11 @@ class StageWriter:
 
     def _finalize(self, t: _Table) -> None:
         raw = f"{RAW}.{q(t.raw)}"
+        if t.rows == 0 and t.tdef is not None:
+            # most tables of a shop are empty: their typed table needs no casts, checks or scans
+            cols = ", ".join(f"{q(c.name)} {c.duck_type}" for c in t.columns) or "_empty INTEGER"
+            self.con.execute(f"CREATE OR REPLACE TABLE main.{q(t.name)} ({cols})")
+            return
         if t.tdef is None:
             self._infer_types(t, raw)
             self.issue("types_inferred", t.name, None, len(t.columns), None,
