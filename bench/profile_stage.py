@@ -84,7 +84,7 @@ def run_cprofile(dump: Path, workers: int) -> dict:
     calls: dict[str, int] = collections.defaultdict(int)
     for (filename, _line, func), (cc, nc, tt, ct, callers) in st.stats.items():
         stage = _match(filename, func)
-        if stage:
+        if stage and func != "_flush":  # _flush runs inside _insert: count the stage once
             incl[stage] += ct
             calls[stage] += nc
     order = [s for s, _, _ in STAGES]
@@ -96,6 +96,7 @@ def run_cprofile(dump: Path, workers: int) -> dict:
                                                            "submit to workers (pickling the VALUES text)"],
         "parse_pending (transcode, dispatch)": ["VALUES fast parse: parse_values_fast", "VALUES slow parse: parse_values_slow"],
         "line splitting: MySQLReader.statements": ["statement end check: _statement_end"],
+        "other statements: MySQLReader._statement (DDL, SET, ...)": ["INSERT gathering: MySQLReader._insert / _flush"],
     }
     for outer, inner in nest.items():
         for i in inner:
@@ -116,6 +117,57 @@ def run_cprofile(dump: Path, workers: int) -> dict:
 _FRAME = re.compile(r"^(?P<func>.+?) \((?P<file>.+?)(?::(?P<line>\d+))?\)$")
 
 
+def _group(frames: list[str]) -> str:
+    """Which process / thread a py-spy stack is from (py-spy labels forked workers with the parent's pid)."""
+    text = ";".join(frames)
+    if "_process_worker (" in text:
+        return "parser worker processes"
+    if "_ExecutorManagerThread.run" in text or "Thread._bootstrap" in text:
+        return "main process: pool/queue helper threads (mostly idle)"
+    return "main process: main thread"
+
+
+def analyze_raw(path: Path, rate: int) -> dict:
+    per: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    leaves: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    for line in path.read_text(errors="replace").splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not count.isdigit():
+            continue
+        frames = stack.split(";")
+        if frames and frames[0].startswith("process "):
+            frames = frames[1:]
+        if frames and frames[0].startswith("thread "):
+            frames = frames[1:]
+        group = _group(frames)
+        if group == "parser worker processes":
+            # a forked worker's stack starts with the parent's frames at fork time: drop them
+            cut = next(i for i, fr in enumerate(frames) if fr.startswith("_process_worker ("))
+            frames = frames[cut:]
+        stage = None
+        for fr in frames:  # root first: keep the deepest match
+            m = _FRAME.match(fr)
+            if m:
+                s = _match(m.group("file"), m.group("func"))
+                if s:
+                    stage = s
+        per[group][stage or "other"] += int(count)
+        # the deepest dumpkit frame: which line of dumpkit the time is under
+        for fr in reversed(frames):
+            if "dumpkit/" in fr:
+                leaves[group][fr] += int(count)
+                break
+        else:
+            leaves[group][frames[-1] if frames else "?"] += int(count)
+    out = {}
+    for name, counter in sorted(per.items()):
+        total = sum(counter.values())
+        out[name] = {"samples": total, "seconds_at_rate": round(total / rate, 1),
+                     "stages": {s: {"seconds": round(n / rate, 1), "share": round(n / total, 3)} for s, n in counter.most_common()},
+                     "top_dumpkit_lines": {f: round(n / rate, 1) for f, n in leaves[name].most_common(12)}}
+    return out
+
+
 def run_pyspy(dump: Path, workers: int, rate: int) -> dict:
     pyspy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
     tmp = Path(tempfile.mkdtemp(prefix="dumpkit-prof-"))
@@ -130,63 +182,85 @@ def run_pyspy(dump: Path, workers: int, rate: int) -> dict:
     if proc.returncode != 0 or not raw.exists():
         shutil.rmtree(tmp, ignore_errors=True)
         return {"mode": "py-spy", "error": (proc.stderr or proc.stdout)[-1500:]}
-    per_proc: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
-    leaves: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
-    threads: dict[str, set] = collections.defaultdict(set)
-    for line in raw.read_text(errors="replace").splitlines():
-        stack, _, count = line.rpartition(" ")
-        if not count.isdigit():
-            continue
-        frames = stack.split(";")
-        proc_name = "main"
-        if frames and frames[0].startswith("process "):
-            m = re.match(r"process (\d+):?\s*(.*)", frames[0])
-            proc_name = m.group(1) if m else frames[0]
-            frames = frames[1:]
-        if frames and frames[0].startswith("thread "):
-            threads[proc_name].add(frames[0])
-            frames = frames[1:]
-        stage = None
-        for fr in frames:  # root first: keep the deepest match
-            m = _FRAME.match(fr)
-            if m:
-                s = _match(m.group("file"), m.group("func"))
-                if s:
-                    stage = s
-        per_proc[proc_name][stage or "other"] += int(count)
-        # the deepest dumpkit frame: which line of dumpkit the time is under
-        for fr in reversed(frames):
-            if "dumpkit/" in fr:
-                leaves[proc_name][fr] += int(count)
-                break
-        else:
-            leaves[proc_name][frames[-1] if frames else "?"] += int(count)
-    (OUT).mkdir(parents=True, exist_ok=True)
+    OUT.mkdir(parents=True, exist_ok=True)
     keep = OUT / f"pyspy-{dump.stem}-w{workers}.txt"
     shutil.copy(raw, keep)
     shutil.rmtree(tmp, ignore_errors=True)
-    # the process with the most samples under stage_dump is the main one
-    procs = {}
-    for name, counter in per_proc.items():
-        total = sum(counter.values())
-        procs[name] = {"samples": total, "seconds_at_rate": round(total / rate, 1),
-                       "threads": len(threads.get(name, ())) or None,
-                       "stages": {s: {"samples": n, "share": round(n / total, 3)} for s, n in counter.most_common()},
-                       "top_dumpkit_lines": {f: n for f, n in leaves[name].most_common(15)}}
     return {"mode": "py-spy", "workers": workers, "wall_seconds": round(wall, 2), "rate": rate,
-            "note": "samples per process (all its threads, idle included); share = of that process's samples",
+            "note": "seconds = samples / rate, per process or thread group, idle included; share of that group",
             "stdout_tail": " ".join(proc.stdout.split())[-300:], "raw_stacks": str(keep.relative_to(ROOT)),
-            "processes": procs}
+            "groups": analyze_raw(keep, rate)}
+
+
+# ---------------------------------------------------------------------------- memory timeline
+def run_memory(dump: Path, workers: int) -> dict:
+    """stage_dump in this process while a thread samples, every 0.2 s, the RSS of
+    this process (+ its workers) and the stage the main thread is in: the peak
+    memory per stage of the pipeline."""
+    import threading
+
+    import psutil
+
+    from dumpkit.stage import stage_dump
+
+    main_id = threading.get_ident()
+    me = psutil.Process()
+    peaks: dict[str, float] = collections.defaultdict(float)
+    timeline = []
+    done = threading.Event()
+    t0 = time.perf_counter()
+
+    def sample() -> None:
+        while not done.wait(0.2):
+            frame = sys._current_frames().get(main_id)
+            stage = None
+            while frame is not None:  # leaf to root: the first (deepest) match wins
+                stage = _match(frame.f_code.co_filename, frame.f_code.co_name)
+                if stage:
+                    break
+                frame = frame.f_back
+            rss = me.memory_info().rss
+            for c in me.children(recursive=True):
+                try:
+                    rss += c.memory_info().rss
+                except psutil.Error:
+                    pass
+            stage = stage or "other"
+            peaks[stage] = max(peaks[stage], rss / 1e6)
+            timeline.append((round(time.perf_counter() - t0, 1), round(rss / 1e6), stage))
+
+    th = threading.Thread(target=sample, daemon=True)
+    th.start()
+    tmp = Path(tempfile.mkdtemp(prefix="dumpkit-mem-"))
+    try:
+        result = stage_dump([dump], tmp / "m.duckdb", workers=workers)
+    finally:
+        done.set()
+        th.join()
+        shutil.rmtree(tmp, ignore_errors=True)
+    # a coarse timeline: one point per second
+    coarse, last = [], -1.0
+    for t, rss, stage in timeline:
+        if t - last >= 1.0:
+            coarse.append([t, rss, stage])
+            last = t
+    return {"mode": "memory", "workers": workers, "seconds": round(result.seconds, 1),
+            "peak_rss_mb_by_stage": {k: round(v) for k, v in sorted(peaks.items(), key=lambda kv: -kv[1])},
+            "timeline_s_rss_stage": coarse}
 
 
 # ---------------------------------------------------------------------------- DuckDB insert probe
 def run_insert_probe(dump: Path) -> dict:
     """Read the dump once (workers=1), keep every RowBatch in memory, then time
     only the DuckDB side - StageWriter.row_batch for all batches and
-    StageWriter.finish - under a few connection setups. Shows what the insert
-    and finalize steps cost by themselves and what a transaction or an
-    in-memory database would change."""
+    StageWriter.finish - under a few setups: as the writer does it, with a
+    COMMIT (ending the writer's transaction, if it has one) every N batches,
+    and into an in-memory database. Also the growth of memory held by DuckDB
+    and by Arrow buffers (DuckDB may keep inserted Arrow strings alive) while
+    inserting."""
     import duckdb
+    import psutil
+    import pyarrow as pa
 
     from dumpkit.read import inspect_parts, read_events
     from dumpkit.read.events import RowBatch, TableDef
@@ -201,16 +275,17 @@ def run_insert_probe(dump: Path) -> dict:
         elif isinstance(ev, RowBatch):
             batches.append(ev)
     read_s = time.perf_counter() - start
+    me = psutil.Process()
     out = {"mode": "insert-probe", "read_and_parse_seconds_workers1": round(read_s, 2), "batches": len(batches),
            "rows": sum(b.data.num_rows for b in batches),
-           "arrow_mb": round(sum(b.data.nbytes for b in batches) / 1e6, 1), "variants": {}}
+           "arrow_mb_of_batches": round(sum(b.data.nbytes for b in batches) / 1e6, 1), "variants": {}}
     tmp = Path(tempfile.mkdtemp(prefix="dumpkit-probe-"))
     variants = {
-        "as stage_dump: file, autocommit per batch": ("file", False),
-        "file, all inserts in one transaction": ("file", True),
-        "in-memory database, autocommit": (":memory:", False),
+        "file, as StageWriter does it": ("file", None),
+        "file, COMMIT every 10 batches": ("file", 10),
+        "in-memory database, as StageWriter does it": (":memory:", None),
     }
-    for name, (where, txn) in variants.items():
+    for name, (where, every) in variants.items():
         db = str(tmp / "p.duckdb") if where == "file" else ":memory:"
         for suffix in ("", ".wal"):
             Path(db + suffix).unlink(missing_ok=True)
@@ -218,27 +293,37 @@ def run_insert_probe(dump: Path) -> dict:
         con.execute("SET memory_limit = '300MB'")
         con.execute(f"SET threads = {max(1, os.cpu_count() or 1)}")
         con.execute("SET preserve_insertion_order = true")
-        if where != "file":
-            con.execute(f"SET temp_directory = '{tmp}'")
+        con.execute(f"SET temp_directory = '{tmp}'")
+        rss0, pool0 = me.memory_info().rss, pa.total_allocated_bytes()
+        peak_rss, peak_pool, peak_duck = rss0, pool0, 0.0
         w = StageWriter(con)
         t0 = time.perf_counter()
         for ev in tdefs:
             w.table_def(ev)
         t1 = time.perf_counter()
-        if txn:
-            con.execute("BEGIN TRANSACTION")
-        for ev in batches:
+        for i, ev in enumerate(batches, 1):
             w.row_batch(ev, ev.data.nbytes)
-        if txn:
-            con.execute("COMMIT")
+            if every and i % every == 0:
+                try:
+                    con.execute("COMMIT")
+                    con.execute("BEGIN TRANSACTION")
+                except duckdb.Error:  # the writer does not hold a transaction: nothing to end
+                    pass
+            if i % 10 == 0:
+                peak_rss = max(peak_rss, me.memory_info().rss)
+                peak_pool = max(peak_pool, pa.total_allocated_bytes())
+                peak_duck = max(peak_duck, con.execute("SELECT sum(memory_usage_bytes) FROM duckdb_memory()").fetchall()[0][0] or 0)
         t2 = time.perf_counter()
         w.finish(info)
         t3 = time.perf_counter()
         con.close()
         size = Path(db).stat().st_size if where == "file" else None
-        out["variants"][name] = {"create_tables": round(t1 - t0, 2), "row_batch_all": round(t2 - t1, 2),
-                                 "finish": round(t3 - t2, 2), "db_mb": round(size / 1e6, 1) if size else None}
-        print(name, out["variants"][name], file=sys.stderr)
+        out["variants"][name] = {
+            "create_tables_s": round(t1 - t0, 2), "row_batch_all_s": round(t2 - t1, 2), "finish_s": round(t3 - t2, 2),
+            "insert_mb_per_s": round(sum(b.data.nbytes for b in batches) / 1e6 / (t2 - t1), 1),
+            "rss_growth_mb": round((peak_rss - rss0) / 1e6), "arrow_pool_growth_mb": round((peak_pool - pool0) / 1e6),
+            "duckdb_memory_peak_mb": round(peak_duck / 1e6), "db_mb": round(size / 1e6, 1) if size else None}
+        print(name, out["variants"][name], file=sys.stderr, flush=True)
     shutil.rmtree(tmp, ignore_errors=True)
     return out
 
@@ -251,12 +336,13 @@ def main() -> int:
     ap.add_argument("--py-spy", action="store_true")
     ap.add_argument("--rate", type=int, default=100, help="py-spy samples per second")
     ap.add_argument("--insert-probe", action="store_true", help="time the DuckDB side alone (see run_insert_probe)")
+    ap.add_argument("--memory", action="store_true", help="peak RSS per pipeline stage (see run_memory)")
     ap.add_argument("--src", type=Path, default=ROOT, help="folder holding the dumpkit package to profile")
     args = ap.parse_args()
     global SRC
     SRC = args.src.resolve()
     sys.path.insert(0, str(SRC))
-    if not (args.cprofile or args.py_spy or args.insert_probe):
+    if not (args.cprofile or args.py_spy or args.insert_probe or args.memory):
         args.cprofile = True
     results = []
     if args.cprofile:
@@ -265,6 +351,8 @@ def main() -> int:
         results.append(run_pyspy(args.dump.resolve(), args.workers, args.rate))
     if args.insert_probe:
         results.append(run_insert_probe(args.dump.resolve()))
+    if args.memory:
+        results.append(run_memory(args.dump.resolve(), args.workers))
     OUT.mkdir(parents=True, exist_ok=True)
     for r in results:
         print(json.dumps(r, indent=2))

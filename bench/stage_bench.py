@@ -304,7 +304,7 @@ def machine_info() -> dict:
         "duckdb": duckdb.__version__,
         "pyarrow": pyarrow.__version__,
         "numpy": numpy.__version__,
-        "dumpkit_commit": git("rev-parse", "--short", "HEAD") + (" (modified tree)" if git("status", "--porcelain", "dumpkit") else ""),
+        "repo_head": git("rev-parse", "--short", "HEAD") + (" (dumpkit/ modified)" if git("status", "--porcelain", "dumpkit") else ""),
         "dumpkit_measured": str(SRC),
         "dumpkit_tree_sha1": tree_sha1(SRC),
     }

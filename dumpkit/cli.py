@@ -9,6 +9,7 @@ from typing import List, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from .errors import DumpkitError
@@ -27,7 +28,8 @@ def one_line_errors(fn):
         try:
             return fn(*args, **kwargs)
         except DumpkitError as e:
-            err.print(f"[red]error:[/red] {e}", highlight=False, soft_wrap=True)
+            # escaped: a file name like dump[1].sql is text, not markup
+            err.print(f"[red]error:[/red] {escape(str(e))}", highlight=False, soft_wrap=True)
             raise typer.Exit(e.exit_code)
         except KeyboardInterrupt:
             err.print("interrupted")
@@ -37,7 +39,7 @@ def one_line_errors(fn):
         except Exception as e:  # a bug: still one line, the details on request
             if "--debug" in sys.argv or __import__("os").environ.get("DUMPKIT_DEBUG"):
                 raise
-            err.print(f"[red]internal error:[/red] {type(e).__name__}: {e} (set DUMPKIT_DEBUG=1 for the traceback)",
+            err.print(f"[red]internal error:[/red] {type(e).__name__}: {escape(str(e))} (set DUMPKIT_DEBUG=1 for the traceback)",
                       highlight=False, soft_wrap=True)
             raise typer.Exit(3)
 
@@ -71,16 +73,17 @@ def inspect(
         ("charset", result.charset or "not declared"),
         ("tables", f"{len(result.tables)} ({sum(t.rows for t in result.tables):,} rows) in {result.seconds:.2f} s"),
     ]:
-        head.add_row(f"[bold]{k}[/bold]", v)
+        head.add_row(f"[bold]{k}[/bold]", escape(v))  # names come from the dump: text, not markup
     out.print(head)
     table = Table("table", "rows", "bytes", "columns", title="Tables")
     for t in result.tables:
-        table.add_row(t.table, f"{t.rows:,}", _mb(t.bytes), "" if t.columns is None else str(t.columns))
+        table.add_row(escape(t.table), f"{t.rows:,}", _mb(t.bytes), "" if t.columns is None else str(t.columns))
     out.print(table)
     if result.skipped:
         out.print("skipped statements: " + ", ".join(f"{k} {v}" for k, v in sorted(result.skipped.items())))
     for p in result.problems:
-        err.print(f"[yellow]{p['kind']}[/yellow] {p['table'] or ''} at byte {p['offset']}: {p['example']}", highlight=False)
+        where = f" {escape(p['table'])}" if p["table"] else ""
+        err.print(f"[yellow]{p['kind']}[/yellow]{where} at byte {p['offset']}: {escape(p['example'])}", highlight=False)
 
 
 @app.command()
@@ -107,7 +110,8 @@ def print_stage_summary(result) -> None:
     info = result.info
     out.print(
         f"staged [bold]{len(result.tables)}[/bold] tables, {sum(result.tables.values()):,} rows from "
-        f"{info.producer}{' ' + info.producer_version if info.producer_version else ''} ({info.dialect}) into {result.db_path} "
+        f"{escape(info.producer)}{' ' + info.producer_version if info.producer_version else ''} ({info.dialect}) "
+        f"into {escape(str(result.db_path))} "
         f"in {result.seconds:.2f} s ({result.mb_per_s:.1f} MB/s)",
         highlight=False,
     )
@@ -127,7 +131,7 @@ def print_stage_summary(result) -> None:
             where = f"{first.table or ''}{'.' + first.column if first.column else ''}"
             offset = "" if first.offset is None else f" @{first.offset}"
             table.add_row(("[red]" if first.fatal else "") + kind, str(len(tables - {None}) or ""), f"{count:,}",
-                          f"{where}{offset}: {first.example or ''}"[:120])
+                          escape(f"{where}{offset}: {first.example or ''}"[:120]))
         out.print(table)
 
 

@@ -6,6 +6,7 @@ blobs stay binary.
 """
 from __future__ import annotations
 
+import logging
 import re
 
 import sqlglot
@@ -14,6 +15,8 @@ from sqlglot import exp
 from .events import Column, TableDef
 
 T = exp.DataType.Type
+# a statement sqlglot cannot fully read comes back as a Command (we try again); its warning is noise
+logging.getLogger("sqlglot").setLevel(logging.ERROR)
 
 _INT_TYPES = {
     T.TINYINT: "TINYINT", T.UTINYINT: "SMALLINT",
@@ -172,7 +175,7 @@ def parse_create_table(sql: str, dialect: str, offset: int, database: str | None
                     default = v.name
                 elif isinstance(v, exp.Neg) and isinstance(v.this, exp.Literal):
                     default = "-" + v.this.name
-                elif isinstance(v, exp.BitString):  # b'0'
+                elif isinstance(v, exp.BitString) and dialect == "mysql":  # b'0' for a BIT column: a number
                     default = str(int(v.name or "0", 2))
                 elif isinstance(v, (exp.CurrentTimestamp, exp.CurrentDate)) or "CURRENT_TIMESTAMP" in v.sql().upper():
                     default = "CURRENT_TIMESTAMP"

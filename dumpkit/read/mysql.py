@@ -105,12 +105,14 @@ _SKIP_KINDS = [
     (rb"TRUNCATE\b", "truncate"),
     (rb"ANALYZE\b|OPTIMIZE\b|CHECK\s+TABLE\b|SELECT\b|SHOW\b|DO\b|DESCRIBE\b|EXPLAIN\b", "query"),
     (rb"(?:CREATE|DROP)\s+(?:TABLESPACE|SERVER|LOGFILE|SEQUENCE)\b|INSTALL\b|UNINSTALL\b", "server_object"),
+    # mysqldump --master-data / --dump-slave: where a replica would start, no data
+    (rb"CHANGE\s+(?:MASTER|REPLICATION)\b|(?:START|STOP|RESET)\s+(?:SLAVE|REPLICA|MASTER)\b|PURGE\b", "replication"),
 ]
 _SKIP_RE = [(re.compile(p, re.I), k) for p, k in _SKIP_KINDS]
 # statements that change data in ways staging does not replay: reported, never silent
 _UNSUPPORTED = re.compile(rb"(?:UPDATE|DELETE|INSERT|REPLACE|CALL|RENAME|LOAD\s+DATA|HANDLER|PREPARE|EXECUTE)\b", re.I)
 _DELETE_ALL = re.compile(rb"DELETE\s+(?:LOW_PRIORITY\s+|QUICK\s+|IGNORE\s+)*FROM\s+" + _QUALIFIED + rb"\s*;?\s*$", re.I)
-_ROUTINE_NAME = re.compile(rb"(?:VIEW|TRIGGER|PROCEDURE|FUNCTION|EVENT)\s+(?:IF\s+NOT\s+EXISTS\s+)?" + _QUALIFIED, re.I)
+_ROUTINE_NAME = re.compile(rb"(?:VIEW|TRIGGER|PROCEDURE|FUNCTION|EVENT)\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?" + _QUALIFIED, re.I)
 _SET_NAMES = re.compile(rb"SET\s+(?:NAMES|CHARACTER\s+SET|CHARSET)\s+'?(\w+)", re.I)
 _USE = re.compile(rb"USE\s+(" + _IDENT + rb")", re.I)
 _DELIMITER = re.compile(rb"\s*DELIMITER\s+(\S+)", re.I)
@@ -194,36 +196,34 @@ def _parse_values(values: bytes, encoding: str, binary: frozenset, bits: frozens
                   infer: bool = False) -> pa.Table | ValuesError:
     """One VALUES text by the fast path when it applies, else the slow path."""
     mode = encoding
-    fast_text = None  # the text the fast path may read: UTF-8 with the same value bytes
-    if values.isascii():
-        fast_text = values
-    elif encoding in ("utf-8", "utf-8?", "cp1252"):
-        try:
-            values.decode("utf-8")
-            fast_text = values
-            mode = "utf-8"  # valid UTF-8: every value decodes as UTF-8 (decode_text's rule)
-        except UnicodeDecodeError:
-            if encoding == "cp1252" or (encoding == "utf-8?" and not _UTF8_SEQUENCE.search(values)):
-                mode = "cp1252"
-                if not binary:
-                    fast_text = decode_latin1(values).encode("utf-8")  # every value is latin1
-    elif not binary:
-        try:
-            fast_text = values.decode(encoding).encode("utf-8")
-        except UnicodeDecodeError:
-            pass
-    if fast_text is not None and not bits:
-        try:
-            table = parse_values_fast(fast_text, binary)
-        except Incomplete:
-            table = None
+    if not bits and (encoding in ("utf-8", "utf-8?") or values.isascii()):
+        # the fast path checks text columns are UTF-8 (BLOBs are bytes whatever they hold)
+        table = _fast(values, binary)
         if table is not None:
-            notes = {}
+            return table
+    if not values.isascii():
+        fast_text = None  # a UTF-8 text with the same values, for the fast path
+        if encoding in ("utf-8", "utf-8?", "cp1252"):
+            try:
+                values.decode("utf-8")
+                mode = "utf-8"  # valid UTF-8: every value decodes as UTF-8 (decode_text's rule)
+                fast_text = values if encoding == "cp1252" else None
+            except UnicodeDecodeError:
+                if encoding == "cp1252" or (encoding == "utf-8?" and not _UTF8_SEQUENCE.search(values)):
+                    mode = "cp1252"  # every value is latin1
+                    fast_text = None if binary else decode_latin1(values).encode("utf-8")
+        elif not binary:
+            try:
+                fast_text = values.decode(encoding).encode("utf-8")
+            except UnicodeDecodeError:
+                pass
+        table = _fast(fast_text, binary) if fast_text is not None and not bits else None
+        if table is not None:
             if mode == "cp1252" and encoding != "cp1252":
-                notes = _non_ascii_notes(table, "charset_guessed")
-            elif mode == "utf-8" and encoding == "cp1252":
-                notes = _non_ascii_notes(table, "utf8_in_latin1_dump")
-            return with_notes(table, notes)
+                return with_notes(table, _non_ascii_notes(table, "charset_guessed"))
+            if mode == "utf-8" and encoding == "cp1252":
+                return with_notes(table, _non_ascii_notes(table, "utf8_in_latin1_dump"))
+            return table
     try:
         table = parse_values_slow(values, mode, binary, bits, numeric, infer)
     except ValuesError as e:
@@ -233,6 +233,13 @@ def _parse_values(values: bytes, encoding: str, binary: frozenset, bits: frozens
         notes.update(_non_ascii_notes(table, "utf8_in_latin1_dump"))
         table = with_notes(table, notes)
     return table
+
+
+def _fast(values: bytes, binary: frozenset) -> pa.Table | None:
+    try:
+        return parse_values_fast(values, binary)
+    except Incomplete:
+        return None  # the slow path says where the row is cut
 
 
 # a multi-byte UTF-8 sequence: text holding one is UTF-8 in part, so latin1 is decided per value
@@ -534,29 +541,29 @@ class MySQLReader:
             self.tables[name] = tdef
             yield tdef
             return
-        sql = _CONDITIONAL.sub(rb"\1", body).rstrip().rstrip(b";")
-        text = decode_text(sql, "utf-8?")[0]
-        tdef = None
-        try:
-            tdef = parse_create_table(text, "mysql", offset)
-        except Exception as e:  # sqlglot raises several error types
-            # version comments sometimes hold what sqlglot cannot read (partitions...): without them
-            plain = _CONDITIONAL.sub(b"", body).rstrip().rstrip(b";")
+        text = decode_text(_CONDITIONAL.sub(rb"\1", body).rstrip().rstrip(b";"), "utf-8?")[0]
+        # version comments may hold what sqlglot cannot read (PARTITION BY...): then without them
+        plain = decode_text(_CONDITIONAL.sub(b"", body).rstrip().rstrip(b";"), "utf-8?")[0]
+        tdef, error = None, None
+        for sql in (text, plain) if plain != text else (text,):
             try:
-                tdef = parse_create_table(decode_text(plain, "utf-8?")[0], "mysql", offset)
-            except Exception:
-                tdef = parse_create_table_loose(text, offset)
-                if tdef is None:
-                    yield Problem("unparsable_statement", offset, name,
-                                  example=self._where(f"{type(e).__name__}: {str(e)[:160]}"))
-                    return
-                yield Problem("ddl_fallback", offset, name, example=self._where(
-                    f"sqlglot cannot read this CREATE TABLE ({type(e).__name__}: {str(e)[:100]}); "
-                    "columns taken from its lines, unknown types staged as text"))
-        if tdef is None:
+                tdef = parse_create_table(sql, "mysql", offset)
+            except Exception as e:  # sqlglot raises several error types
+                error = error or e
+            if tdef is not None:
+                break
+        if tdef is None and re.search(rb"\)\s*(?:AS\s+)?SELECT\b|^[^(]*\bSELECT\b", body, re.I | re.S):
             yield Problem("unsupported_statement", offset, name, example=self._where(
-                f"CREATE TABLE without a column list (AS SELECT?): {_snippet(body)}"))
+                f"CREATE TABLE ... SELECT: rows come from a query, not staged: {_snippet(body)}"))
             return
+        if tdef is None:
+            tdef = parse_create_table_loose(plain, offset)
+            why = f"{type(error).__name__}: {str(error)[:100]}" if error else "sqlglot cannot read it"
+            if tdef is None:
+                yield Problem("unparsable_statement", offset, name, example=self._where(f"{why}: {_snippet(body)}"))
+                return
+            yield Problem("ddl_fallback", offset, name, example=self._where(
+                f"CREATE TABLE read line by line ({why}); types it cannot tell are staged as text"))
         if name:
             tdef.table = name
         self.tables[tdef.table] = tdef
@@ -612,9 +619,11 @@ class MySQLReader:
         if p is None:
             return
         self.pending = None
-        if self.count_only:
-            values = b",".join(p.parts)
-            self.inflight.append((p, count_rows(values), cut, note))
+        if self.count_only and not cut:
+            self.inflight.append((p, count_rows(b",".join(p.parts)), cut, note))
+        elif self.count_only:  # the rows before the cut, as staging would keep them
+            tables = parse_pending(p.parts, p.encoding, p.kinds)[0]
+            self.inflight.append((p, sum(t.num_rows for t in tables), cut, note))
         elif self.executor is not None and not cut:
             self.inflight.append((p, self.executor.submit(parse_pending, p.parts, p.encoding, p.kinds), cut, note))
         else:

@@ -407,15 +407,20 @@ def check_is_sql(part: DumpPart, head: bytes) -> None:
         raise NotADumpError(f"{name}: an SQLite database file, not a SQL dump")
     if head[8:12] == b"DUCK":
         raise NotADumpError(f"{name}: a DuckDB database file (already staged?), not a SQL dump")
+    # text dumps hold next to no control bytes (a raw NUL in a string can happen); binary files many
     sample = head[:65536]
-    if b"\x00" in sample[:4096] or len(sample.translate(None, _CONTROL)) < len(sample) * 0.99:
+    control = len(sample) - len(sample.translate(None, _CONTROL))
+    if control > 8 and control > len(sample) * 0.01:
         raise NotADumpError(f"{name}: binary data, not a SQL dump")
     if not SQL_WORDS.search(head):
         raise NotADumpError(f"{name}: no SQL statements found, not a SQL dump")
 
 
 _PRODUCERS = [
+    # the Distrib version is the tool's release (the first number is its protocol version)
+    (rb"-- MariaDB dump [\d.]+\s+Distrib ([\d.]+)", "mariadb-dump"),
     (rb"-- MariaDB dump ([\d.]+)", "mariadb-dump"),
+    (rb"-- MySQL dump [\d.]+\s+Distrib ([\d.]+)", "mysqldump"),
     (rb"-- MySQL dump ([\d.]+)", "mysqldump"),
     (rb"-- phpMyAdmin SQL Dump\s*\n-- version ([^\s]+)", "phpMyAdmin"),
     (rb"-- Adminer ([\d.]+)", "Adminer"),

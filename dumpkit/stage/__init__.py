@@ -11,6 +11,7 @@ from typing import Callable
 
 import duckdb
 
+from ..errors import DumpkitError
 from ..read import inspect_parts, read_events
 from ..read.events import DumpInfo, Problem, RowBatch, Skipped, TableDef
 from .writer import IssueRow, StageWriter
@@ -22,6 +23,20 @@ def _start_pool(workers: int) -> ProcessPoolExecutor:
     for f in [pool.submit(int) for _ in range(workers)]:
         f.result()
     return pool
+
+
+def _check_target(db_path: Path, paths: list[Path]) -> None:
+    """The DuckDB file is replaced: never when it is one of the inputs, or not a DuckDB file."""
+    target = db_path.resolve()
+    for p in paths:
+        p = p.resolve()
+        if target == p or (p.is_dir() and p in target.parents):
+            raise DumpkitError(f"--db {db_path} is {'the dump itself' if target == p else 'inside the dump folder'}; "
+                               "choose another path")
+    if db_path.is_file() and db_path.stat().st_size:
+        with open(db_path, "rb") as f:
+            if f.read(12)[8:12] != b"DUCK":
+                raise DumpkitError(f"--db {db_path} exists and is not a DuckDB file; not replacing it")
 
 
 @dataclass
@@ -54,6 +69,7 @@ def stage_dump(
     """
     paths = [Path(p) for p in paths] if isinstance(paths, (list, tuple)) else [Path(paths)]
     db_path = Path(db_path)
+    _check_target(db_path, paths)
     parts, info = inspect_parts(paths)
     total = sum(p.size for p in parts)
     db_path.parent.mkdir(parents=True, exist_ok=True)
