@@ -485,7 +485,8 @@ def main() -> int:
     }
     print("\ngoals (issue): >= {mysql_mb_per_s} MB/s on mariadb-dump extended inserts, >= {restore_ratio}x faster than the "
           "MariaDB restore, peak RSS < {peak_rss_mb} MB".format(**GOALS))
-    print(f"measured:      {verdict['mysql_mb_per_s']} MB/s, {verdict['restore_ratio']}x, "
+    ratio = f"{verdict['restore_ratio']}x" if verdict["restore_ratio"] else "(no restore timed)"
+    print(f"measured:      {verdict['mysql_mb_per_s']} MB/s, {ratio}, "
           f"max peak RSS of any dumpkit run {verdict['peak_rss_mb']} MB")
     for key, r in raw.items():
         mism = r.get("row_check", {}).get("mismatched")
