@@ -38,6 +38,7 @@ def prepare(con: duckdb.DuckDBPyConnection, detection: Detection, value_maps: di
     con.execute("CREATE OR REPLACE TABLE value_map (map VARCHAR, source VARCHAR, target VARCHAR)")
     if rows:
         con.executemany("INSERT INTO value_map VALUES (?, ?, ?)", rows)
+    options = {**options, "table_prefix": detection.prefix}
     for name, value in options.items():
         con.execute(f"SET VARIABLE {name} = ?", [value])
     for statement in COMMON_SQL.read_text(encoding="utf-8").split(";\n"):
