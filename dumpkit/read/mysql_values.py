@@ -376,8 +376,33 @@ class _Evaluated:
     expression: str
 
 
+RESTORE_TIME = "DUMPKIT_RESTORE_TIME"
+
+
+def restore_time() -> _dt.datetime:
+    """The moment now() means while staging: the stager pins it (to the dump file's time) so the
+    same dump stages the same every time; the server would use its restore time."""
+    pinned = __import__("os").environ.get(RESTORE_TIME)
+    return _dt.datetime.fromisoformat(pinned) if pinned else _dt.datetime.now().replace(microsecond=0)
+
+
 def _now() -> str:
-    return _dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")
+    return restore_time().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _today() -> str:
+    return restore_time().date().isoformat()
+
+
+def _pin_clock(node):
+    """now(), curdate() and friends inside an expression read the restore time."""
+    exp = __import__("sqlglot").exp
+    name = node.name.upper() if isinstance(node, exp.Anonymous) else ""
+    if isinstance(node, (exp.CurrentTimestamp, exp.CurrentDatetime, exp.Localtimestamp)) or name in ("NOW", "SYSDATE"):
+        return exp.cast(exp.Literal.string(_now()), "TIMESTAMP")
+    if isinstance(node, exp.CurrentDate) or name == "CURDATE":
+        return exp.cast(exp.Literal.string(_today()), "DATE")
+    return node
 
 
 # functions seen inside VALUES of installer SQL and exports, evaluated as the server would
@@ -386,8 +411,8 @@ _FUNCTIONS = {
     "CURRENT_TIMESTAMP": lambda args: _now(),
     "SYSDATE": lambda args: _now(),
     "LOCALTIMESTAMP": lambda args: _now(),
-    "CURDATE": lambda args: _dt.date.today().isoformat(),
-    "CURRENT_DATE": lambda args: _dt.date.today().isoformat(),
+    "CURDATE": lambda args: _today(),
+    "CURRENT_DATE": lambda args: _today(),
     "UNHEX": lambda args: _Raw(bytes.fromhex(_text(args[0]))),
     "FROM_BASE64": lambda args: _Raw(__import__("base64").b64decode(_text(args[0]))),
     "CONCAT": lambda args: None if None in args else "".join(_text(a) for a in args),
@@ -550,7 +575,7 @@ def evaluate(expr: bytes, encoding: str):
         # a value refers to nothing: `'a' x` (an alias) or a bare word is a broken row, not a value
         if isinstance(tree, sqlglot.exp.Alias) or tree.find(sqlglot.exp.Column) is not None:
             raise ValueError("not a value")
-        sql = tree.sql("duckdb")
+        sql = tree.transform(_pin_clock).sql("duckdb")
         if _EVAL_CON is None:
             _EVAL_CON = duckdb.connect()
             # MySQL date functions sqlglot passes through unchanged

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import time
+from datetime import datetime
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ import duckdb
 
 from ..errors import DumpkitError
 from ..read import inspect_parts, read_events
+from ..read.mysql_values import RESTORE_TIME
 from ..read.events import DumpInfo, Problem, RowBatch, Skipped, TableDef
 from .writer import IssueRow, StageWriter
 
@@ -76,6 +78,10 @@ def stage_dump(
     for suffix in ("", ".wal"):
         Path(str(db_path) + suffix).unlink(missing_ok=True)
     start = time.perf_counter()
+    # now() inside the dump means the time the dump file was written: the same dump stages the same
+    os.environ[RESTORE_TIME] = datetime.fromtimestamp(max(p.path.stat().st_mtime for p in parts)).replace(
+        microsecond=0).isoformat()
+    info.extra["restore_time"] = os.environ[RESTORE_TIME]
     workers = (os.cpu_count() or 1) if workers is None else workers
     pool = _start_pool(workers) if workers > 1 and info.dialect == "mysql" else None
     con = duckdb.connect(str(db_path))

@@ -15,6 +15,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from ..read.mysql_values import restore_time
 from ..read.events import Column, DumpInfo, Problem, RowBatch, Skipped, TableDef
 
 RAW = "dumpkit_raw"
@@ -373,7 +374,7 @@ def _cast_text(col, want):
 
 def _default_value(c: Column):
     if c.default == "CURRENT_TIMESTAMP":
-        return time.strftime("%Y-%m-%d %H:%M:%S")
+        return restore_time().strftime("%Y-%m-%d %H:%M:%S")
     if c.default is not None:
         return c.default.encode() if c.binary else c.default
     if c.not_null and not c.auto_increment:
