@@ -19,6 +19,7 @@ from ..read.mysql_values import restore_time
 from ..read.events import Column, DumpInfo, Problem, RowBatch, Skipped, TableDef
 
 RAW = "dumpkit_raw"
+COMMIT_BYTES = 64 << 20
 META = "dumpkit"
 # issues counted per value: one row per (kind, table, column), counts summed
 _MERGED = {"charset_guessed", "bad_encoding", "utf8_in_latin1_dump", "value_computed", "generated_column"}
@@ -67,6 +68,7 @@ class StageWriter:
         self.merged: dict[tuple, IssueRow] = {}
         self.skipped: dict[str, list] = {}  # kind -> [count, example, names]
         self.created = 0  # raw tables made so far (their names stay unique after a DROP)
+        self.uncommitted = 0  # bytes inserted since the last commit
         # one transaction: a commit per statement costs milliseconds, for hundreds of tables
         con.execute("BEGIN TRANSACTION")
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {RAW}")
@@ -143,6 +145,12 @@ class StageWriter:
         self.con.register("_batch", batch)
         self.con.execute(f"INSERT INTO {RAW}.{q(t.raw)} BY NAME SELECT * FROM _batch")
         self.con.unregister("_batch")
+        self.uncommitted += batch.nbytes
+        if self.uncommitted > COMMIT_BYTES:
+            # a transaction holds its rows in memory until the commit: keep it bounded
+            self.con.execute("COMMIT")
+            self.con.execute("BEGIN TRANSACTION")
+            self.uncommitted = 0
         t.seq += data.num_rows
         t.rows += data.num_rows
         t.has_replace |= ev.mode == "replace"
