@@ -124,8 +124,8 @@ def expand(con: duckdb.DuckDBPyConnection, sample: DemoSample) -> dict[str, set[
         frontier = set(keep.get("categories", ()))
         while frontier:
             ids_in("categories")
-            parents = set(_ids(con, f"SELECT parent_source_id FROM pkg.categories WHERE source_id IN "
-                                    f"(SELECT source_id FROM _ids WHERE entity = 'categories')"))
+            parents = set(_ids(con, "SELECT parent_source_id FROM pkg.categories WHERE source_id IN "
+                                    "(SELECT source_id FROM _ids WHERE entity = 'categories')"))
             frontier = parents - keep["categories"]
             keep["categories"] |= parents
     if "product_variants" in tables and keep.get("product_variants"):

@@ -16,12 +16,12 @@ import shutil
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
 import pyarrow.parquet as pq
 import pytest
 
 from dumpkit.migrate import migrate
 from dumpkit.stage import stage_dump
+from tests.helpers import codes, migrate_copy as _migrate, rows
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "opencart"
 DUMPS = {
@@ -45,17 +45,6 @@ def staged(tmp_path_factory) -> dict[str, Path]:
     return out
 
 
-def _migrate(staged_db: Path, work: Path, sql: str | None = None):
-    work.mkdir(parents=True, exist_ok=True)
-    db = work / "stage.duckdb"
-    shutil.copy(staged_db, db)
-    if sql:
-        con = duckdb.connect(str(db))
-        for statement in sql.split(";\n"):
-            if statement.strip() and not all(l.strip().startswith("--") or not l.strip() for l in statement.splitlines()):
-                con.execute(statement)
-        con.close()
-    return migrate(db, work / "out")
 
 
 @pytest.fixture(scope="module")
@@ -63,13 +52,8 @@ def runs(staged, tmp_path_factory):
     return {name: _migrate(staged[name], tmp_path_factory.mktemp(f"oc-{name}")) for name in DUMPS}
 
 
-def rows(result, entity: str) -> dict[str, dict]:
-    return {r["source_id"]: r for r in pq.read_table(result.out / f"{entity}.parquet").to_pylist()}
 
 
-def codes(result, entity: str | None = None, source_id: str | None = None) -> list[str]:
-    return [i.code for i in result.log.items
-            if (entity is None or i.entity == entity) and (source_id is None or i.source_id == source_id)]
 
 
 # ---------------------------------------------------------------------------------------------

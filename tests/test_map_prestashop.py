@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from dumpkit.migrate import migrate
 from dumpkit.stage import stage_dump
+from tests.helpers import codes, migrate_copy as _migrate, rows
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "prestashop"
 VERSIONS = ["8.1.7", "1.6.1", "1.7.7"]
@@ -37,16 +35,6 @@ def staged(tmp_path_factory) -> dict[str, Path]:
     return out
 
 
-def _migrate(staged_db: Path, work: Path, sql: str | None = None):
-    db = work / "stage.duckdb"
-    shutil.copy(staged_db, db)
-    if sql:
-        con = duckdb.connect(str(db))
-        for statement in sql.split(";\n"):
-            if statement.strip() and not all(l.strip().startswith("--") or not l.strip() for l in statement.splitlines()):
-                con.execute(statement)
-        con.close()
-    return migrate(db, work / "out")
 
 
 @pytest.fixture(scope="module")
@@ -54,13 +42,8 @@ def runs(staged, tmp_path_factory):
     return {v: _migrate(staged[v], tmp_path_factory.mktemp(f"ps-{v}")) for v in VERSIONS}
 
 
-def rows(result, entity: str) -> dict[str, dict]:
-    return {r["source_id"]: r for r in pq.read_table(result.out / f"{entity}.parquet").to_pylist()}
 
 
-def codes(result, entity: str | None = None, source_id: str | None = None) -> list[str]:
-    return [i.code for i in result.log.items
-            if (entity is None or i.entity == entity) and (source_id is None or i.source_id == source_id)]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -11,17 +11,16 @@ posts placeholders, a trashed order, users whose role is stored under another pr
 from __future__ import annotations
 
 import hashlib
-import shutil
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
 import pyarrow.parquet as pq
 import pytest
 
 from dumpkit.errors import DumpkitError
 from dumpkit.migrate import migrate
 from dumpkit.stage import stage_dump
+from tests.helpers import codes as issues, migrate_copy as _migrate, rows
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "woocommerce"
 DUMPS = {
@@ -43,17 +42,6 @@ def staged(tmp_path_factory) -> dict[str, Path]:
     return out
 
 
-def _migrate(staged_db: Path, work: Path, sql: str | None = None):
-    work.mkdir(parents=True, exist_ok=True)
-    db = work / "stage.duckdb"
-    shutil.copy(staged_db, db)
-    if sql:
-        con = duckdb.connect(str(db))
-        for statement in sql.split(";\n"):
-            if statement.strip():
-                con.execute(statement)
-        con.close()
-    return migrate(db, work / "out")
 
 
 @pytest.fixture(scope="module")
@@ -61,13 +49,8 @@ def runs(staged, tmp_path_factory):
     return {name: _migrate(staged[name], tmp_path_factory.mktemp(f"wc-{name}")) for name in DUMPS}
 
 
-def rows(result, entity: str) -> dict[str, dict]:
-    return {r["source_id"]: r for r in pq.read_table(result.out / f"{entity}.parquet").to_pylist()}
 
 
-def issues(result, entity: str | None = None, source_id: str | None = None) -> list[str]:
-    return [i.code for i in result.log.items
-            if (entity is None or i.entity == entity) and (source_id is None or i.source_id == source_id)]
 
 
 def guest(email: str) -> str:

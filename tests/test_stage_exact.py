@@ -38,18 +38,20 @@ def _db_name(rel: str) -> str:
     return "t_" + "".join(c if c.isalnum() else "_" for c in Path(rel).stem)[:50]
 
 
-@pytest.mark.parametrize("rel", MYSQL_DUMPS)
-def test_mysql_dump_stages_like_mariadb(rel, mariadb, tmp_path):
-    path = FIXTURES / rel
-    db = _db_name(rel)
-    result = mariadb.restore(path, db)
-    assert not result.errors, f"MariaDB could not restore {rel}: {result.errors[:3]}"
-    with mariadb.connect(db) as conn:
-        server = server_fingerprint(conn, "mysql", db)
-    staged = stage_dump(path, tmp_path / "stage.duckdb")
+def assert_stages_like(server: dict, paths: list[Path], tmp_path: Path) -> None:
+    staged = stage_dump(paths, tmp_path / "stage.duckdb")
     assert not staged.partial
     diffs = compare_fingerprints(server, duckdb_fingerprint(tmp_path / "stage.duckdb"))
     assert diffs == [], "\n".join(diffs[:20])
+
+
+@pytest.mark.parametrize("rel", MYSQL_DUMPS)
+def test_mysql_dump_stages_like_mariadb(rel, mariadb, tmp_path):
+    db = _db_name(rel)
+    result = mariadb.restore(FIXTURES / rel, db)
+    assert not result.errors, f"MariaDB could not restore {rel}: {result.errors[:3]}"
+    with mariadb.connect(db) as conn:
+        assert_stages_like(server_fingerprint(conn, "mysql", db), [FIXTURES / rel], tmp_path)
 
 
 @pytest.mark.parametrize("schema,data", MYSQL_COMBINED)
@@ -58,20 +60,12 @@ def test_schema_plus_data_only_dump_stages_like_mariadb(schema, data, mariadb, t
     assert not mariadb.restore(FIXTURES / schema, db).errors
     assert not mariadb.restore(FIXTURES / data, db, fresh=False).errors
     with mariadb.connect(db) as conn:
-        server = server_fingerprint(conn, "mysql", db)
-    stage_dump([FIXTURES / schema, FIXTURES / data], tmp_path / "stage.duckdb")
-    diffs = compare_fingerprints(server, duckdb_fingerprint(tmp_path / "stage.duckdb"))
-    assert diffs == [], "\n".join(diffs[:20])
+        assert_stages_like(server_fingerprint(conn, "mysql", db), [FIXTURES / schema, FIXTURES / data], tmp_path)
 
 
 @pytest.mark.parametrize("rel", POSTGRES_DUMPS)
 def test_pg_dump_stages_like_postgresql(rel, postgres, tmp_path):
-    path = FIXTURES / rel
     db = _db_name(rel)
-    postgres.restore(path, db)
+    postgres.restore(FIXTURES / rel, db)
     with postgres.connect(db) as conn:
-        server = server_fingerprint(conn, "postgres", db)
-    staged = stage_dump(path, tmp_path / "stage.duckdb")
-    assert not staged.partial
-    diffs = compare_fingerprints(server, duckdb_fingerprint(tmp_path / "stage.duckdb"))
-    assert diffs == [], "\n".join(diffs[:20])
+        assert_stages_like(server_fingerprint(conn, "postgres", db), [FIXTURES / rel], tmp_path)

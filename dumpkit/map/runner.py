@@ -29,6 +29,13 @@ from .platforms import Detection
 COMMON_SQL = Path(__file__).with_name("common.sql")
 
 
+def run_script(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """Run SQL statements separated by ';' at line ends, skipping comment-only pieces."""
+    for statement in sql.split(";\n"):
+        if any(line.strip() and not line.strip().startswith("--") for line in statement.splitlines()):
+            con.execute(statement)
+
+
 def prepare(con: duckdb.DuckDBPyConnection, detection: Detection, value_maps: dict[str, dict[str, str]], options: dict) -> None:
     """Functions, macros, parameters and value maps the mappings use."""
     con.execute("SELECT 1").fetchall()  # DuckDB refuses create_function while a result is open
@@ -41,9 +48,7 @@ def prepare(con: duckdb.DuckDBPyConnection, detection: Detection, value_maps: di
     options = {**options, "table_prefix": detection.prefix}
     for name, value in options.items():
         con.execute(f"SET VARIABLE {name} = ?", [value])
-    for statement in COMMON_SQL.read_text(encoding="utf-8").split(";\n"):
-        if statement.strip() and not all(l.strip().startswith("--") or not l.strip() for l in statement.splitlines()):
-            con.execute(statement)
+    run_script(con, COMMON_SQL.read_text(encoding="utf-8"))
     platform = detection.platform
     for table, columns in platform.optional_tables.items():
         exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema='src' AND table_name=?",
