@@ -93,6 +93,25 @@ def _same(source, target) -> bool:
     return str(a).strip() == str(b).strip()
 
 
+def _why(field: str, target) -> str:
+    """Why a value differs, in the owner's words."""
+    if field in ("order_status",):
+        return "status oversatt til Mystore"
+    if field.endswith("_at") or field in ("date_available", "last_login"):
+        return "tidssone omregnet til UTC"
+    if field in ("price", "specials_price", "unit_price", "line_total", "price_difference", "cost"):
+        return "netto pris (uten MVA)"
+    if field == "slug":
+        return "URL-navn endret"
+    if field == "weight":
+        return "vekt i gram"
+    if field == "customer_source_id" and str(target).startswith("dumpkit:guest:"):
+        return "gjestekunde laget"
+    if field in ("name", "lastname") and target == "N/A":
+        return "tomt navn fylt ut"
+    return "endret"
+
+
 def _chart(rows: list[dict]) -> str:
     """Horizontal bars per key entity: in the source, migrated, left out."""
     width, bar, gap, label_w = 720, 12, 10, 190
@@ -225,7 +244,7 @@ def _side_by_side(package: dict, review: dict, by_record: dict) -> str:
                 codes = [i.code for i in notes if i.field == field]
                 if field in src:
                     same = _same(src[field], value)
-                    note = ", ".join(codes) or ("" if same else "endret")
+                    note = ", ".join(codes) or ("" if same else _why(field, value))
                     cls = "" if same and not codes else " class=\"diff\""
                     h.append(f"<tr{cls}><td>{field}</td><td>{escape(_fmt(src[field]))}</td><td>{escape(_fmt(value))}</td>"
                              f"<td class=\"note\">{escape(note)}</td></tr>")
