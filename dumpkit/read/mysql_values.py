@@ -7,7 +7,7 @@ Two parsers give the same result:
   any whitespace between values) with
   whole-buffer numpy operations: escapes are resolved, quote parity marks what
   is inside a string, the `),(` between tuples become line breaks, and
-  pyarrow's C++ CSV reader splits the fields. About 100 MB/s per core.
+  pyarrow's C++ CSV reader splits the fields (about 30 MB per CPU-second on real shop rows, bench/).
 * the slow path is a small tokenizer for everything else: X'..' / b'..'
   literals, 0x.. outside binary columns, function calls such as now() or UNHEX('..'), double-quoted
   strings, BIT columns, text that is not UTF-8. It also salvages the complete
