@@ -173,7 +173,9 @@ def print_migrate_summary(result) -> None:
             out.print(f"  {note}", highlight=False)
     out.print(f"[bold]{d.platform.title}[/bold] {d.version or '(version unknown)'}, table prefix "
               f"{d.prefix!r} -> {result.out}", highlight=False)
-    table = Table("entity", "source", "written", "skipped (reason)", "warnings", "seconds", title="Migration")
+    demo = bool(options.get("demo"))
+    table = Table("entity", "mapped in the shop" if demo else "source", "in the demo" if demo else "written",
+                  "skipped (reason)", "warnings", "seconds", title="Demo migration" if demo else "Migration")
     for s in result.summary:
         skipped = ", ".join(f"{n} {code}" for code, n in sorted(s.skipped.items()))
         table.add_row(s.entity, "" if s.source is None else f"{s.source:,}", f"{result.counts.get(s.entity, 0):,}",
