@@ -74,7 +74,7 @@ def test_bare_wordpress_is_not_a_shop(tmp_path):
     with pytest.raises(DumpkitError) as e:
         migrate(FIXTURES / "wp-adminer.sql", tmp_path / "out")
     message = str(e.value)
-    assert "no known shop platform" in message and "woocommerce" in message
+    assert "WordPress without WooCommerce" in message and "woocommerce" in message
     assert "\n" not in message
 
 

@@ -130,3 +130,15 @@ def test_cli_only_orders_is_one_clear_line(tmp_path):
     assert "Traceback" not in proc.stderr
     lines = [l for l in proc.stderr.splitlines() if l.strip()]
     assert len(lines) == 1 and "orders cannot be migrated without their customers and products" in lines[0]
+
+
+@pytest.mark.parametrize("fixture,name", [
+    ("oscommerce/osc-2.3.4.1.sql", "osCommerce"),
+    ("spree-storedog.sql", "Spree/Solidus"),
+    ("shopware6/demo-data-2019", "Shopware 6"),
+])
+def test_unmapped_platforms_are_named(fixture, name, tmp_path):
+    from dumpkit.migrate import migrate
+
+    with pytest.raises(DumpkitError, match=f"dump of {name}, which dumpkit has no mappings for yet"):
+        migrate(Path(__file__).parents[1] / "fixtures" / fixture, tmp_path / "out")

@@ -101,7 +101,10 @@ def detect(con: duckdb.DuckDBPyConnection, platforms: dict[str, Platform], force
         if forced:
             raise DumpkitError(f"the dump does not hold the tables of {forced} ({', '.join(platforms[forced].signature)})"
                                if forced in platforms else f"unknown platform {forced!r}; known: {', '.join(platforms)}")
-        raise DumpkitError("no known shop platform found in the dump (known: " + ", ".join(platforms) + ")")
+        hint = recognise_unmapped(tables)
+        raise DumpkitError((f"this looks like a dump of {hint}, which dumpkit has no mappings for yet" if hint else
+                            "no known shop platform found in the dump") +
+                           f" (mapped: {', '.join(platforms)}; a folder in mappings/ adds a platform)")
     # several installs in one database: the one with most rows is the shop
     matches.sort(key=lambda m: (-m[0], m[2]))
     _, platform, prefix = matches[0]
@@ -116,6 +119,27 @@ def detect(con: duckdb.DuckDBPyConnection, platforms: dict[str, Platform], force
             version = str(row[0])
             break
     return Detection(platform, prefix, version, [f"{p.name}:{pre or '(none)'}" for _, p, pre in matches[1:]])
+
+
+# shops recognised by their tables but not mapped yet (shared/reference/source-platforms.md, 0.1)
+_UNMAPPED = [
+    ("Magento", ("catalog_product_entity", "eav_attribute")),
+    ("Magento", ("catalog_category_entity",)),
+    ("osCommerce", ("products_description", "orders_products")),
+    ("osCommerce", ("products_description", "products_to_categories")),
+    ("Spree/Solidus", ("spree_variants",)),
+    ("Shopware 6", ("product_translation", "product_manufacturer")),
+    ("Saleor", ("product_productvariant",)),
+    ("Medusa", ("product_variant", "price_set")),
+    ("WordPress without WooCommerce", ("posts", "options", "users")),
+]
+
+
+def recognise_unmapped(tables: set[str]) -> str | None:
+    for name, needed in _UNMAPPED:
+        if all(any(t == n or t.endswith("_" + n) for t in tables) for n in needed):
+            return name
+    return None
 
 
 def create_source_views(con: duckdb.DuckDBPyConnection, prefix: str) -> None:
