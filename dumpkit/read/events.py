@@ -45,6 +45,8 @@ class RowBatch:
     data: pa.Table
     offset: int
     mode: str = "insert"  # insert | ignore | replace: which row wins on a duplicate key
+    source_bytes: int | None = None  # bytes of dump text behind these rows, when the reader knows
+    parse_seconds: float = 0.0  # time the reader spent turning them into Arrow
 
 
 @dataclass

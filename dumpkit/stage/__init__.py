@@ -85,7 +85,7 @@ def stage_dump(
     workers = (os.cpu_count() or 1) if workers is None else workers
     pool = _start_pool(workers) if workers > 1 and info.dialect == "mysql" else None
     con = duckdb.connect(str(db_path))
-    # bounded memory whatever the dump size: DuckDB spills to disk beyond this
+    # bounded memory whatever the dump size: DuckDB spills to disk beyond this (DUMPKIT_MEMORY overrides)
     con.execute(f"SET memory_limit = '{os.environ.get('DUMPKIT_MEMORY', '200MB')}'")
     con.execute(f"SET threads = {max(1, os.cpu_count() or 1)}")
     con.execute("SET preserve_insertion_order = true")

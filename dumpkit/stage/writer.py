@@ -155,8 +155,8 @@ class StageWriter:
         t.rows += data.num_rows
         t.has_replace |= ev.mode == "replace"
         # readers may say how many dump bytes the rows came from and how long parsing took
-        t.source_bytes += getattr(ev, "source_bytes", nbytes)
-        t.seconds += time.perf_counter() - start + getattr(ev, "parse_seconds", 0.0)
+        t.source_bytes += nbytes if ev.source_bytes is None else ev.source_bytes
+        t.seconds += time.perf_counter() - start + ev.parse_seconds
 
     def skipped_stmt(self, ev: Skipped) -> None:
         entry = self.skipped.setdefault(ev.kind, [0, ev.detail or (ev.table or ""), []])
