@@ -246,9 +246,12 @@ class StageWriter:
                           f"ORDER BY _replace DESC, {order}) = 1")
                 self.issue("duplicate_key", t.name, ", ".join(pk), dupes, None,
                            f"{dupes} rows repeat a primary key; kept the row the server keeps (first, or last for REPLACE)")
+        # the raw table is already in dump order (DuckDB keeps insertion order): sort only
+        # what a window or the auto-increment union may have shuffled
+        order = "ORDER BY _seq" if dedupe or source != raw else ""
         self.con.execute(
             f"CREATE OR REPLACE TABLE main.{q(t.name)} AS SELECT {', '.join(exprs) or '1 AS _empty'} "
-            f"FROM {source} {dedupe} ORDER BY _seq"
+            f"FROM {source} {dedupe} {order}"
         )
         if dedupe:
             t.rows = self.con.execute(f"SELECT count(*) FROM main.{q(t.name)}").fetchall()[0][0]
