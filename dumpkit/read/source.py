@@ -69,63 +69,24 @@ def _decompressor(kind: str):
     return zstandard.ZstdDecompressor().decompressobj()
 
 
-class Decompressed(io.RawIOBase):
-    """A gzip/bzip2/xz/zstd stream, decompressed as it is read, at most about 1 MB at a
-    time. Concatenated members are read one after the other. Where the data ends early
-    or is corrupt, reading stops as at a normal end and `error` says what happened, so
-    everything before that point is still read."""
+class _Produced(io.RawIOBase):
+    """A raw stream serving bytes that `_produce()` makes (decompressed, transcoded...);
+    `_produce()` returns False at the end of the data."""
 
-    def __init__(self, raw: BinaryIO, kind: str):
+    def __init__(self, raw: BinaryIO):
         self.raw = raw
-        self.kind = kind
-        self.d = _decompressor(kind)
-        self.inbuf = b""
         self.out = b""
-        self.consumed = 0  # compressed bytes read
-        self.error: str | None = None
 
     def readable(self) -> bool:
         return True
 
-    def _more_input(self) -> bool:
-        if self.kind == "gzip":
-            return not self.inbuf
-        if self.kind in ("bzip2", "xz"):
-            return self.d.needs_input and not self.inbuf
-        return not self.inbuf
+    def _produce(self) -> bool:
+        raise NotImplementedError
 
     def readinto(self, b) -> int:
         while not self.out:
-            if self.error:
-                return 0
-            if self.d.eof:
-                # the next member of a concatenated stream, or padding after the last one
-                rest = self.d.unused_data + self.inbuf
-                while not rest.strip(b"\x00"):
-                    rest = self.raw.read(1 << 16)
-                    if not rest:
-                        return 0
-                    self.consumed += len(rest)
-                self.d, self.inbuf = _decompressor(self.kind), rest
-            if self._more_input():
-                data = self.raw.read(1 << 16)
-                if not data:
-                    self.error = f"the {self.kind} data ends early (after {self.consumed:,} compressed bytes): the file is cut"
-                    return 0
-                self.consumed += len(data)
-                self.inbuf = data
-            data, self.inbuf = self.inbuf, b""
-            try:
-                if self.kind == "gzip":
-                    self.out = self.d.decompress(data, 1 << 20)
-                    self.inbuf = self.d.unconsumed_tail
-                elif self.kind in ("bzip2", "xz"):
-                    self.out = self.d.decompress(data, max_length=1 << 20)
-                else:
-                    self.out = self.d.decompress(data)
-            except Exception as e:  # zlib.error, OSError, LZMAError, ZstdError
-                self.error = f"the {self.kind} data is corrupt near compressed byte {self.consumed:,}: {e}"
-                return 0
+            if not self._produce():
+                break
         n = min(len(b), len(self.out))
         b[:n] = self.out[:n]
         self.out = self.out[n:]
@@ -134,6 +95,61 @@ class Decompressed(io.RawIOBase):
     def close(self) -> None:
         self.raw.close()
         super().close()
+
+
+class Decompressed(_Produced):
+    """A gzip/bzip2/xz/zstd stream, decompressed as it is read, at most about 1 MB at a
+    time. Concatenated members are read one after the other. Where the data ends early
+    or is corrupt, reading stops as at a normal end and `error` says what happened, so
+    everything before that point is still read."""
+
+    def __init__(self, raw: BinaryIO, kind: str):
+        super().__init__(raw)
+        self.kind = kind
+        self.d = _decompressor(kind)
+        self.inbuf = b""
+        self.consumed = 0  # compressed bytes read
+        self.error: str | None = None
+
+    def _more_input(self) -> bool:
+        if self.kind == "gzip":
+            return not self.inbuf
+        if self.kind in ("bzip2", "xz"):
+            return self.d.needs_input and not self.inbuf
+        return not self.inbuf
+
+    def _produce(self) -> bool:
+        if self.error:
+            return False
+        if self.d.eof:
+            # the next member of a concatenated stream, or padding after the last one
+            rest = self.d.unused_data + self.inbuf
+            while not rest.strip(b"\x00"):
+                rest = self.raw.read(1 << 16)
+                if not rest:
+                    return False
+                self.consumed += len(rest)
+            self.d, self.inbuf = _decompressor(self.kind), rest
+        if self._more_input():
+            data = self.raw.read(1 << 16)
+            if not data:
+                self.error = f"the {self.kind} data ends early (after {self.consumed:,} compressed bytes): the file is cut"
+                return False
+            self.consumed += len(data)
+            self.inbuf = data
+        data, self.inbuf = self.inbuf, b""
+        try:
+            if self.kind == "gzip":
+                self.out = self.d.decompress(data, 1 << 20)
+                self.inbuf = self.d.unconsumed_tail
+            elif self.kind in ("bzip2", "xz"):
+                self.out = self.d.decompress(data, max_length=1 << 20)
+            else:
+                self.out = self.d.decompress(data)
+        except Exception as e:  # zlib.error, OSError, LZMAError, ZstdError
+            self.error = f"the {self.kind} data is corrupt near compressed byte {self.consumed:,}: {e}"
+            return False
+        return True
 
 
 class Guarded(io.RawIOBase):
@@ -161,31 +177,17 @@ class Guarded(io.RawIOBase):
         super().close()
 
 
-class Utf16(io.RawIOBase):
+class Utf16(_Produced):
     """UTF-16 text (PowerShell's `mysqldump > file` writes it) as UTF-8, streamed."""
 
     def __init__(self, raw: BinaryIO):
-        self.raw = raw
+        super().__init__(raw)
         self.dec = codecs.getincrementaldecoder("utf-16")("replace")
-        self.out = b""
 
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, b) -> int:
-        while not self.out:
-            data = self.raw.read(1 << 20)
-            self.out = self.dec.decode(data, final=not data).encode("utf-8")
-            if not data:
-                break
-        n = min(len(b), len(self.out))
-        b[:n] = self.out[:n]
-        self.out = self.out[n:]
-        return n
-
-    def close(self) -> None:
-        self.raw.close()
-        super().close()
+    def _produce(self) -> bool:
+        data = self.raw.read(1 << 20)
+        self.out = self.dec.decode(data, final=not data).encode("utf-8")
+        return bool(data)
 
 
 class PartStream(io.BufferedReader):
