@@ -21,7 +21,8 @@ import pyarrow as pa
 
 from .ddl import parse_create_table, parse_create_table_loose
 from .events import Column, DumpInfo, Event, Problem, RowBatch, RowCount, Skipped, TableDef
-from .mysql_values import (Incomplete, ValuesError, count_rows, decode_latin1, decode_text, parse_values_fast,
+from .typed import cast_table
+from .mysql_values import (ValuesError, count_rows, decode_latin1, decode_text, parse_values_fast,
                            parse_values_slow, table_notes, with_notes)
 
 _IDENT = rb"(?:`(?:[^`]|``)+`|\"(?:[^\"]|\"\")+\"|[\w$]+)"
@@ -153,7 +154,7 @@ class _Pending:
     table: str
     columns: list[str] | None
     encoding: str
-    kinds: tuple  # (binary, bits, numeric value positions, no CREATE TABLE known)
+    kinds: tuple  # (binary, bits, numeric value positions, no CREATE TABLE known, staged types)
     offset: int
     mode: str = "insert"
     parts: list[bytes] = field(default_factory=list)
@@ -162,11 +163,13 @@ class _Pending:
     stmt_bytes: int = 0
 
 
-def parse_pending(parts: list[bytes], encoding: str, kinds: tuple) -> tuple[list[pa.Table], list, float]:
-    """Parse a batch of VALUES texts (runs in a worker process when an executor is given).
-    Returns the row tables, the errors as (part index, ValuesError with an offset inside
-    that part), and the seconds it took. After an error the next parts are still read."""
+def parse_pending(parts: list[bytes], encoding: str, kinds: tuple, typed: bool = True) -> tuple[list[pa.Table], list, float]:
+    """Parse a batch of VALUES texts (runs in a worker process when an executor is given),
+    cast to the column types when `typed`. Returns the row tables, the errors as (part
+    index, ValuesError with an offset inside that part), and the seconds it took. After
+    an error the next parts are still read."""
     t0 = time.perf_counter()
+    *kinds, types = kinds
     tables, errors = [], []
     k = 0
     while k < len(parts):
@@ -189,7 +192,19 @@ def parse_pending(parts: list[bytes], encoding: str, kinds: tuple) -> tuple[list
         result.offset, result.rows = max(0, pos), None
         errors.append((k, result))
         k += 1
-    return [t for t in tables if isinstance(t, pa.Table)], errors, time.perf_counter() - t0
+    tables = [t for t in tables if isinstance(t, pa.Table)]
+    if typed and types:
+        tables = [_typed(t, types) for t in tables]
+    return tables, errors, time.perf_counter() - t0
+
+
+def _typed(table: pa.Table, types: tuple) -> pa.Table:
+    """The rows cast to their column types, the cast's notes beside the parser's."""
+    notes = table_notes(table)
+    table, cast_notes = cast_table(table, list(types[: table.num_columns]) + [None] * (table.num_columns - len(types)))
+    for kind, per_col in cast_notes.items():
+        notes.setdefault(kind, {}).update(per_col)
+    return with_notes(table, notes)
 
 
 def _parse_values(values: bytes, encoding: str, binary: frozenset, bits: frozenset, numeric: frozenset,
@@ -198,7 +213,7 @@ def _parse_values(values: bytes, encoding: str, binary: frozenset, bits: frozens
     mode = encoding
     if not bits and (encoding in ("utf-8", "utf-8?") or values.isascii()):
         # the fast path checks text columns are UTF-8 (BLOBs are bytes whatever they hold)
-        table = _fast(values, binary)
+        table = parse_values_fast(values, binary)
         if table is not None:
             return table
     if not values.isascii():
@@ -217,7 +232,7 @@ def _parse_values(values: bytes, encoding: str, binary: frozenset, bits: frozens
                 fast_text = values.decode(encoding).encode("utf-8")
             except UnicodeDecodeError:
                 pass
-        table = _fast(fast_text, binary) if fast_text is not None and not bits else None
+        table = parse_values_fast(fast_text, binary) if fast_text is not None and not bits else None
         if table is not None:
             if mode == "cp1252" and encoding != "cp1252":
                 return with_notes(table, _non_ascii_notes(table, "charset_guessed"))
@@ -233,13 +248,6 @@ def _parse_values(values: bytes, encoding: str, binary: frozenset, bits: frozens
         notes.update(_non_ascii_notes(table, "utf8_in_latin1_dump"))
         table = with_notes(table, notes)
     return table
-
-
-def _fast(values: bytes, binary: frozenset) -> pa.Table | None:
-    try:
-        return parse_values_fast(values, binary)
-    except Incomplete:
-        return None  # the slow path says where the row is cut
 
 
 # a multi-byte UTF-8 sequence: text holding one is UTF-8 in part, so latin1 is decided per value
@@ -267,6 +275,8 @@ _NOTE_TEXT = {
     "bad_encoding": "not valid in the declared charset: read as latin1 (cp1252), e.g. {ex!r}",
     "utf8_in_latin1_dump": "the dump says latin1 but the bytes are UTF-8 (double-encoded): read as UTF-8, e.g. {ex!r}",
     "value_computed": "{ex}",
+    "zero_date": "{ex}",
+    "bad_value": "{ex}",
 }
 
 
@@ -608,9 +618,10 @@ class MySQLReader:
 
     def _kinds(self, tdef: TableDef | None, columns: list[str] | None) -> tuple:
         if tdef is None:
-            return frozenset(), frozenset(), frozenset(), True
+            return frozenset(), frozenset(), frozenset(), True, ()
         by_name = {c.name.lower(): c for c in tdef.columns}
         cols = [by_name.get(c.lower()) for c in columns] if columns else tdef.columns
+        types = tuple(None if c is None or c.binary else c.duck_type for c in cols)
         binary, bits, numeric = set(), set(), set()
         for i, c in enumerate(cols):
             if c is None:
@@ -621,7 +632,7 @@ class MySQLReader:
                 bits.add(i)
             elif c.duck_type != "VARCHAR" and not c.duck_type.startswith(("DATE", "TIME")):
                 numeric.add(i)
-        return frozenset(binary), frozenset(bits), frozenset(numeric), False
+        return frozenset(binary), frozenset(bits), frozenset(numeric), False, types
 
     def _insert(self, offset: int, text: bytes, m: re.Match, cut: bool = False, note: str = "") -> None:
         table = self._staged_name(*_split_ident(m.group(3)))
@@ -659,7 +670,7 @@ class MySQLReader:
         if self.count_only and not cut:
             self.inflight.append((p, count_rows(b",".join(p.parts)), cut, note))
         elif self.count_only:  # the rows before the cut, as staging would keep them
-            tables = parse_pending(p.parts, p.encoding, p.kinds)[0]
+            tables = parse_pending(p.parts, p.encoding, p.kinds, typed=False)[0]
             self.inflight.append((p, sum(t.num_rows for t in tables), cut, note))
         elif self.executor is not None and not cut:
             self.inflight.append((p, self.executor.submit(parse_pending, p.parts, p.encoding, p.kinds), cut, note))

@@ -2,18 +2,15 @@
 
 Two parsers give the same result:
 
-* the fast path handles what dump tools write (quoted strings with backslash
-  escapes, numbers, NULL, `_binary '...'`, --hex-blob's 0x.. in binary columns,
-  any whitespace between values) with
-  whole-buffer numpy operations: escapes are resolved, quote parity marks what
-  is inside a string, the `),(` between tuples become line breaks, and
-  pyarrow's C++ CSV reader splits the fields (about 30 MB per CPU-second on real shop rows, bench/).
+* the fast path (mysql_tuples) handles what dump tools write (quoted strings
+  with backslash escapes, numbers, NULL, `_binary '...'`, --hex-blob's 0x.. in
+  binary columns, any whitespace between values) in one compiled pass.
 * the slow path is a small tokenizer for everything else: X'..' / b'..'
   literals, 0x.. outside binary columns, function calls such as now() or UNHEX('..'), double-quoted
   strings, BIT columns, text that is not UTF-8. It also salvages the complete
   rows of a statement cut short.
 
-Values stay text (binary columns: bytes); the stager casts them to the column
+Values stay text (binary columns: bytes); typed.py casts them to the column
 types, so both paths only have to split and unescape. String bytes become
 text by one rule (decode_text): UTF-8 where valid, else MySQL's latin1
 (cp1252). How often a fallback was needed travels with the rows as schema
@@ -28,29 +25,18 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.csv as pacsv
 
 # MySQL string escapes (https://dev.mysql.com/doc/refman/8.0/en/string-literals.html);
 # \% and \_ keep their backslash, any other \x is just x.
-_UNESCAPE = np.arange(256, dtype=np.uint8)
+UNESCAPE = np.arange(256, dtype=np.uint8)
 for _k, _v in {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"0": b"\x00", b"Z": b"\x1a", b"b": b"\x08"}.items():
-    _UNESCAPE[_k[0]] = _v[0]
+    UNESCAPE[_k[0]] = _v[0]
 _KEEP_BACKSLASH = np.zeros(256, bool)
 _KEEP_BACKSLASH[ord("%")] = _KEEP_BACKSLASH[ord("_")] = True
-# bytes the fast path accepts outside string literals: numbers, NULL, separators
-_FAST_OUTSIDE = np.zeros(256, bool)
-for _c in b"0123456789.eE+-,NUL()":
-    _FAST_OUTSIDE[_c] = True
 _SPACE = np.zeros(256, bool)
 for _c in b" \t\r\n":
     _SPACE[_c] = True
-_HEXVAL = np.full(256, 255, np.uint8)  # hex digit -> value, 255 for anything else
-for _i, _c in enumerate(b"0123456789abcdef"):
-    _HEXVAL[_c] = _i
-for _i, _c in enumerate(b"ABCDEF"):
-    _HEXVAL[_c] = 10 + _i
-Q, BS, LP, RP, COMMA, NL = 39, 92, 40, 41, 44, 10
-_INTRO = np.frombuffer(b"_binary", np.uint8)
+Q, BS, LP, RP, COMMA = 39, 92, 40, 41, 44
 
 NOTES_KEY = b"dumpkit.notes"  # schema metadata: JSON {kind: {column index: [count, example]}}
 
@@ -88,7 +74,7 @@ def _unescape(a: np.ndarray) -> np.ndarray:
     quote = nxt == Q
     out[esc[quote]] = Q
     drop = esc[~quote & ~_KEEP_BACKSLASH[nxt]]
-    out[drop + 1] = _UNESCAPE[a[drop + 1]]
+    out[drop + 1] = UNESCAPE[a[drop + 1]]
     keep = np.ones(a.size, bool)
     keep[drop] = False
     return out[keep]
@@ -117,167 +103,12 @@ def count_rows(values: bytes) -> int:
     return int(np.count_nonzero((a[:-2] == RP) & (a[1:-1] == COMMA) & (a[2:] == LP))) + (1 if a.size else 0)
 
 
-def _binary_introducers(a: np.ndarray, outside: np.ndarray) -> np.ndarray | None:
-    """Positions of the `_binary` introducers outside strings, spaces already removed
-    (mysqldump 8 writes them before binary values; they do not change the bytes), or
-    None if one is not followed by a string."""
-    us = np.flatnonzero((a[: max(a.size - 8, 0)] == _INTRO[0]) & outside[: max(a.size - 8, 0)])
-    hit = np.ones(us.size, bool)
-    for k in range(1, 7):
-        hit &= a[us + k] == _INTRO[k]
-    us = us[hit]
-    return us if (a[us + 7] == Q).all() else None
-
-
-def _hex_literals(a: np.ndarray, outside: np.ndarray, q: np.ndarray, inside: np.ndarray) -> np.ndarray | None:
-    """Where 0x.. literals are, as a mask (they stay unquoted CSV fields, decoded once read);
-    None if a quoted string starts with 0x too (the fields could not be told apart)."""
-    p = np.flatnonzero((a[1:-1] == 48) & (a[2:] == 120) & outside[1:-1]) + 1
-    p = p[(a[p - 1] == COMMA) | (a[p - 1] == LP)]
-    region = np.zeros(a.size, bool)
-    if p.size == 0:
-        return region
-    opening = np.flatnonzero(q & inside)
-    opening = opening[opening + 2 < a.size]
-    if ((a[opening + 1] == 48) & (a[opening + 2] == 120)).any():
-        return None
-    seps = np.flatnonzero(outside & ((a == COMMA) | (a == RP)))
-    ends = seps[np.minimum(np.searchsorted(seps, p), seps.size - 1)]
-    d = np.zeros(a.size + 1, np.int32)
-    d[p] += 1
-    d[ends] -= 1
-    region = np.cumsum(d[:-1]) > 0
-    region[p] = region[p + 1] = False  # the 0x itself is checked above
-    if (_HEXVAL[a[region]] == 255).any():
-        return None
-    region[p] = region[p + 1] = True
-    return region
-
-
-def _unhex(col: pa.ChunkedArray) -> pa.Array | None:
-    """A binary column whose values starting with 0x are hex literals, decoded; None
-    for an odd number of digits (the slow path pads those)."""
-    arr = col.combine_chunks()
-    n = len(arr)
-    validity, offsets_buf, data_buf = arr.buffers()
-    if n == 0 or data_buf is None:
-        return arr
-    offsets = np.frombuffer(offsets_buf, np.int32, n + 1, arr.offset * 4)
-    data = np.frombuffer(data_buf, np.uint8)
-    starts, lens = offsets[:-1], np.diff(offsets)
-    safe = np.minimum(starts, max(data.size - 2, 0))
-    valid = np.asarray(arr.is_valid())
-    is_hex = valid & (lens >= 2) & (data[safe] == 48) & (data[safe + 1] == 120)
-    if not is_hex.any():
-        return arr
-    if ((lens[is_hex] - 2) % 2).any():
-        return None
-    span = data[offsets[0]:offsets[-1]]
-    owner = np.repeat(np.arange(n), lens)
-    rel = np.arange(span.size) - (starts - offsets[0])[owner]
-    hex_byte = is_hex[owner]
-    keep = ~hex_byte | ((rel >= 2) & (rel % 2 == 0))
-    nxt = np.append(span[1:], np.uint8(48))
-    decoded = (_HEXVAL[span] << 4) | _HEXVAL[nxt]
-    out = np.where(hex_byte, decoded, span)[keep]
-    new_offsets = np.concatenate([[0], np.cumsum(np.where(is_hex, (lens - 2) // 2, lens))]).astype(np.int32)
-    return pa.Array.from_buffers(pa.binary(), n, [pa.py_buffer(np.packbits(valid, bitorder="little")),
-                                                  pa.py_buffer(new_offsets), pa.py_buffer(out)], arr.null_count)
-
-
-def _to_csv(values: bytes) -> tuple[np.ndarray, int, bool] | None:
-    """`(1,'a'),(2,'b')` as CSV lines `,1,'a',`, the fields of the first line, and whether
-    0x.. literals are among them - or None when the fast path does not apply."""
-    a = _unescape(np.frombuffer(values, np.uint8))
-    q, inside = _inside_strings(a)
-    if inside[-1]:
-        raise Incomplete()
-    outside = ~(inside | q)
-    space = outside & _SPACE[a]
-    if space.any():
-        a = a[~space]
-        q, inside = _inside_strings(a)
-        outside = ~(inside | q)
-    if a.size < 2 or a[0] != LP or a[-1] != RP:
-        return None
-    hexes = None
-    if not _FAST_OUTSIDE[a[outside]].all():
-        # what else dump tools write that the fast path takes: _binary '..' and 0x..
-        intro = _binary_introducers(a, outside)
-        if intro is None:
-            return None
-        if intro.size:
-            keep = np.ones(a.size, bool)
-            keep[(intro[:, None] + np.arange(7)).ravel()] = False
-            a = a[keep]
-            q, inside = _inside_strings(a)
-            outside = ~(inside | q)
-        hexes = _hex_literals(a, outside, q, inside)
-        if hexes is None or not _FAST_OUTSIDE[a[outside & ~hexes]].all():
-            return None
-    sep = np.flatnonzero((a[:-2] == RP) & (a[1:-1] == COMMA) & (a[2:] == LP))
-    sep = sep[outside[sep]]
-    out = a.copy() if not a.flags.writeable else a
-    # ")" "," "(" -> "," "\n" ","  : every row gets an empty first and last field
-    out[sep] = COMMA
-    out[sep + 1] = NL
-    out[sep + 2] = COMMA
-    out[0] = COMMA
-    out[-1] = COMMA
-    # parentheses left outside strings mean function calls or nested tuples
-    rest = outside.copy()
-    rest[sep] = rest[sep + 2] = False
-    rest[0] = rest[-1] = False
-    if ((a == LP) | (a == RP))[rest].any():
-        return None
-    # the first row ends at the first separator (a newline inside a string does not end it)
-    first = out[: sep[0] + 1] if sep.size else out
-    return out, int(np.count_nonzero((first == COMMA) & outside[: first.size])) + 1, hexes is not None and bool(hexes.any())
-
-
-_PARSE = pacsv.ParseOptions(quote_char="'", double_quote=True, escape_char=False, newlines_in_values=True)
-
-
 def parse_values_fast(values: bytes, binary: set[int] | frozenset = frozenset()) -> pa.Table | None:
     """Rows of a UTF-8 VALUES list (columns at `binary` positions as bytes), or None
-    when the slow path must take it. Raises Incomplete when the text ends inside a string."""
-    if not values:
-        return None
-    converted = _to_csv(values)
-    if converted is None:
-        return None
-    csv, ncols, hexes = converted
-    names = [f"c{i}" for i in range(ncols)]
-    types = {n: pa.binary() if i - 1 in binary else pa.string() for i, n in enumerate(names)}
-    try:
-        table = pacsv.read_csv(
-            pa.py_buffer(csv),
-            read_options=pacsv.ReadOptions(column_names=names, use_threads=False, block_size=1 << 26),
-            parse_options=_PARSE,
-            convert_options=pacsv.ConvertOptions(
-                column_types=types,
-                null_values=["NULL"],
-                strings_can_be_null=True,
-                quoted_strings_can_be_null=False,
-                include_columns=names[1:-1],
-            ),
-        )
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        return None  # ragged rows, invalid UTF-8...: the slow path says exactly what
-    if hexes:
-        import pyarrow.compute as pc
+    when the slow path must take it (see mysql_tuples)."""
+    from .mysql_tuples import split_values  # numba: loaded where rows are parsed, not for every command
 
-        cols = []
-        for i, col in enumerate(table.columns):
-            if i in binary:
-                col = _unhex(col)
-            elif pc.any(pc.starts_with(col, "0x")).as_py():
-                col = None  # a hex literal in a text or number column: the slow path converts it
-            if col is None:
-                return None
-            cols.append(col)
-        table = pa.table(cols, names=table.column_names)
-    return table.rename_columns([f"c{i}" for i in range(table.num_columns)])
+    return split_values(values, binary)
 
 
 # ---------------------------------------------------------------- text decoding

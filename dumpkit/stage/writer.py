@@ -1,10 +1,15 @@
-"""Events into DuckDB: raw text tables while the dump streams, typed tables at the end.
+"""Events into DuckDB: each table typed from its CREATE TABLE, rows appended as they stream.
 
-Rows arrive as text (the reader only splits and unescapes), are appended to a
-raw table in the `dumpkit_raw` schema, and each table is converted once, in
-SQL, when the dump is read: casts, zero dates, column defaults,
-auto-increment values and duplicate keys are all handled there, in bulk, and
-every value that does not convert is counted as an issue with an example.
+Rows arrive as Arrow columns already cast to the staged types (read/typed.py,
+in the parser workers; a reader that leaves text gets the same cast here), so
+a batch is one INSERT into its final table. What the server would do on top
+is replayed once per table at the end, and only where needed: AUTO_INCREMENT
+ids for rows that left them out, and the duplicate-key rule (first row wins,
+REPLACE's last) when a key may repeat. Keys that only grow, as mysqldump
+writes them, are checked per batch and need no pass at all.
+
+A data-only dump (no CREATE TABLE) is staged as text, and its types are
+inferred from the values at the end.
 """
 from __future__ import annotations
 
@@ -17,12 +22,14 @@ import pyarrow as pa
 
 from ..read.mysql_values import restore_time
 from ..read.events import Column, DumpInfo, Problem, RowBatch, Skipped, TableDef
+from ..read.typed import cast_sql, cast_table
 
-RAW = "dumpkit_raw"
 COMMIT_BYTES = 64 << 20
 META = "dumpkit"
+REPLACED = "_dumpkit_replace"  # marks rows of REPLACE statements until the duplicate-key pass
 # issues counted per value: one row per (kind, table, column), counts summed
-_MERGED = {"charset_guessed", "bad_encoding", "utf8_in_latin1_dump", "value_computed", "generated_column"}
+_MERGED = {"charset_guessed", "bad_encoding", "utf8_in_latin1_dump", "value_computed", "generated_column",
+           "zero_date", "bad_value"}
 # skipped kinds whose statements name something worth listing (dumpkit.skipped.names)
 _NAMED = {"view", "trigger", "procedure", "function", "event", "drop_routine", "truncate", "drop_table",
           "create_table_exists"}
@@ -35,18 +42,27 @@ def q(name: str) -> str:
 @dataclass
 class _Table:
     name: str
-    tdef: TableDef | None  # None: data-only dump, columns and types inferred
+    tdef: TableDef | None  # None: data-only dump, columns staged as text, types inferred at the end
     columns: list[Column]
-    raw: str
     rows: int = 0
     source_bytes: int = 0
     seconds: float = 0.0
-    seq: int = 0
     has_replace: bool = False
+    keys_ordered: bool = True  # every key so far greater than the one before: no duplicates possible
+    last_key: tuple | None = None
+    auto_missing: int = 0  # rows that left the AUTO_INCREMENT column to the server
     lookup: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self):
         self.lookup = {c.name.lower(): i for i, c in enumerate(self.columns)}
+
+    @property
+    def ref(self) -> str:
+        return f"main.{q(self.name)}"
+
+    def primary_key(self) -> list[int]:
+        pk = self.tdef.primary_key if self.tdef else []
+        return [self.lookup[p.lower()] for p in pk] if all(p.lower() in self.lookup for p in pk) else []
 
 
 @dataclass
@@ -67,11 +83,9 @@ class StageWriter:
         self.issues: list[IssueRow] = []
         self.merged: dict[tuple, IssueRow] = {}
         self.skipped: dict[str, list] = {}  # kind -> [count, example, names]
-        self.created = 0  # raw tables made so far (their names stay unique after a DROP)
         self.uncommitted = 0  # bytes inserted since the last commit
-        # one transaction: a commit per statement costs milliseconds, for hundreds of tables
+        # one transaction per COMMIT_BYTES: a commit per statement costs milliseconds, for hundreds of tables
         con.execute("BEGIN TRANSACTION")
-        con.execute(f"CREATE SCHEMA IF NOT EXISTS {RAW}")
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {META}")
 
     # ------------------------------------------------------------------ events
@@ -81,17 +95,20 @@ class StageWriter:
             # DROP TABLE + CREATE TABLE again: the server keeps only the new table's rows
             if old.rows:
                 self.issue("table_recreated", ev.table, None, old.rows, ev.offset, f"{old.rows} earlier rows dropped as the server would")
-            self.con.execute(f"DROP TABLE IF EXISTS {RAW}.{q(old.raw)}")
-        self._create_raw(ev.table, ev, ev.columns)
+        self._create(ev.table, ev, ev.columns)
 
-    def _create_raw(self, name: str, tdef: TableDef | None, columns: list[Column]) -> _Table:
-        raw = f"t{self.created}_{name}"[:120]
-        self.created += 1
-        cols = ", ".join(f"{q(c.name)} {'BLOB' if c.binary else 'VARCHAR'}" for c in columns)
-        self.con.execute(f"CREATE TABLE {RAW}.{q(raw)} (_seq BIGINT, _replace BOOLEAN{', ' + cols if cols else ''})")
-        t = _Table(name, tdef, list(columns), raw)
+    def _create(self, name: str, tdef: TableDef | None, columns: list[Column]) -> _Table:
+        t = _Table(name, tdef, list(columns))
+        cols = ", ".join(f"{q(c.name)} {self._staged_type(t, c)}" for c in columns) or "_empty INTEGER"
+        self.con.execute(f"CREATE OR REPLACE TABLE {t.ref} ({cols})")
         self.tables[name] = t
         return t
+
+    @staticmethod
+    def _staged_type(t: _Table, c: Column) -> str:
+        if t.tdef is None:
+            return "BLOB" if c.binary else "VARCHAR"
+        return c.duck_type
 
     def row_batch(self, ev: RowBatch, nbytes: int = 0) -> None:
         t = self.tables.get(ev.table)
@@ -100,7 +117,7 @@ class StageWriter:
             # data-only dump: no CREATE TABLE seen; columns from the INSERT or by position
             names = ev.columns or [f"column_{i + 1}" for i in range(data.num_columns)]
             binary = [pa.types.is_binary(c.type) for c in data.columns]
-            t = self._create_raw(ev.table, None, [Column(n, "", "BLOB" if b else "VARCHAR", b) for n, b in zip(names, binary)])
+            t = self._create(ev.table, None, [Column(n, "", "BLOB" if b else "VARCHAR", b) for n, b in zip(names, binary)])
         start = time.perf_counter()
         if ev.columns is not None:
             positions = []
@@ -111,7 +128,7 @@ class StageWriter:
                         self.issue("unknown_column", ev.table, name, data.num_rows, ev.offset,
                                    f"INSERT names column {name!r} that the table does not have; {data.num_rows} rows not staged")
                         return
-                    self.con.execute(f"ALTER TABLE {RAW}.{q(t.raw)} ADD COLUMN {q(name)} VARCHAR")
+                    self.con.execute(f"ALTER TABLE {t.ref} ADD COLUMN {q(name)} VARCHAR")
                     t.columns.append(Column(name, "", "VARCHAR"))
                     i = t.lookup[name.lower()] = len(t.columns) - 1
                 positions.append(i)
@@ -121,29 +138,48 @@ class StageWriter:
             self.issue("column_count_mismatch", ev.table, None, data.num_rows, ev.offset,
                        f"rows have {data.num_columns} values, the table has {len(t.columns)} columns; rows not staged")
             return
-        names = [t.columns[i].name for i in positions]
         given = set(positions)
-        omitted = [c for i, c in enumerate(t.columns) if i not in given] if t.tdef is not None else []
-        for c in omitted:
+        omitted = [i for i in range(len(t.columns)) if i not in given] if t.tdef is not None else []
+        for i in omitted:
+            c = t.columns[i]
             if c.source_type.endswith(" generated"):
                 self.issue("generated_column", ev.table, c.name, data.num_rows, ev.offset,
                            "a generated column: the server computes it, dumps leave it out; staged as NULL")
-        arrays = [pa.array(np.arange(t.seq, t.seq + data.num_rows, dtype=np.int64)),
-                  pa.array(np.full(data.num_rows, ev.mode == "replace"))]
+        arrays = []
         for i, col in zip(positions, data.columns):
             c = t.columns[i]
             if pa.types.is_binary(col.type) and not c.binary and t.tdef is None:
                 # data-only dump: binary literals (UNHEX, 0x..) in a column seen as text so far
-                self.con.execute(f"ALTER TABLE {RAW}.{q(t.raw)} ALTER COLUMN {q(c.name)} TYPE BLOB")
+                self.con.execute(f"ALTER TABLE {t.ref} ALTER COLUMN {q(c.name)} TYPE BLOB")
                 c.binary, c.duck_type = True, "BLOB"
-            want = pa.binary() if c.binary else pa.string()
-            arrays.append(col if col.type == want else _cast_text(col, want))
-        for c in omitted:
+            if c.binary or c.duck_type == "VARCHAR" or t.tdef is None:
+                want = pa.binary() if c.binary else pa.string()
+                col = col if col.type == want or not _is_text(col) else _cast_text(col, want)
+            arrays.append(col)
+        for i in omitted:
             # a column the INSERT leaves out gets its DEFAULT, as on the server
-            arrays.append(pa.array([_default_value(c)] * data.num_rows, pa.binary() if c.binary else pa.string()))
-        batch = pa.table(arrays, names=["_seq", "_replace", *names, *(c.name for c in omitted)])
+            c = t.columns[i]
+            arrays.append(pa.repeat(pa.scalar(_default_value(c), pa.binary() if c.binary else pa.string()), data.num_rows))
+        order = positions + omitted
+        if t.tdef is not None:
+            # readers that leave text (PostgreSQL) get their casts here; cast columns pass through
+            typed, notes = cast_table(pa.table(arrays, names=[f"c{i}" for i in order]),
+                                      [t.columns[i].duck_type for i in order])
+            arrays = typed.columns
+            for kind, per_col in notes.items():
+                for k, (count, example) in per_col.items():
+                    self.issue(kind, ev.table, t.columns[order[int(k)]].name, count, ev.offset, example)
+        names = [t.columns[i].name for i in order]
+        if ev.mode == "replace" or t.has_replace:
+            if not t.has_replace:
+                self.con.execute(f"ALTER TABLE {t.ref} ADD COLUMN {REPLACED} BOOLEAN DEFAULT false")
+                t.has_replace = True
+            arrays.append(pa.repeat(pa.scalar(ev.mode == "replace"), data.num_rows))
+            names.append(REPLACED)
+        batch = pa.table(arrays, names=names)
+        self._track(t, dict(zip(order, arrays)), data.num_rows)
         self.con.register("_batch", batch)
-        self.con.execute(f"INSERT INTO {RAW}.{q(t.raw)} BY NAME SELECT * FROM _batch")
+        self.con.execute(f"INSERT INTO {t.ref} BY NAME SELECT * FROM _batch")
         self.con.unregister("_batch")
         self.uncommitted += batch.nbytes
         if self.uncommitted > COMMIT_BYTES:
@@ -151,12 +187,41 @@ class StageWriter:
             self.con.execute("COMMIT")
             self.con.execute("BEGIN TRANSACTION")
             self.uncommitted = 0
-        t.seq += data.num_rows
         t.rows += data.num_rows
-        t.has_replace |= ev.mode == "replace"
         # readers may say how many dump bytes the rows came from and how long parsing took
         t.source_bytes += nbytes if ev.source_bytes is None else ev.source_bytes
         t.seconds += time.perf_counter() - start + ev.parse_seconds
+
+    def _track(self, t: _Table, by_position: dict, n: int) -> None:
+        """What the end-of-table pass will need: rows without an AUTO_INCREMENT id, and
+        whether the primary key still only grows (then no key can repeat)."""
+        auto = [i for i, c in enumerate(t.columns) if c.auto_increment]
+        if auto and n:
+            t.auto_missing += by_position[auto[0]].null_count
+        if not t.keys_ordered or not n:
+            return
+        pk = t.primary_key()
+        keys = [by_position.get(i) for i in pk]
+        if not pk or any(k is None or k.null_count or not pa.types.is_integer(k.type) for k in keys):
+            t.keys_ordered = False
+            return
+        cols = [np.asarray(k.to_numpy() if isinstance(k, pa.Array) else k.to_numpy(), dtype=np.int64)
+                if not pa.types.is_uint64(k.type) else k.to_numpy() for k in keys]
+        first, last = tuple(int(c[0]) for c in cols), tuple(int(c[-1]) for c in cols)
+        if t.last_key is not None and first <= t.last_key:
+            t.keys_ordered = False
+            return
+        # strictly increasing row to row, compared as tuples
+        greater = np.zeros(n - 1, bool)
+        equal = np.ones(n - 1, bool)
+        for c in cols:
+            d = np.sign(np.diff(c.astype(np.float64) if c.dtype == np.uint64 else c))
+            greater |= equal & (d > 0)
+            equal &= d == 0
+        if not greater.all():
+            t.keys_ordered = False
+            return
+        t.last_key = last
 
     def skipped_stmt(self, ev: Skipped) -> None:
         entry = self.skipped.setdefault(ev.kind, [0, ev.detail or (ev.table or ""), []])
@@ -171,9 +236,10 @@ class StageWriter:
                 continue
             if ev.kind == "drop_table":
                 del self.tables[name]
-                self.con.execute(f"DROP TABLE {RAW}.{q(t.raw)}")
+                self.con.execute(f"DROP TABLE {t.ref}")
             else:
-                self.con.execute(f"DELETE FROM {RAW}.{q(t.raw)}")
+                self.con.execute(f"DELETE FROM {t.ref}")
+                t.keys_ordered, t.last_key, t.auto_missing = True, None, 0
             if t.rows:
                 what = "DROP TABLE" if ev.kind == "drop_table" else "TRUNCATE/DELETE"
                 self.issue("rows_removed", name, None, t.rows, ev.offset,
@@ -196,110 +262,94 @@ class StageWriter:
 
     # ------------------------------------------------------------------ finish
     def finish(self, info: DumpInfo, source_bytes: dict | None = None) -> None:
-        """Typed tables in `main`, the raw tables dropped, metadata written."""
+        """The per-table passes that need every row, then the metadata."""
         for t in list(self.tables.values()):
             start = time.perf_counter()
-            self._finalize(t)
+            if t.tdef is None:
+                self._type_inferred(t)
+            else:
+                self._server_rules(t)
             t.seconds += time.perf_counter() - start
         self._write_meta(info)
         self.con.execute("COMMIT")
-        self.con.execute(f"DROP SCHEMA IF EXISTS {RAW} CASCADE")
 
-    def _finalize(self, t: _Table) -> None:
-        raw = f"{RAW}.{q(t.raw)}"
-        if t.rows == 0 and t.tdef is not None:
-            # most tables of a shop are empty: their typed table needs no casts, checks or scans
-            cols = ", ".join(f"{q(c.name)} {c.duck_type}" for c in t.columns) or "_empty INTEGER"
-            self.con.execute(f"CREATE OR REPLACE TABLE main.{q(t.name)} ({cols})")
-            return
-        if t.tdef is None:
-            self._infer_types(t, raw)
-            self.issue("types_inferred", t.name, None, len(t.columns), None,
-                       "no CREATE TABLE in the dump: column types inferred from the values")
-        exprs, checks = [], []
-        for c in t.columns:
-            col = q(c.name)
-            value = col
-            expr, bad, zero = _cast(value, c)
-            exprs.append(f"{expr} AS {col}")
-            if bad:
-                checks.append((c.name, bad, value))
-            if zero:
-                checks.append((c.name + "\x00zero", zero, value))
-        self._count_cast_issues(t, raw, checks)
-        source = raw
+    def _server_rules(self, t: _Table) -> None:
         auto = [c for c in t.columns if c.auto_increment]
-        if auto and t.rows:
-            source = self._auto_increment(t, raw, auto[0])
+        if auto and t.auto_missing:
+            self._auto_increment(t, auto[0])
+        pk = t.primary_key()
         dedupe = ""
-        pk = t.tdef.primary_key if t.tdef else []
-        if pk and t.rows > 1 and all(p.lower() in t.lookup for p in pk):
-            # compare typed values, as the server does ('01' and 1 are the same int key)
-            keys = [_cast(q(c.name), c)[0] for c in (t.columns[t.lookup[p.lower()]] for p in pk)]
-            not_null = " AND ".join(f"{k} IS NOT NULL" for k in keys)
+        if pk and t.rows > 1 and (not t.keys_ordered or t.has_replace):
+            keys = ", ".join(q(t.columns[i].name) for i in pk)
+            not_null = " AND ".join(f"{q(t.columns[i].name)} IS NOT NULL" for i in pk)
             dupes = self.con.execute(
-                f"SELECT count(*) - count(DISTINCT ({', '.join(keys)})) FROM {source} WHERE {not_null}"
-            ).fetchall()[0][0]
+                f"SELECT count(*) - count(DISTINCT ({keys})) FROM {t.ref} WHERE {not_null}").fetchall()[0][0]
             if dupes:
-                order = "CASE WHEN _replace THEN -_seq ELSE _seq END" if t.has_replace else "_seq"
-                dedupe = (f"QUALIFY NOT ({not_null}) OR row_number() OVER (PARTITION BY {', '.join(keys)} "
-                          f"ORDER BY _replace DESC, {order}) = 1")
-                self.issue("duplicate_key", t.name, ", ".join(pk), dupes, None,
+                replace = f"{REPLACED} DESC, CASE WHEN {REPLACED} THEN -_r ELSE _r END" if t.has_replace else "_r"
+                dedupe = f"QUALIFY NOT ({not_null}) OR row_number() OVER (PARTITION BY {keys} ORDER BY {replace}) = 1"
+                names = ", ".join(t.tdef.primary_key)
+                self.issue("duplicate_key", t.name, names, dupes, None,
                            f"{dupes} rows repeat a primary key; kept the row the server keeps (first, or last for REPLACE)")
-        # the raw table is already in dump order (DuckDB keeps insertion order): sort only
-        # what a window or the auto-increment union may have shuffled
-        order = "ORDER BY _seq" if dedupe or source != raw else ""
-        self.con.execute(
-            f"CREATE OR REPLACE TABLE main.{q(t.name)} AS SELECT {', '.join(exprs) or '1 AS _empty'} "
-            f"FROM {source} {dedupe} {order}"
-        )
         if dedupe:
-            t.rows = self.con.execute(f"SELECT count(*) FROM main.{q(t.name)}").fetchall()[0][0]
+            drop = f"_r, {REPLACED}" if t.has_replace else "_r"
+            self._rewrite(t, f"SELECT * EXCLUDE ({drop}) FROM (SELECT *, rowid AS _r FROM {t.ref}) {dedupe} ORDER BY _r")
+            t.rows = self.con.execute(f"SELECT count(*) FROM {t.ref}").fetchall()[0][0]
+        elif t.has_replace:
+            self.con.execute(f"ALTER TABLE {t.ref} DROP COLUMN {REPLACED}")
 
-    def _auto_increment(self, t: _Table, raw: str, c: Column) -> str:
+    def _rewrite(self, t: _Table, select: str) -> None:
+        """Replace a table's rows by a query over them (DuckDB cannot rewrite a table in place)."""
+        tmp = f"main.{q('_dumpkit_' + t.name)}"
+        self.con.execute(f"CREATE OR REPLACE TABLE {tmp} AS {select}")
+        self.con.execute(f"DROP TABLE {t.ref}")
+        self.con.execute(f"ALTER TABLE {tmp} RENAME TO {q(t.name)}")
+
+    def _auto_increment(self, t: _Table, c: Column) -> None:
         """Rows that left the auto-increment column out (or NULL) get the next id,
         in insert order, exactly as MySQL's counter would hand them out."""
         col = q(c.name)
-        missing = self.con.execute(f"SELECT count(*) FROM {raw} WHERE {col} IS NULL").fetchall()[0][0]
-        if not missing:
-            return raw
+        missing = t.auto_missing
         # for the k-th missing row: id = k + 1 + max over j<=k of (max explicit id before row j - j)
-        others = ", ".join(q(x.name) for x in t.columns if x is not c)
         self.con.execute(f"""
             CREATE OR REPLACE TEMP TABLE _auto AS
             WITH s AS (
-              SELECT *, max(TRY_CAST({col} AS HUGEINT)) OVER (ORDER BY _seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS _before
-              FROM {raw}),
-            m AS (
-              SELECT *, row_number() OVER (ORDER BY _seq) - 1 AS _k FROM s WHERE {col} IS NULL),
-            v AS (
-              SELECT *, _k + 1 + max(coalesce(_before, 0) - _k) OVER (ORDER BY _seq) AS _id FROM m)
-            SELECT _seq, _replace, CAST(_id AS VARCHAR) AS {col}{', ' + others if others else ''} FROM v
-            UNION ALL SELECT _seq, _replace, {col}{', ' + others if others else ''} FROM {raw} WHERE {col} IS NOT NULL
+              SELECT rowid AS _r, {col} AS _v,
+                     max({col}) OVER (ORDER BY rowid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS _before
+              FROM {t.ref}),
+            m AS (SELECT _r, _before, row_number() OVER (ORDER BY _r) - 1 AS _k FROM s WHERE _v IS NULL)
+            SELECT _r, _k + 1 + max(coalesce(_before, 0) - _k) OVER (ORDER BY _r) AS _id FROM m
         """)
+        self.con.execute(f"UPDATE {t.ref} SET {col} = _auto._id FROM _auto WHERE {t.ref}.rowid = _auto._r")
+        self.con.execute("DROP TABLE _auto")
+        t.keys_ordered = False
         self.issue("auto_increment_filled", t.name, c.name, missing, None,
                    f"{missing} rows left {c.name} to AUTO_INCREMENT; ids assigned in insert order")
-        return "_auto"
 
-    def _count_cast_issues(self, t: _Table, raw: str, checks: list) -> None:
-        if not checks or not t.rows:
+    def _type_inferred(self, t: _Table) -> None:
+        if not t.rows:
             return
-        parts = []
-        for _, cond, value in checks:
-            parts.append(f"count(*) FILTER (WHERE {cond})")
-            parts.append(f"CAST(any_value({value}) FILTER (WHERE {cond}) AS VARCHAR)")
-        row = self.con.execute(f"SELECT {', '.join(parts)} FROM {raw}").fetchall()[0]
-        for i, (name, _, _) in enumerate(checks):
-            n, example = row[2 * i], row[2 * i + 1]
-            if n:
-                if name.endswith("\x00zero"):
-                    self.issue("zero_date", t.name, name[:-5], n, None, f"{example!r} staged as NULL")
-                else:
-                    c = t.columns[t.lookup[name.lower()]]
-                    self.issue("bad_value", t.name, name, n, None,
-                               f"{example!r} is not a valid {c.source_type or c.duck_type}; staged as NULL")
+        self._infer_types(t)
+        self.issue("types_inferred", t.name, None, len(t.columns), None,
+                   "no CREATE TABLE in the dump: column types inferred from the values")
+        exprs, checks = [], []
+        for c in t.columns:
+            expr, bad, zero = cast_sql(q(c.name), c.duck_type if not c.binary else "BLOB")
+            exprs.append(f"{expr} AS {q(c.name)}")
+            checks += [(c, "bad_value", bad)] if bad else []
+            checks += [(c, "zero_date", zero)] if zero else []
+        if checks:
+            parts = [f"count(*) FILTER (WHERE {cond}), CAST(any_value({q(c.name)}) FILTER (WHERE {cond}) AS VARCHAR)"
+                     for c, _, cond in checks]
+            row = self.con.execute(f"SELECT {', '.join(parts)} FROM {t.ref}").fetchall()[0]
+            for k, (c, kind, _) in enumerate(checks):
+                n, example = row[2 * k], row[2 * k + 1]
+                if n:
+                    text = (f"{example!r} staged as NULL" if kind == "zero_date"
+                            else f"{example!r} is not a valid {c.source_type or c.duck_type}; staged as NULL")
+                    self.issue(kind, t.name, c.name, n, None, text)
+        self._rewrite(t, f"SELECT {', '.join(exprs)} FROM {t.ref}")
 
-    def _infer_types(self, t: _Table, raw: str) -> None:
+    def _infer_types(self, t: _Table) -> None:
         for c in t.columns:
             if c.binary:
                 c.source_type = "inferred blob"
@@ -316,12 +366,12 @@ class StageWriter:
                     # DuckDB casts '279.99' to BIGINT 280 (and '1e3', '0x1A'): integers must be digits only
                     ok += f" AND regexp_full_match({col}, '-?[0-9]+')" if typ == "BIGINT" else ""
                 bad = self.con.execute(
-                    f"SELECT count(*) FILTER (WHERE {col} IS NOT NULL AND NOT ({ok})), count({col}) FROM {raw}"
+                    f"SELECT count(*) FILTER (WHERE {col} IS NOT NULL AND NOT ({ok})), count({col}) FROM {t.ref}"
                 ).fetchall()[0]
                 if bad[1] and not bad[0]:
                     if typ.startswith("DECIMAL"):
                         scale = self.con.execute(
-                            f"SELECT max(length(split_part({col}, '.', 2))) FROM {raw}"
+                            f"SELECT max(length(split_part({col}, '.', 2))) FROM {t.ref}"
                         ).fetchall()[0][0] or 0
                         typ = "DOUBLE" if scale > 10 else f"DECIMAL(38,{max(scale, 0)})"
                     c.duck_type = typ
@@ -400,20 +450,5 @@ def _default_value(c: Column):
     return None
 
 
-_ZERO_DATE = "{v} LIKE '0000-00-00%' OR {v} LIKE '____-00-%' OR {v} LIKE '____-__-00%'"
-
-
-def _cast(value: str, c: Column) -> tuple[str, str | None, str | None]:
-    """(typed expression, condition for a bad value, condition for a zero date)."""
-    t = c.duck_type
-    if c.binary or t == "VARCHAR":
-        return value, None, None
-    if t in ("DATE", "TIMESTAMP", "TIMESTAMPTZ"):
-        zero = _ZERO_DATE.format(v=value)
-        expr = f"CASE WHEN {zero} THEN NULL ELSE TRY_CAST({value} AS {t}) END"
-        return expr, f"{value} IS NOT NULL AND NOT ({zero}) AND TRY_CAST({value} AS {t}) IS NULL", f"{value} IS NOT NULL AND ({zero})"
-    if t == "BOOLEAN":
-        expr = f"TRY_CAST({value} AS BOOLEAN)"
-    else:
-        expr = f"TRY_CAST({value} AS {t})"
-    return expr, f"{value} IS NOT NULL AND {expr} IS NULL", None
+def _is_text(col) -> bool:
+    return pa.types.is_string(col.type) or pa.types.is_binary(col.type) or pa.types.is_null(col.type)
