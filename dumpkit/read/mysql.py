@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from .ddl import parse_create_table, parse_create_table_loose
 from .events import Column, DumpInfo, Event, Problem, RowBatch, RowCount, Skipped, TableDef
-from .typed import cast_table
+from .typed import INTEGER_TYPES, cast_table
 from .mysql_values import (ValuesError, count_rows, decode_latin1, decode_text, parse_values_fast,
                            parse_values_slow, table_notes, with_notes)
 
@@ -35,6 +35,7 @@ _INSERT = re.compile(
 _LEADING_COMMENTS = re.compile(rb"(?:\s+|--[^\n]*\n?|\#[^\n]*\n?|/\*(?!!|M!).*?\*/)*", re.S)
 _CONDITIONAL = re.compile(rb"/\*M?!\d*\s?(.*?)\*/", re.S)
 _ODKU = re.compile(rb"\)\s*ON\s+DUPLICATE\s+KEY\s+UPDATE\b", re.I)
+_NOT_A_TUPLE_LINE = re.compile(rb"\n[^(]")  # in mariadb-dump's INSERTs every line after the first is a tuple
 _HEADER = re.compile(rb"-- (?:MySQL|MariaDB) dump \d")
 _CLIENT_COMMAND = re.compile(rb"/\*M?!\d*\s*\\")
 
@@ -170,10 +171,11 @@ def parse_pending(parts: list[bytes], encoding: str, kinds: tuple, typed: bool =
     an error the next parts are still read."""
     t0 = time.perf_counter()
     *kinds, types = kinds
+    ints = frozenset(i for i, t in enumerate(types) if t in INTEGER_TYPES)
     tables, errors = [], []
     k = 0
     while k < len(parts):
-        result = _parse_values(b",".join(parts[k:]) if len(parts) - k > 1 else parts[k], encoding, *kinds)
+        result = _parse_values(b",".join(parts[k:]) if len(parts) - k > 1 else parts[k], encoding, *kinds, ints=ints)
         if not isinstance(result, ValuesError):
             tables.append(result)
             break
@@ -184,7 +186,7 @@ def parse_pending(parts: list[bytes], encoding: str, kinds: tuple, typed: bool =
             bad += 1
         if bad > k:
             # the parts before it are fine; read the failing one alone (it may only differ in width)
-            tables.append(_parse_values(b",".join(parts[k:bad]), encoding, *kinds))
+            tables.append(_parse_values(b",".join(parts[k:bad]), encoding, *kinds, ints=ints))
             k = bad
             continue
         if result.rows is not None and result.rows.num_rows:
@@ -208,12 +210,12 @@ def _typed(table: pa.Table, types: tuple) -> pa.Table:
 
 
 def _parse_values(values: bytes, encoding: str, binary: frozenset, bits: frozenset, numeric: frozenset,
-                  infer: bool = False) -> pa.Table | ValuesError:
+                  infer: bool = False, ints: frozenset = frozenset()) -> pa.Table | ValuesError:
     """One VALUES text by the fast path when it applies, else the slow path."""
     mode = encoding
     if not bits and (encoding in ("utf-8", "utf-8?") or values.isascii()):
         # the fast path checks text columns are UTF-8 (BLOBs are bytes whatever they hold)
-        table = parse_values_fast(values, binary)
+        table = parse_values_fast(values, binary, ints)
         if table is not None:
             return table
     if not values.isascii():
@@ -232,7 +234,7 @@ def _parse_values(values: bytes, encoding: str, binary: frozenset, bits: frozens
                 fast_text = values.decode(encoding).encode("utf-8")
             except UnicodeDecodeError:
                 pass
-        table = parse_values_fast(fast_text, binary) if fast_text is not None and not bits else None
+        table = parse_values_fast(fast_text, binary, ints) if fast_text is not None and not bits else None
         if table is not None:
             if mode == "cp1252" and encoding != "cp1252":
                 return with_notes(table, _non_ascii_notes(table, "charset_guessed"))
@@ -409,7 +411,7 @@ class MySQLReader:
                 # mariadb-dump writes one tuple per line: take the whole statement in one search,
                 # its end is the first ';' at a line end (no raw newline inside strings)
                 rest = self._read_through(b";\n")
-                if rest.count(b"\n(") == rest.count(b"\n") - 1:
+                if _NOT_A_TUPLE_LINE.search(rest, 0, len(rest) - 1) is None:
                     buf.append((self.offset, rest))
                     self.offset += len(rest)
                     line, tail = rest, rest.rstrip()

@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from .mysql_values import UNESCAPE
 
-NULL, STR, TOKEN = 0, 1, 2
+NULL, STR, TOKEN, INT = 0, 1, 2, 3  # INT: a number token that is a whole int64 (value in ivals)
 DECLINE = -1
 
 _TOKEN_CHAR = np.zeros(256, np.bool_)  # bytes of an unquoted number (NULL is checked apart)
@@ -47,7 +47,7 @@ def _hexval(c):
 
 
 @nb.njit(cache=True, nogil=True, boundscheck=False)
-def _scan(a, binary, escaped, token_char, intro, data, starts, lens, kinds):
+def _scan(a, binary, escaped, token_char, intro, data, starts, lens, kinds, ivals):
     """Split the tuples of `a`. Returns (rows, columns, bytes written to data), or
     (DECLINE, position, 0) when the text is not what this scan reads."""
     n = a.size
@@ -137,17 +137,32 @@ def _scan(a, binary, escaped, token_char, intro, data, starts, lens, kinds):
                 starts[f] = w
                 lens[f] = 0
                 kinds[f] = NULL
-            else:  # a number, kept as its text for the typed cast
+            else:  # a number: its text for the typed cast, and its value when it is a whole int64
                 start = w
+                neg = c == 45
+                whole = True
+                v = 0
                 while i < n and token_char[a[i]]:
-                    data[w] = a[i]
+                    d = a[i]
+                    data[w] = d
+                    if 48 <= d <= 57:
+                        v = v * 10 + (d - 48)
+                    elif not (d == 45 and w == start):
+                        whole = False
                     w += 1
                     i += 1
-                if w == start:
-                    return DECLINE, i, 0
+                digits = w - start - (1 if neg else 0)
+                if digits <= 0:
+                    if w == start:
+                        return DECLINE, i, 0
+                    whole = False
                 starts[f] = start
                 lens[f] = w - start
-                kinds[f] = TOKEN
+                if whole and digits <= 18:
+                    kinds[f] = INT
+                    ivals[f] = -v if neg else v
+                else:
+                    kinds[f] = TOKEN
             f += 1
             col += 1
             while i < n and _space(a[i]):
@@ -176,25 +191,31 @@ def _scan(a, binary, escaped, token_char, intro, data, starts, lens, kinds):
 
 
 @nb.njit(cache=True, nogil=True, boundscheck=False)
-def _columns(data, starts, lens, rows, ncols, out, offsets, col_start):
+def _columns(data, starts, lens, rows, ncols, skip, out, offsets, col_start):
     """Copy each column's bytes contiguously: column j fills out[col_start[j]:col_start[j+1]],
-    its offsets (relative to that start) in offsets[j]."""
+    its offsets (relative to that start) in offsets[j]. One pass in field order, so
+    `data` is read front to back; `skip` columns (already ints) are left out."""
+    cursor = col_start[:-1].copy()
+    f = 0
+    for r in range(rows):
+        for j in range(ncols):
+            if not skip[j]:
+                w = cursor[j]
+                offsets[j, r] = w - col_start[j]
+                s = starts[f]
+                for k in range(lens[f]):
+                    out[w + k] = data[s + k]
+                cursor[j] = w + lens[f]
+            f += 1
     for j in range(ncols):
-        w = col_start[j]
-        base = w
-        for r in range(rows):
-            f = r * ncols + j
-            offsets[j, r] = w - base
-            s = starts[f]
-            for k in range(lens[f]):
-                out[w] = data[s + k]
-                w += 1
-        offsets[j, rows] = w - base
+        offsets[j, rows] = cursor[j] - col_start[j]
 
 
-def split_values(values: bytes, binary: set[int] | frozenset = frozenset()) -> pa.Table | None:
+def split_values(values: bytes, binary: set[int] | frozenset = frozenset(),
+                 ints: set[int] | frozenset = frozenset()) -> pa.Table | None:
     """Columns c0.. of the tuples in `values` (binary positions as bytes, the rest as
-    text, NULL as null), or None when the careful tokenizer must read it."""
+    text, NULL as null), or None when the careful tokenizer must read it. A column at
+    an `ints` position whose values are all whole numbers comes as int64."""
     a = np.frombuffer(values, np.uint8)
     if a.size == 0:
         return None
@@ -205,30 +226,40 @@ def split_values(values: bytes, binary: set[int] | frozenset = frozenset()) -> p
     starts = np.empty(cap, np.int64)
     lens = np.empty(cap, np.int32)
     kinds = np.empty(cap, np.uint8)
-    rows, ncols, w = _scan(a, flags, UNESCAPE, _TOKEN_CHAR, _BINARY, data, starts, lens, kinds)
+    ivals = np.empty(cap, np.int64)
+    rows, ncols, w = _scan(a, flags, UNESCAPE, _TOKEN_CHAR, _BINARY, data, starts, lens, kinds, ivals)
     if rows <= 0:
         return None
     nfields = rows * ncols
-    lens2 = lens[:nfields].reshape(rows, ncols)
-    col_bytes = lens2.sum(axis=0, dtype=np.int64)
+    kinds2 = kinds[:nfields].reshape(rows, ncols)
+    skip = np.zeros(ncols, np.bool_)
+    for j in ints:
+        if j < ncols:
+            k = kinds2[:, j]
+            skip[j] = bool(((k == INT) | (k == NULL)).all())
+    col_bytes = np.where(skip, 0, lens[:nfields].reshape(rows, ncols).sum(axis=0, dtype=np.int64))
     col_start = np.zeros(ncols + 1, np.int64)
     np.cumsum(col_bytes, out=col_start[1:])
     if col_bytes.max(initial=0) >= 1 << 31:
         return None
     out = np.empty(int(col_start[-1]), np.uint8)
     offsets = np.empty((ncols, rows + 1), np.int32)
-    _columns(data, starts, lens, rows, ncols, out, offsets, col_start)
-    valid = kinds[:nfields].reshape(rows, ncols) != NULL
+    _columns(data, starts, lens, rows, ncols, skip, out, offsets, col_start)
+    valid = kinds2 != NULL
+    ivals2 = ivals[:nfields].reshape(rows, ncols)
     ascii = values.isascii()
     arrays = []
     for j in range(ncols):
         v = valid[:, j]
         nulls = rows - int(np.count_nonzero(v))
+        validity = pa.py_buffer(np.packbits(v, bitorder="little")) if nulls else None
+        if skip[j]:
+            arrays.append(pa.Array.from_buffers(pa.int64(), rows, [validity, pa.py_buffer(np.ascontiguousarray(ivals2[:, j]))], nulls))
+            continue
         typ = pa.binary() if j in binary else pa.string()
         arr = pa.Array.from_buffers(
             typ, rows,
-            [pa.py_buffer(np.packbits(v, bitorder="little")) if nulls else None,
-             pa.py_buffer(offsets[j]), pa.py_buffer(out[col_start[j]:col_start[j + 1]])],
+            [validity, pa.py_buffer(offsets[j]), pa.py_buffer(out[col_start[j]:col_start[j + 1]])],
             nulls)
         if typ == pa.string() and not ascii:
             try:

@@ -393,6 +393,10 @@ def read_head(part: DumpPart) -> bytes:
         raise NotADumpError(f"{part.name}: cannot be read ({e})") from None
 
 
+# words a SQL dump starts with: a small dump of binary rows can hold many control bytes
+_SQL_WORDS = re.compile(rb"-- (?:MySQL|MariaDB) dump|-- PostgreSQL database dump|\b(?:CREATE\s+TABLE|INSERT\s+INTO|SET\s+NAMES)\b", re.I)
+
+
 def check_is_sql(part: DumpPart, head: bytes) -> None:
     """Refuse what is clearly not a SQL dump, with one line saying what it is."""
     name = part.name
@@ -412,7 +416,7 @@ def check_is_sql(part: DumpPart, head: bytes) -> None:
     # text dumps hold next to no control bytes (a raw NUL in a string can happen); binary files many
     sample = head[:65536]
     control = len(sample) - len(sample.translate(None, _CONTROL))
-    if control > 8 and control > len(sample) * 0.01:
+    if control > 8 and control > len(sample) * 0.01 and not _SQL_WORDS.search(sample[:4096]):
         raise NotADumpError(f"{name}: binary data, not a SQL dump")
     if not SQL_WORDS.search(head):
         raise NotADumpError(f"{name}: no SQL statements found, not a SQL dump")

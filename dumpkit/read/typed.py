@@ -13,6 +13,7 @@ per column with an example (the `notes` that mysql_values.with_notes carries).
 from __future__ import annotations
 
 import re
+import threading
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -30,7 +31,7 @@ DATE_TYPES = ("DATE", "TIMESTAMP", "TIMESTAMPTZ")
 _ZERO_LIKE = ("____-00-%", "____-__-00%")
 _ZERO_DATE_SQL = " OR ".join(f"{{v}} LIKE '{p}'" for p in _ZERO_LIKE)
 
-_duck = None  # a private in-memory DuckDB per process, for the columns Arrow refuses
+_local = threading.local()  # a private in-memory DuckDB per thread, for the columns Arrow refuses
 
 
 def arrow_type(duck_type: str) -> pa.DataType | None:
@@ -42,11 +43,11 @@ def arrow_type(duck_type: str) -> pa.DataType | None:
     return t
 
 
-def is_typed(col: pa.ChunkedArray | pa.Array, duck_type: str | None) -> bool:
-    """True when the column needs no cast to be stored as duck_type."""
-    if duck_type is None or duck_type in TEXT_TYPES:
-        return True
-    return not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type) or pa.types.is_null(col.type))
+INTEGER_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT")
+
+
+def _is_text(col) -> bool:
+    return pa.types.is_string(col.type) or pa.types.is_large_string(col.type) or pa.types.is_null(col.type)
 
 
 def cast_sql(value: str, duck_type: str) -> tuple[str, str | None, str | None]:
@@ -69,9 +70,22 @@ def cast_table(table: pa.Table, duck_types: list[str | None]) -> tuple[pa.Table,
     cols = list(table.columns)
     slow = []
     for i, (col, t) in enumerate(zip(cols, duck_types)):
-        if is_typed(col, t):
+        if t is None or t in TEXT_TYPES:
             continue
         target = arrow_type(t)
+        if target is not None and col.type == target:
+            continue
+        if not _is_text(col):
+            # numbers the scanner already read (int64): narrowed exactly, else judged as text
+            if target is None:
+                slow.append(i)
+                continue
+            try:
+                cols[i] = col.cast(target)
+                continue
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                col = col.cast(pa.string())
+                table = table.set_column(i, table.field(i).with_type(pa.string()), col)
         if target is None:
             slow.append(i)
             continue
@@ -102,11 +116,11 @@ def cast_table(table: pa.Table, duck_types: list[str | None]) -> tuple[pa.Table,
 
 
 def _duckdb_cast(table: pa.Table, positions: list[int], duck_types: list, notes: dict) -> list:
-    global _duck
+    _duck = getattr(_local, "duck", None)
     if _duck is None:
         import duckdb
 
-        _duck = duckdb.connect()
+        _duck = _local.duck = duckdb.connect()
         _duck.execute("SET threads = 1")
     part = pa.table([table.column(i) for i in positions], names=[f"c{i}" for i in positions])
     exprs, checks = [], []

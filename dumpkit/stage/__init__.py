@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import os
+import queue
+import threading
 import time
 from datetime import datetime
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import duckdb
 
@@ -17,14 +19,6 @@ from ..read import inspect_parts, read_events
 from ..read.mysql_values import RESTORE_TIME
 from ..read.events import DumpInfo, Problem, RowBatch, Skipped, TableDef
 from .writer import IssueRow, StageWriter
-
-
-def _start_pool(workers: int) -> ProcessPoolExecutor:
-    """Parser processes, forked before DuckDB starts its threads (forking after is unsafe)."""
-    pool = ProcessPoolExecutor(workers)
-    for f in [pool.submit(int) for _ in range(workers)]:
-        f.result()
-    return pool
 
 
 def _check_target(db_path: Path, paths: list[Path]) -> None:
@@ -39,6 +33,43 @@ def _check_target(db_path: Path, paths: list[Path]) -> None:
         with open(db_path, "rb") as f:
             if f.read(12)[8:12] != b"DUCK":
                 raise DumpkitError(f"--db {db_path} exists and is not a DuckDB file; not replacing it")
+
+
+def _read_ahead(events: Iterator, depth: int = 16) -> Iterator:
+    """The events, produced by a thread of their own: reading and parsing go on while
+    DuckDB stores what came before (both release the GIL). At most `depth` wait."""
+    box: queue.Queue = queue.Queue(depth)
+    stop = threading.Event()
+    done = object()
+
+    def produce() -> None:
+        try:
+            for ev in events:
+                while not stop.is_set():
+                    try:
+                        box.put((ev, None), timeout=0.1)
+                        break
+                    except queue.Full:
+                        pass
+                if stop.is_set():
+                    return
+            box.put((done, None))
+        except BaseException as e:  # raised again in the consumer, where it can be reported
+            box.put((done, e))
+
+    thread = threading.Thread(target=produce, name="dumpkit-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            ev, error = box.get()
+            if ev is done:
+                if error is not None:
+                    raise error
+                return
+            yield ev
+    finally:
+        stop.set()
+        thread.join()
 
 
 @dataclass
@@ -66,7 +97,7 @@ def stage_dump(
 ) -> StageResult:
     """Read the dump(s) at `paths` into a new DuckDB file at `db_path`.
 
-    `workers` processes parse INSERT rows in parallel (default: all cores);
+    `workers` threads parse INSERT rows in parallel (default: one per core);
     `on_progress(bytes_read, total_bytes)` is called as the input is read.
     """
     paths = [Path(p) for p in paths] if isinstance(paths, (list, tuple)) else [Path(paths)]
@@ -83,7 +114,9 @@ def stage_dump(
         microsecond=0).isoformat()
     info.extra["restore_time"] = os.environ[RESTORE_TIME]
     workers = (os.cpu_count() or 1) if workers is None else workers
-    pool = _start_pool(workers) if workers > 1 and info.dialect == "mysql" else None
+    # parser threads: the VALUES scanner, Arrow's casts and DuckDB all run without the GIL,
+    # so threads use every core without copying rows between processes
+    pool = ThreadPoolExecutor(workers) if workers > 1 and info.dialect == "mysql" else None
     con = duckdb.connect(str(db_path))
     # bounded memory whatever the dump size: DuckDB spills to disk beyond this (DUMPKIT_MEMORY overrides)
     con.execute(f"SET memory_limit = '{os.environ.get('DUMPKIT_MEMORY', '200MB')}'")
@@ -100,7 +133,7 @@ def stage_dump(
     partial = False
     try:
         with pool or nullcontext():
-            for ev in read_events(parts, info, pool, on_read):
+            for ev in _read_ahead(read_events(parts, info, pool, on_read)):
                 if isinstance(ev, RowBatch):
                     writer.row_batch(ev, ev.data.nbytes)
                 elif isinstance(ev, TableDef):
