@@ -44,6 +44,8 @@ _MYSQL_REWRITES = [
     (re.compile(r"((?:`[^`]+`|\w+)\s+)long\s+varbinary\b", re.I), r"\1mediumblob"),
     (re.compile(r"((?:`[^`]+`|\w+)\s+)long(?:\s+varchar)?(?=[\s,)])", re.I), r"\1mediumtext"),
     (re.compile(r"((?:`[^`]+`|\w+)\s+)inet[46](?=[\s,)])", re.I), r"\1varchar(45)"),
+    # `varchar(32) binary` is a binary collation on text, nothing more (and compiled sqlglot trips on it)
+    (re.compile(r"\b((?:var)?char\s*\(\s*\d+\s*\)|(?:tiny|medium|long)?text)\s+binary\b(?!\s*\()", re.I), r"\1"),
 ]
 
 

@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from .ddl import parse_create_table, parse_create_table_loose
 from .events import Column, DumpInfo, Event, Problem, RowBatch, RowCount, Skipped, TableDef
-from .typed import INTEGER_TYPES, cast_table
+from .typed import cast_table
 from .mysql_values import (ValuesError, count_rows, decode_latin1, decode_text, parse_values_fast,
                            parse_values_slow, table_notes, with_notes)
 
@@ -171,11 +171,10 @@ def parse_pending(parts: list[bytes], encoding: str, kinds: tuple, typed: bool =
     an error the next parts are still read."""
     t0 = time.perf_counter()
     *kinds, types = kinds
-    ints = frozenset(i for i, t in enumerate(types) if t in INTEGER_TYPES)
     tables, errors = [], []
     k = 0
     while k < len(parts):
-        result = _parse_values(b",".join(parts[k:]) if len(parts) - k > 1 else parts[k], encoding, *kinds, ints=ints)
+        result = _parse_values(b",".join(parts[k:]) if len(parts) - k > 1 else parts[k], encoding, *kinds, types=types if typed else ())
         if not isinstance(result, ValuesError):
             tables.append(result)
             break
@@ -186,7 +185,7 @@ def parse_pending(parts: list[bytes], encoding: str, kinds: tuple, typed: bool =
             bad += 1
         if bad > k:
             # the parts before it are fine; read the failing one alone (it may only differ in width)
-            tables.append(_parse_values(b",".join(parts[k:bad]), encoding, *kinds, ints=ints))
+            tables.append(_parse_values(b",".join(parts[k:bad]), encoding, *kinds, types=types if typed else ()))
             k = bad
             continue
         if result.rows is not None and result.rows.num_rows:
@@ -210,12 +209,12 @@ def _typed(table: pa.Table, types: tuple) -> pa.Table:
 
 
 def _parse_values(values: bytes, encoding: str, binary: frozenset, bits: frozenset, numeric: frozenset,
-                  infer: bool = False, ints: frozenset = frozenset()) -> pa.Table | ValuesError:
+                  infer: bool = False, types: tuple = ()) -> pa.Table | ValuesError:
     """One VALUES text by the fast path when it applies, else the slow path."""
     mode = encoding
     if not bits and (encoding in ("utf-8", "utf-8?") or values.isascii()):
         # the fast path checks text columns are UTF-8 (BLOBs are bytes whatever they hold)
-        table = parse_values_fast(values, binary, ints)
+        table = parse_values_fast(values, binary, types)
         if table is not None:
             return table
     if not values.isascii():
@@ -234,7 +233,7 @@ def _parse_values(values: bytes, encoding: str, binary: frozenset, bits: frozens
                 fast_text = values.decode(encoding).encode("utf-8")
             except UnicodeDecodeError:
                 pass
-        table = parse_values_fast(fast_text, binary, ints) if fast_text is not None and not bits else None
+        table = parse_values_fast(fast_text, binary, types) if fast_text is not None and not bits else None
         if table is not None:
             if mode == "cp1252" and encoding != "cp1252":
                 return with_notes(table, _non_ascii_notes(table, "charset_guessed"))

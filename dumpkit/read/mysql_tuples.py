@@ -19,9 +19,14 @@ import numba as nb
 import numpy as np
 import pyarrow as pa
 
-from .mysql_values import UNESCAPE
+from .mysql_values import UNESCAPE, with_notes
+from .typed import DECIMAL_TYPE, INTEGER_TYPES
 
-NULL, STR, TOKEN, INT = 0, 1, 2, 3  # INT: a number token that is a whole int64 (value in ivals)
+# what a field holds: NULL, text, an unquoted number, a value read as its column's type
+# (in ivals), or a zero date (NULL, counted)
+NULL, STR, TOKEN, VALUE, ZERO = 0, 1, 2, 3, 4
+# the column types the scan reads itself; others stay text for typed.py
+C_TEXT, C_INT, C_DECIMAL, C_TIMESTAMP, C_DATE = 0, 1, 2, 3, 4
 DECLINE = -1
 
 _TOKEN_CHAR = np.zeros(256, np.bool_)  # bytes of an unquoted number (NULL is checked apart)
@@ -30,12 +35,12 @@ for _c in b"0123456789.eE+-":
 _BINARY = np.frombuffer(b"_binary", np.uint8).copy()
 
 
-@nb.njit(cache=True, nogil=True, boundscheck=False)
+@nb.njit(cache=True, nogil=True, boundscheck=False, inline="always")
 def _space(c):
     return c == 32 or c == 10 or c == 13 or c == 9
 
 
-@nb.njit(cache=True, nogil=True, boundscheck=False)
+@nb.njit(cache=True, nogil=True, boundscheck=False, inline="always")
 def _hexval(c):
     if 48 <= c <= 57:
         return c - 48
@@ -46,10 +51,110 @@ def _hexval(c):
     return 255
 
 
+@nb.njit(cache=True, nogil=True, boundscheck=False, inline="always")
+def _digits(d, s, e):
+    """The value of the decimal digits d[s:e], or -1 if one is not a digit."""
+    v = 0
+    for k in range(s, e):
+        c = d[k]
+        if c < 48 or c > 57:
+            return -1
+        v = v * 10 + (c - 48)
+    return v
+
+
+@nb.njit(cache=True, nogil=True, boundscheck=False, inline="always")
+def _days(y, m, d):
+    """Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil)."""
+    y -= m <= 2
+    era = (y if y >= 0 else y - 399) // 400
+    yoe = y - era * 400
+    doy = (153 * (m + (-3 if m > 2 else 9)) + 2) // 5 + d - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468
+
+
+@nb.njit(cache=True, nogil=True, boundscheck=False, inline="always")
+def _convert(d, s, e, ctype, scale):
+    """Read d[s:e] as the column type: (1, value) when it plainly is one (int64; a
+    decimal unscaled; microseconds or days since 1970), (2, 0) for MySQL's zero dates,
+    (0, 0) when DuckDB's own cast should judge it."""
+    n = e - s
+    if ctype == C_INT or ctype == C_DECIMAL:
+        neg = n > 0 and d[s] == 45
+        p = s + 1 if neg else s
+        dot = e
+        for k in range(p, e):
+            if d[k] == 46:
+                dot = k
+                break
+        whole = dot - p
+        frac = e - dot - 1 if dot < e else 0
+        if whole + frac == 0 or whole + max(frac, scale if ctype == C_DECIMAL else 0) > 18:
+            return 0, 0
+        if ctype == C_INT and dot < e:
+            return 0, 0
+        if frac > scale:
+            return 0, 0  # more decimals than the column keeps: DuckDB rounds
+        v = _digits(d, p, dot) if whole else 0
+        if v < 0:
+            return 0, 0
+        if ctype == C_DECIMAL:
+            f = _digits(d, dot + 1, e) if frac else 0
+            if f < 0:
+                return 0, 0
+            for _ in range(scale):
+                v *= 10
+            for _ in range(scale - frac):
+                f *= 10
+            v += f
+        return 1, -v if neg else v
+    # dates: zero month or day first, as the stager's LIKE patterns ('____-00-%', '____-__-00%')
+    if n >= 8 and d[s + 4] == 45 and d[s + 7] == 45:
+        if d[s + 5] == 48 and d[s + 6] == 48:
+            return 2, 0
+        if n >= 10 and d[s + 8] == 48 and d[s + 9] == 48:
+            return 2, 0
+    if n < 10 or d[s + 4] != 45 or d[s + 7] != 45:
+        return 0, 0
+    y = _digits(d, s, s + 4)
+    m = _digits(d, s + 5, s + 7)
+    day = _digits(d, s + 8, s + 10)
+    if y < 1 or m < 1 or m > 12 or day < 1:
+        return 0, 0
+    leap = (y % 4 == 0 and y % 100 != 0) or y % 400 == 0
+    mdays = 29 if (m == 2 and leap) else (28 if m == 2 else (30 if m == 4 or m == 6 or m == 9 or m == 11 else 31))
+    if day > mdays:
+        return 0, 0
+    days = _days(y, m, day)
+    if ctype == C_DATE:
+        return (1, days) if n == 10 else (0, 0)
+    if n == 10:
+        return 1, days * 86400000000
+    if n < 19 or d[s + 10] != 32 or d[s + 13] != 58 or d[s + 16] != 58:
+        return 0, 0
+    hh = _digits(d, s + 11, s + 13)
+    mi = _digits(d, s + 14, s + 16)
+    ss = _digits(d, s + 17, s + 19)
+    if hh < 0 or hh > 23 or mi < 0 or mi > 59 or ss < 0 or ss > 59:
+        return 0, 0
+    us = 0
+    if n > 19:
+        if d[s + 19] != 46 or n > 26 or n == 20:
+            return 0, 0
+        us = _digits(d, s + 20, e)
+        if us < 0:
+            return 0, 0
+        for _ in range(26 - n):
+            us *= 10
+    return 1, ((days * 24 + hh) * 60 + mi) * 60000000 + ss * 1000000 + us
+
+
 @nb.njit(cache=True, nogil=True, boundscheck=False)
-def _scan(a, binary, escaped, token_char, intro, data, starts, lens, kinds, ivals):
+def _scan(a, binary, ctype, cscale, escaped, token_char, intro, data, starts, lens, kinds, ivals):
     """Split the tuples of `a`. Returns (rows, columns, bytes written to data), or
-    (DECLINE, position, 0) when the text is not what this scan reads."""
+    (DECLINE, position, 0) when the text is not what this scan reads. Fields of
+    columns with a ctype are also read as that type where they are plainly one."""
     n = a.size
     cap = starts.size
     i = 0
@@ -137,32 +242,24 @@ def _scan(a, binary, escaped, token_char, intro, data, starts, lens, kinds, ival
                 starts[f] = w
                 lens[f] = 0
                 kinds[f] = NULL
-            else:  # a number: its text for the typed cast, and its value when it is a whole int64
+            else:  # a number
                 start = w
-                neg = c == 45
-                whole = True
-                v = 0
                 while i < n and token_char[a[i]]:
-                    d = a[i]
-                    data[w] = d
-                    if 48 <= d <= 57:
-                        v = v * 10 + (d - 48)
-                    elif not (d == 45 and w == start):
-                        whole = False
+                    data[w] = a[i]
                     w += 1
                     i += 1
-                digits = w - start - (1 if neg else 0)
-                if digits <= 0:
-                    if w == start:
-                        return DECLINE, i, 0
-                    whole = False
+                if w == start:
+                    return DECLINE, i, 0
                 starts[f] = start
                 lens[f] = w - start
-                if whole and digits <= 18:
-                    kinds[f] = INT
-                    ivals[f] = -v if neg else v
-                else:
-                    kinds[f] = TOKEN
+                kinds[f] = TOKEN
+            if col < ctype.size and ctype[col] != C_TEXT and kinds[f] != NULL:
+                status, v = _convert(data, starts[f], w, ctype[col], cscale[col])
+                if status == 1:
+                    kinds[f] = VALUE
+                    ivals[f] = v
+                elif status == 2:
+                    kinds[f] = ZERO
             f += 1
             col += 1
             while i < n and _space(a[i]):
@@ -211,32 +308,58 @@ def _columns(data, starts, lens, rows, ncols, skip, out, offsets, col_start):
         offsets[j, rows] = cursor[j] - col_start[j]
 
 
-def split_values(values: bytes, binary: set[int] | frozenset = frozenset(),
-                 ints: set[int] | frozenset = frozenset()) -> pa.Table | None:
+def _column_codes(types: tuple) -> tuple[np.ndarray, np.ndarray, list]:
+    """Per column: the scan's type code, the decimal scale, and the Arrow type it yields."""
+    codes = np.zeros(len(types), np.uint8)
+    scales = np.zeros(len(types), np.int64)
+    arrow = [None] * len(types)
+    for j, t in enumerate(types):
+        if t in INTEGER_TYPES:
+            codes[j], arrow[j] = C_INT, pa.int64()
+        elif t == "TIMESTAMP":
+            codes[j], arrow[j] = C_TIMESTAMP, pa.timestamp("us")
+        elif t == "DATE":
+            codes[j], arrow[j] = C_DATE, pa.date32()
+        elif t is not None:
+            m = DECIMAL_TYPE.fullmatch(t)
+            if m and int(m.group(2)) <= 18:
+                codes[j], scales[j] = C_DECIMAL, int(m.group(2))
+                arrow[j] = pa.decimal128(int(m.group(1)), int(m.group(2)))
+    return codes, scales, arrow
+
+
+def split_values(values: bytes, binary: set[int] | frozenset = frozenset(), types: tuple = ()) -> pa.Table | None:
     """Columns c0.. of the tuples in `values` (binary positions as bytes, the rest as
-    text, NULL as null), or None when the careful tokenizer must read it. A column at
-    an `ints` position whose values are all whole numbers comes as int64."""
+    text, NULL as null), or None when the careful tokenizer must read it. A column
+    whose staged type (`types`, DuckDB names) is an integer, decimal, date or
+    timestamp comes typed when every value plainly is one; zero dates are NULL then,
+    counted in the notes."""
     a = np.frombuffer(values, np.uint8)
     if a.size == 0:
         return None
     cap = int(np.count_nonzero(a == 44)) + 1  # a field ends at a ',' or the last ')'
     flags = np.zeros(max(binary, default=-1) + 1, np.bool_)
     flags[list(binary)] = True
+    codes, scales, arrow = _column_codes(types)
     data = np.empty(a.size, np.uint8)
     starts = np.empty(cap, np.int64)
     lens = np.empty(cap, np.int32)
     kinds = np.empty(cap, np.uint8)
     ivals = np.empty(cap, np.int64)
-    rows, ncols, w = _scan(a, flags, UNESCAPE, _TOKEN_CHAR, _BINARY, data, starts, lens, kinds, ivals)
+    rows, ncols, w = _scan(a, flags, codes, scales, UNESCAPE, _TOKEN_CHAR, _BINARY, data, starts, lens, kinds, ivals)
     if rows <= 0:
         return None
     nfields = rows * ncols
     kinds2 = kinds[:nfields].reshape(rows, ncols)
-    skip = np.zeros(ncols, np.bool_)
-    for j in ints:
-        if j < ncols:
+    ivals2 = ivals[:nfields].reshape(rows, ncols)
+    skip = np.zeros(ncols, np.bool_)  # columns that come typed: their text is not copied
+    for j in range(min(ncols, len(types))):
+        if codes[j] != C_TEXT:
             k = kinds2[:, j]
-            skip[j] = bool(((k == INT) | (k == NULL)).all())
+            skip[j] = bool(((k == VALUE) | (k == NULL) | (k == ZERO)).all())
+            if skip[j] and codes[j] == C_DECIMAL and arrow[j].precision < 18:
+                # more digits than the column holds: DuckDB's cast says what becomes of them
+                skip[j] = bool((np.abs(ivals2[:, j][k == VALUE]) < 10 ** arrow[j].precision).all())
     col_bytes = np.where(skip, 0, lens[:nfields].reshape(rows, ncols).sum(axis=0, dtype=np.int64))
     col_start = np.zeros(ncols + 1, np.int64)
     np.cumsum(col_bytes, out=col_start[1:])
@@ -245,16 +368,20 @@ def split_values(values: bytes, binary: set[int] | frozenset = frozenset(),
     out = np.empty(int(col_start[-1]), np.uint8)
     offsets = np.empty((ncols, rows + 1), np.int32)
     _columns(data, starts, lens, rows, ncols, skip, out, offsets, col_start)
-    valid = kinds2 != NULL
-    ivals2 = ivals[:nfields].reshape(rows, ncols)
     ascii = values.isascii()
-    arrays = []
+    arrays, notes = [], {}
     for j in range(ncols):
-        v = valid[:, j]
+        k = kinds2[:, j]
+        v = (k != NULL) & (k != ZERO) if skip[j] else k != NULL  # a text column keeps its zero dates' text
         nulls = rows - int(np.count_nonzero(v))
         validity = pa.py_buffer(np.packbits(v, bitorder="little")) if nulls else None
         if skip[j]:
-            arrays.append(pa.Array.from_buffers(pa.int64(), rows, [validity, pa.py_buffer(np.ascontiguousarray(ivals2[:, j]))], nulls))
+            zero = np.flatnonzero(k == ZERO)
+            if zero.size:
+                f = int(zero[0]) * ncols + j
+                example = bytes(data[starts[f]:starts[f] + lens[f]]).decode("ascii", "replace")
+                notes.setdefault("zero_date", {})[str(j)] = [int(zero.size), f"{example!r} staged as NULL"]
+            arrays.append(_typed_array(arrow[j], ivals2[:, j], rows, validity, nulls))
             continue
         typ = pa.binary() if j in binary else pa.string()
         arr = pa.Array.from_buffers(
@@ -267,4 +394,16 @@ def split_values(values: bytes, binary: set[int] | frozenset = frozenset(),
             except pa.ArrowInvalid:
                 return None
         arrays.append(arr)
-    return pa.table(arrays, names=[f"c{j}" for j in range(ncols)])
+    return with_notes(pa.table(arrays, names=[f"c{j}" for j in range(ncols)]), notes)
+
+
+def _typed_array(typ: pa.DataType, values: np.ndarray, rows: int, validity, nulls: int) -> pa.Array:
+    if pa.types.is_decimal(typ):
+        # a decimal128 is the unscaled value as 16 bytes, little-endian: int64 plus its sign
+        wide = np.empty((rows, 2), np.int64)
+        wide[:, 0] = values
+        wide[:, 1] = values >> 63
+        return pa.Array.from_buffers(typ, rows, [validity, pa.py_buffer(wide)], nulls)
+    if pa.types.is_date32(typ):
+        return pa.Array.from_buffers(typ, rows, [validity, pa.py_buffer(values.astype(np.int32))], nulls)
+    return pa.Array.from_buffers(typ, rows, [validity, pa.py_buffer(np.ascontiguousarray(values))], nulls)

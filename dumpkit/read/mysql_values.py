@@ -103,13 +103,12 @@ def count_rows(values: bytes) -> int:
     return int(np.count_nonzero((a[:-2] == RP) & (a[1:-1] == COMMA) & (a[2:] == LP))) + (1 if a.size else 0)
 
 
-def parse_values_fast(values: bytes, binary: set[int] | frozenset = frozenset(),
-                      ints: set[int] | frozenset = frozenset()) -> pa.Table | None:
-    """Rows of a UTF-8 VALUES list (columns at `binary` positions as bytes, whole numbers
-    at `ints` positions as int64), or None when the slow path must take it (see mysql_tuples)."""
+def parse_values_fast(values: bytes, binary: set[int] | frozenset = frozenset(), types: tuple = ()) -> pa.Table | None:
+    """Rows of a UTF-8 VALUES list (columns at `binary` positions as bytes; numbers and
+    dates typed where `types` says so), or None when the slow path must take it (see mysql_tuples)."""
     from .mysql_tuples import split_values  # numba: loaded where rows are parsed, not for every command
 
-    return split_values(values, binary, ints)
+    return split_values(values, binary, types)
 
 
 # ---------------------------------------------------------------- text decoding

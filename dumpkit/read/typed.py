@@ -24,7 +24,7 @@ _ARROW = {
     "UTINYINT": pa.uint8(), "USMALLINT": pa.uint16(), "UINTEGER": pa.uint32(), "UBIGINT": pa.uint64(),
     "FLOAT": pa.float32(), "DOUBLE": pa.float64(), "DATE": pa.date32(), "TIMESTAMP": pa.timestamp("us"),
 }
-_DECIMAL = re.compile(r"DECIMAL\((\d+),\s*(\d+)\)")
+DECIMAL_TYPE = re.compile(r"DECIMAL\((\d+),\s*(\d+)\)")
 TEXT_TYPES = ("VARCHAR", "BLOB")
 DATE_TYPES = ("DATE", "TIMESTAMP", "TIMESTAMPTZ")
 # MySQL's zero dates and dates with a zero month or day (as SQL LIKE patterns)
@@ -37,7 +37,7 @@ _local = threading.local()  # a private in-memory DuckDB per thread, for the col
 def arrow_type(duck_type: str) -> pa.DataType | None:
     t = _ARROW.get(duck_type)
     if t is None:
-        m = _DECIMAL.fullmatch(duck_type)
+        m = DECIMAL_TYPE.fullmatch(duck_type)
         if m and int(m.group(1)) <= 38:
             t = pa.decimal128(int(m.group(1)), int(m.group(2)))
     return t
@@ -77,6 +77,8 @@ def cast_table(table: pa.Table, duck_types: list[str | None]) -> tuple[pa.Table,
             continue
         if not _is_text(col):
             # numbers the scanner already read (int64): narrowed exactly, else judged as text
+            if t == "HUGEINT" and pa.types.is_integer(col.type):
+                continue  # DuckDB widens it on insert
             if target is None:
                 slow.append(i)
                 continue

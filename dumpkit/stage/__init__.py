@@ -2,22 +2,19 @@
 from __future__ import annotations
 
 import os
-import queue
-import threading
 import time
 from datetime import datetime
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 import duckdb
 
 from ..errors import DumpkitError
-from ..read import inspect_parts, read_events
+from ..read import inspect_parts
 from ..read.mysql_values import RESTORE_TIME
 from ..read.events import DumpInfo, Problem, RowBatch, Skipped, TableDef
+from .reader_process import ReaderProcess
 from .writer import IssueRow, StageWriter
 
 
@@ -33,43 +30,6 @@ def _check_target(db_path: Path, paths: list[Path]) -> None:
         with open(db_path, "rb") as f:
             if f.read(12)[8:12] != b"DUCK":
                 raise DumpkitError(f"--db {db_path} exists and is not a DuckDB file; not replacing it")
-
-
-def _read_ahead(events: Iterator, depth: int = 16) -> Iterator:
-    """The events, produced by a thread of their own: reading and parsing go on while
-    DuckDB stores what came before (both release the GIL). At most `depth` wait."""
-    box: queue.Queue = queue.Queue(depth)
-    stop = threading.Event()
-    done = object()
-
-    def produce() -> None:
-        try:
-            for ev in events:
-                while not stop.is_set():
-                    try:
-                        box.put((ev, None), timeout=0.1)
-                        break
-                    except queue.Full:
-                        pass
-                if stop.is_set():
-                    return
-            box.put((done, None))
-        except BaseException as e:  # raised again in the consumer, where it can be reported
-            box.put((done, e))
-
-    thread = threading.Thread(target=produce, name="dumpkit-reader", daemon=True)
-    thread.start()
-    try:
-        while True:
-            ev, error = box.get()
-            if ev is done:
-                if error is not None:
-                    raise error
-                return
-            yield ev
-    finally:
-        stop.set()
-        thread.join()
 
 
 @dataclass
@@ -114,15 +74,6 @@ def stage_dump(
         microsecond=0).isoformat()
     info.extra["restore_time"] = os.environ[RESTORE_TIME]
     workers = (os.cpu_count() or 1) if workers is None else workers
-    # parser threads: the VALUES scanner, Arrow's casts and DuckDB all run without the GIL,
-    # so threads use every core without copying rows between processes
-    pool = ThreadPoolExecutor(workers) if workers > 1 and info.dialect == "mysql" else None
-    con = duckdb.connect(str(db_path))
-    # bounded memory whatever the dump size: DuckDB spills to disk beyond this (DUMPKIT_MEMORY overrides)
-    con.execute(f"SET memory_limit = '{os.environ.get('DUMPKIT_MEMORY', '200MB')}'")
-    con.execute(f"SET threads = {max(1, os.cpu_count() or 1)}")
-    con.execute("SET preserve_insertion_order = true")
-    writer = StageWriter(con)
     read = [0]
 
     def on_read(n: int) -> None:
@@ -130,19 +81,30 @@ def stage_dump(
         if on_progress:
             on_progress(read[0], total)
 
+    reader = ReaderProcess(parts, info, workers, on_read)
     partial = False
     try:
-        with pool or nullcontext():
-            for ev in _read_ahead(read_events(parts, info, pool, on_read)):
-                if isinstance(ev, RowBatch):
-                    writer.row_batch(ev, ev.data.nbytes)
-                elif isinstance(ev, TableDef):
-                    writer.table_def(ev)
-                elif isinstance(ev, Skipped):
-                    writer.skipped_stmt(ev)
-                elif isinstance(ev, Problem):
-                    writer.problem(ev)
-                    partial |= ev.fatal
+        con = duckdb.connect(str(db_path))
+    except BaseException:
+        reader.close()
+        raise
+    try:
+        # bounded memory whatever the dump size: DuckDB spills to disk beyond this (DUMPKIT_MEMORY overrides)
+        con.execute(f"SET memory_limit = '{os.environ.get('DUMPKIT_MEMORY', '200MB')}'")
+        # the reader process takes a core; DuckDB's appends gain nothing from more threads than the rest
+        con.execute(f"SET threads = {max(1, (os.cpu_count() or 1) - 1)}")
+        con.execute("SET preserve_insertion_order = true")
+        writer = StageWriter(con)
+        for ev in reader:
+            if isinstance(ev, RowBatch):
+                writer.row_batch(ev, ev.data.nbytes)
+            elif isinstance(ev, TableDef):
+                writer.table_def(ev)
+            elif isinstance(ev, Skipped):
+                writer.skipped_stmt(ev)
+            elif isinstance(ev, Problem):
+                writer.problem(ev)
+                partial |= ev.fatal
         info.extra["input_bytes"] = total
         info.extra["parts"] = ", ".join(p.name for p in parts)
         writer.finish(info)

@@ -1,0 +1,95 @@
+"""The dump is read in a process of its own, so reading and parsing go on while this
+process stores earlier rows in DuckDB, and neither waits for the other's Python.
+
+Events travel through a queue; the rows of a RowBatch travel beside it in a file in
+shared memory (/dev/shm), written once in Arrow's IPC format by the reader and
+mapped here, so a row is not copied through a pipe and unpickled.
+"""
+from __future__ import annotations
+
+import dataclasses
+import multiprocessing
+import os
+import queue
+import shutil
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
+from typing import Callable, Iterator
+
+import pyarrow as pa
+
+from ..errors import DumpkitError
+from ..read import read_events
+from ..read.events import DumpInfo, RowBatch
+
+
+class ReaderProcess:
+    """Fork it before DuckDB starts its threads (forking after is unsafe). Iterating
+    yields the events in dump order; at the end `info` holds what the reader learnt."""
+
+    def __init__(self, parts, info: DumpInfo, workers: int, on_read: Callable[[int], None]):
+        self.info, self.on_read = info, on_read
+        ctx = multiprocessing.get_context("fork")
+        self.box = ctx.Queue(16)  # bounds the batches waiting in shared memory
+        self.handover = tempfile.mkdtemp(prefix="dumpkit-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
+        self.child = ctx.Process(target=self._produce, args=(parts, workers), name="dumpkit-reader", daemon=True)
+        self.child.start()
+
+    # ---------------------------------------------------------------- in the reader process
+    def _produce(self, parts, workers: int) -> None:
+        box, info = self.box, self.info
+        pool = ThreadPoolExecutor(workers) if workers > 1 and info.dialect == "mysql" else None
+        try:
+            with pool or nullcontext():
+                for n, ev in enumerate(read_events(parts, info, pool, lambda n: box.put(("read", n)))):
+                    if isinstance(ev, RowBatch) and ev.data.num_rows:
+                        box.put(("rows", _hand_over(ev, os.path.join(self.handover, f"{n}.arrow"))))
+                    else:
+                        box.put(("event", ev))
+            box.put(("done", info))
+        except BaseException as e:  # raised again in the consumer, where it can be reported
+            box.put(("error", e))
+        box.close()
+        box.join_thread()
+
+    # ---------------------------------------------------------------- here
+    def __iter__(self) -> Iterator:
+        try:
+            while True:
+                try:
+                    kind, item = self.box.get(timeout=1)
+                except queue.Empty:
+                    if not self.child.is_alive():
+                        raise DumpkitError(f"the dump reader stopped unexpectedly (exit code {self.child.exitcode})")
+                    continue
+                if kind == "rows":
+                    ev, path = item
+                    with pa.memory_map(path) as rows:
+                        os.unlink(path)  # the mapping keeps the pages until the table goes
+                        ev.data = pa.ipc.open_stream(rows).read_all()
+                    yield ev
+                elif kind == "event":
+                    yield item
+                elif kind == "read":
+                    self.on_read(item)
+                elif kind == "error":
+                    raise item
+                else:
+                    self.info.__dict__.update(item.__dict__)
+                    return
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self.child.is_alive():
+            self.child.terminate()
+        self.child.join()
+        shutil.rmtree(self.handover, ignore_errors=True)  # batches nobody read (an error stopped us)
+
+
+def _hand_over(ev: RowBatch, path: str) -> tuple:
+    """The batch without its rows, and the file that holds them (Arrow IPC)."""
+    with pa.OSFile(path, "wb") as sink, pa.ipc.new_stream(sink, ev.data.schema) as w:
+        w.write_table(ev.data)
+    return dataclasses.replace(ev, data=None), path
