@@ -464,6 +464,7 @@ def test_unclosed_quote_does_not_swallow_the_rest(tmp_path, monkeypatch):
     import dumpkit.read.mysql as reader
 
     monkeypatch.setattr(reader, "STATEMENT_LIMIT", 4000)
+    monkeypatch.setattr(reader, "READ_BYTES", 1 << 20)  # smaller than the file
     lines = ["CREATE TABLE `a` (`id` int, `s` text);", "INSERT INTO `a` VALUES (1,'ok'),(2,'never closed);",
              "CREATE TABLE `b` (`id` int, `s` text);"]
     lines += [f"INSERT INTO `b` VALUES ({i},'row {i} of b, padded to make the file larger than one read');"

@@ -39,6 +39,8 @@ _NOT_A_TUPLE_LINE = re.compile(rb"\n[^(]")  # in mariadb-dump's INSERTs every li
 _HEADER = re.compile(rb"-- (?:MySQL|MariaDB) dump \d")
 _CLIENT_COMMAND = re.compile(rb"/\*M?!\d*\s*\\")
 
+_SPACES = frozenset(b" \t\r\n")
+READ_BYTES = 4 << 20  # input block
 BATCH_BYTES = 4 << 20  # coalesce small INSERTs of one table up to this much VALUES text
 # an unterminated statement longer than this, with a place where a new statement
 # plainly starts, is cut there (an unclosed quote must not swallow the rest of the dump)
@@ -325,15 +327,17 @@ class MySQLReader:
             return out
         pieces = [self._buf[self._pos:]]
         while True:
-            more = self.stream.read(1 << 20)
+            more = self.stream.read(READ_BYTES)
             if not more:
                 self._buf, self._pos = b"", 0
                 return b"".join(pieces)
-            # the term may straddle two blocks
+            # the term may straddle two blocks (only the joint is copied to look)
             tail = pieces[-1][-(len(term) - 1):] if len(term) > 1 else b""
-            end = (tail + more).find(term)
-            if end >= 0:
-                cut = end - len(tail) + len(term)
+            hit = (tail + more[:len(term) - 1]).find(term) if tail else -1
+            cut = hit - len(tail) + len(term) if hit >= 0 else more.find(term)
+            if hit < 0 and cut >= 0:
+                cut += len(term)
+            if cut >= 0:
                 pieces.append(more[:cut])
                 self._buf, self._pos = more, cut
                 return b"".join(pieces)
@@ -638,9 +642,14 @@ class MySQLReader:
     def _insert(self, offset: int, text: bytes, m: re.Match, cut: bool = False, note: str = "") -> None:
         table = self._staged_name(*_split_ident(m.group(3)))
         columns = [_unquote(c) for c in re.findall(_IDENT, m.group(4))] if m.group(4) else None
-        values = text[m.end():].rstrip()
-        if values.endswith(b";"):
-            values = values[:-1].rstrip()
+        start, end = m.end(), len(text)
+        while end > start and text[end - 1] in _SPACES:  # one slice: the text can be megabytes
+            end -= 1
+        if end > start and text[end - 1] == 59:  # ;
+            end -= 1
+            while end > start and text[end - 1] in _SPACES:
+                end -= 1
+        values = text[start:end]
         mode = "replace" if m.group(1).upper() == b"REPLACE" else ("ignore" if m.group(2) else "insert")
         if not values.endswith(b")") or b"DUPLICATE" in values[-4096:].upper():
             odku = _ODKU.search(values)

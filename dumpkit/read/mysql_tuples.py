@@ -33,6 +33,7 @@ _TOKEN_CHAR = np.zeros(256, np.bool_)  # bytes of an unquoted number (NULL is ch
 for _c in b"0123456789.eE+-":
     _TOKEN_CHAR[_c] = True
 _BINARY = np.frombuffer(b"_binary", np.uint8).copy()
+_POW10 = 10 ** np.arange(19, dtype=np.int64)
 
 
 @nb.njit(cache=True, nogil=True, boundscheck=False, inline="always")
@@ -151,7 +152,7 @@ def _convert(d, s, e, ctype, scale):
 
 
 @nb.njit(cache=True, nogil=True, boundscheck=False)
-def _scan(a, binary, ctype, cscale, escaped, token_char, intro, data, starts, lens, kinds, ivals):
+def _scan(a, binary, ctype, cscale, pow10, escaped, token_char, intro, data, starts, lens, kinds, ivals):
     """Split the tuples of `a`. Returns (rows, columns, bytes written to data), or
     (DECLINE, position, 0) when the text is not what this scan reads. Fields of
     columns with a ctype are also read as that type where they are plainly one."""
@@ -242,10 +243,24 @@ def _scan(a, binary, ctype, cscale, escaped, token_char, intro, data, starts, le
                 starts[f] = w
                 lens[f] = 0
                 kinds[f] = NULL
-            else:  # a number
+            else:  # a number: its text, and on the way its value as digits and a decimal point
                 start = w
+                v = 0
+                ndigits = 0
+                nfrac = -1  # digits after the point, -1 without one
+                plain = True  # only digits, a leading '-' and one '.'
                 while i < n and token_char[a[i]]:
-                    data[w] = a[i]
+                    d = a[i]
+                    data[w] = d
+                    if 48 <= d <= 57:
+                        v = v * 10 + (d - 48)
+                        ndigits += 1
+                        if nfrac >= 0:
+                            nfrac += 1
+                    elif d == 46 and nfrac < 0:
+                        nfrac = 0
+                    elif not (d == 45 and w == start):
+                        plain = False
                     w += 1
                     i += 1
                 if w == start:
@@ -253,7 +268,18 @@ def _scan(a, binary, ctype, cscale, escaped, token_char, intro, data, starts, le
                 starts[f] = start
                 lens[f] = w - start
                 kinds[f] = TOKEN
-            if col < ctype.size and ctype[col] != C_TEXT and kinds[f] != NULL:
+                ct = ctype[col] if col < ctype.size else C_TEXT
+                if (ct == C_INT or ct == C_DECIMAL) and plain and 0 < ndigits <= 18 and nfrac != 0:
+                    # a whole number, or a decimal with no more places than the column keeps
+                    places = 0 if nfrac < 0 else nfrac
+                    if ct == C_INT and places == 0:
+                        kinds[f] = VALUE
+                        ivals[f] = -v if data[start] == 45 else v
+                    elif ct == C_DECIMAL and places <= cscale[col] and ndigits - places + cscale[col] <= 18:
+                        v *= pow10[cscale[col] - places]
+                        kinds[f] = VALUE
+                        ivals[f] = -v if data[start] == 45 else v
+            if kinds[f] == STR and col < ctype.size and ctype[col] != C_TEXT:
                 status, v = _convert(data, starts[f], w, ctype[col], cscale[col])
                 if status == 1:
                     kinds[f] = VALUE
@@ -285,6 +311,37 @@ def _scan(a, binary, ctype, cscale, escaped, token_char, intro, data, starts, le
         if a[i] != 44:
             return DECLINE, i, 0
         i += 1
+
+
+@nb.njit(cache=True, nogil=True, boundscheck=False)
+def _by_column(kinds, ivals, rows, ncols, codes, typed, valid, nvalid, values, zeros, first_zero):
+    """Field order to column order: which typed columns read entirely (typed[j]), their
+    values, every column's validity bitmap (Arrow's: LSB first) and zero dates."""
+    for j in range(ncols):
+        typed[j] = j < codes.size and codes[j] != C_TEXT
+    f = 0
+    for r in range(rows):
+        for j in range(ncols):
+            k = kinds[f]
+            if k != VALUE and k != NULL and k != ZERO:
+                typed[j] = False
+            f += 1
+    f = 0
+    for r in range(rows):
+        byte = r >> 3
+        bit = np.uint8(1 << (r & 7))
+        for j in range(ncols):
+            k = kinds[f]
+            if typed[j]:
+                values[j, r] = ivals[f]
+                if k == ZERO:
+                    zeros[j] += 1
+                    if first_zero[j] < 0:
+                        first_zero[j] = f
+            if k != NULL and not (typed[j] and k == ZERO):  # a text column keeps its zero dates' text
+                valid[j, byte] |= bit
+                nvalid[j] += 1
+            f += 1
 
 
 @nb.njit(cache=True, nogil=True, boundscheck=False)
@@ -328,13 +385,13 @@ def _column_codes(types: tuple) -> tuple[np.ndarray, np.ndarray, list]:
     return codes, scales, arrow
 
 
-def split_values(values: bytes, binary: set[int] | frozenset = frozenset(), types: tuple = ()) -> pa.Table | None:
-    """Columns c0.. of the tuples in `values` (binary positions as bytes, the rest as
+def split_values(text: bytes, binary: set[int] | frozenset = frozenset(), types: tuple = ()) -> pa.Table | None:
+    """Columns c0.. of the tuples in `text` (binary positions as bytes, the rest as
     text, NULL as null), or None when the careful tokenizer must read it. A column
     whose staged type (`types`, DuckDB names) is an integer, decimal, date or
     timestamp comes typed when every value plainly is one; zero dates are NULL then,
     counted in the notes."""
-    a = np.frombuffer(values, np.uint8)
+    a = np.frombuffer(text, np.uint8)
     if a.size == 0:
         return None
     cap = int(np.count_nonzero(a == 44)) + 1  # a field ends at a ',' or the last ')'
@@ -346,42 +403,40 @@ def split_values(values: bytes, binary: set[int] | frozenset = frozenset(), type
     lens = np.empty(cap, np.int32)
     kinds = np.empty(cap, np.uint8)
     ivals = np.empty(cap, np.int64)
-    rows, ncols, w = _scan(a, flags, codes, scales, UNESCAPE, _TOKEN_CHAR, _BINARY, data, starts, lens, kinds, ivals)
+    rows, ncols, w = _scan(a, flags, codes, scales, _POW10, UNESCAPE, _TOKEN_CHAR, _BINARY, data, starts, lens, kinds, ivals)
     if rows <= 0:
         return None
-    nfields = rows * ncols
-    kinds2 = kinds[:nfields].reshape(rows, ncols)
-    ivals2 = ivals[:nfields].reshape(rows, ncols)
-    skip = np.zeros(ncols, np.bool_)  # columns that come typed: their text is not copied
-    for j in range(min(ncols, len(types))):
-        if codes[j] != C_TEXT:
-            k = kinds2[:, j]
-            skip[j] = bool(((k == VALUE) | (k == NULL) | (k == ZERO)).all())
-            if skip[j] and codes[j] == C_DECIMAL and arrow[j].precision < 18:
-                # more digits than the column holds: DuckDB's cast says what becomes of them
-                skip[j] = bool((np.abs(ivals2[:, j][k == VALUE]) < 10 ** arrow[j].precision).all())
-    col_bytes = np.where(skip, 0, lens[:nfields].reshape(rows, ncols).sum(axis=0, dtype=np.int64))
+    typed = np.zeros(ncols, np.bool_)
+    valid = np.zeros((ncols, (rows + 7) // 8), np.uint8)
+    nvalid = np.zeros(ncols, np.int64)
+    values = np.empty((ncols, rows), np.int64)
+    zeros = np.zeros(ncols, np.int64)
+    first_zero = np.full(ncols, -1, np.int64)
+    _by_column(kinds, ivals, rows, ncols, codes, typed, valid, nvalid, values, zeros, first_zero)
+    for j in np.flatnonzero(typed):
+        if codes[j] == C_DECIMAL and arrow[j].precision < 18:
+            # more digits than the column holds: DuckDB's cast says what becomes of them
+            held = np.abs(values[j]) < 10 ** arrow[j].precision
+            typed[j] = bool(held[np.unpackbits(valid[j], bitorder="little")[:rows].astype(bool)].all())
+    col_bytes = np.where(typed, 0, lens[:rows * ncols].reshape(rows, ncols).sum(axis=0, dtype=np.int64))
     col_start = np.zeros(ncols + 1, np.int64)
     np.cumsum(col_bytes, out=col_start[1:])
     if col_bytes.max(initial=0) >= 1 << 31:
         return None
     out = np.empty(int(col_start[-1]), np.uint8)
     offsets = np.empty((ncols, rows + 1), np.int32)
-    _columns(data, starts, lens, rows, ncols, skip, out, offsets, col_start)
-    ascii = values.isascii()
+    _columns(data, starts, lens, rows, ncols, typed, out, offsets, col_start)
+    ascii = text.isascii()
     arrays, notes = [], {}
     for j in range(ncols):
-        k = kinds2[:, j]
-        v = (k != NULL) & (k != ZERO) if skip[j] else k != NULL  # a text column keeps its zero dates' text
-        nulls = rows - int(np.count_nonzero(v))
-        validity = pa.py_buffer(np.packbits(v, bitorder="little")) if nulls else None
-        if skip[j]:
-            zero = np.flatnonzero(k == ZERO)
-            if zero.size:
-                f = int(zero[0]) * ncols + j
+        nulls = rows - int(nvalid[j])
+        validity = pa.py_buffer(valid[j]) if nulls else None
+        if typed[j]:
+            if zeros[j]:
+                f = int(first_zero[j])
                 example = bytes(data[starts[f]:starts[f] + lens[f]]).decode("ascii", "replace")
-                notes.setdefault("zero_date", {})[str(j)] = [int(zero.size), f"{example!r} staged as NULL"]
-            arrays.append(_typed_array(arrow[j], ivals2[:, j], rows, validity, nulls))
+                notes.setdefault("zero_date", {})[str(j)] = [int(zeros[j]), f"{example!r} staged as NULL"]
+            arrays.append(_typed_array(arrow[j], values[j], rows, validity, nulls))
             continue
         typ = pa.binary() if j in binary else pa.string()
         arr = pa.Array.from_buffers(
