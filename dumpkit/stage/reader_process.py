@@ -24,6 +24,9 @@ from ..read import read_events
 from ..read.events import DumpInfo, RowBatch
 
 
+HANDOVER_MB = 128
+
+
 class ReaderProcess:
     """Fork it before DuckDB starts its threads (forking after is unsafe). Iterating
     yields the events in dump order; at the end `info` holds what the reader learnt."""
@@ -31,7 +34,10 @@ class ReaderProcess:
     def __init__(self, parts, info: DumpInfo, workers: int, on_read: Callable[[int], None]):
         self.info, self.on_read = info, on_read
         ctx = multiprocessing.get_context("fork")
-        self.box = ctx.Queue(16)  # bounds the batches waiting in shared memory
+        self.box = ctx.Queue()
+        # megabytes of rows that may wait in shared memory: enough to even out the reader's
+        # slow stretches (many small tables) and the stager's (big ones), and bounded
+        self.budget = ctx.Semaphore(HANDOVER_MB)
         self.handover = tempfile.mkdtemp(prefix="dumpkit-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
         self.child = ctx.Process(target=self._produce, args=(parts, workers), name="dumpkit-reader", daemon=True)
         self.child.start()
@@ -44,7 +50,10 @@ class ReaderProcess:
             with pool or nullcontext():
                 for n, ev in enumerate(read_events(parts, info, pool, lambda n: box.put(("read", n)))):
                     if isinstance(ev, RowBatch) and ev.data.num_rows:
-                        box.put(("rows", _hand_over(ev, os.path.join(self.handover, f"{n}.arrow"))))
+                        tokens = min(HANDOVER_MB, max(1, ev.data.nbytes >> 20))
+                        for _ in range(tokens):
+                            self.budget.acquire()
+                        box.put(("rows", (*_hand_over(ev, os.path.join(self.handover, f"{n}.arrow")), tokens)))
                     else:
                         box.put(("event", ev))
             box.put(("done", info))
@@ -64,11 +73,14 @@ class ReaderProcess:
                         raise DumpkitError(f"the dump reader stopped unexpectedly (exit code {self.child.exitcode})")
                     continue
                 if kind == "rows":
-                    ev, path = item
+                    ev, path, tokens = item
                     with pa.memory_map(path) as rows:
                         os.unlink(path)  # the mapping keeps the pages until the table goes
                         ev.data = pa.ipc.open_stream(rows).read_all()
                     yield ev
+                    ev.data = None
+                    for _ in range(tokens):
+                        self.budget.release()
                 elif kind == "event":
                     yield item
                 elif kind == "read":
