@@ -1,16 +1,16 @@
 """Where does `stage_dump` spend its time? Two views of the same question.
 
     python bench/profile_stage.py bench/work/shop.sql --workers 1 --cprofile
-    python bench/profile_stage.py bench/work/shop.sql --workers 2 --py-spy
+    python bench/profile_stage.py bench/work/shop.sql --workers 1 --py-spy
 
 --cprofile: runs stage_dump(dump, tmp.duckdb, workers=N) in this process under
-  cProfile and sums the inclusive time of the pipeline's stages (exact
-  call counts, but the per-call overhead of cProfile inflates the
-  many-small-calls parts such as line splitting).
+  cProfile and sums the inclusive time of the pipeline's stages. It sees the
+  stager process only (DuckDB appends, waiting for the reader); the reader
+  process (reading, DDL, VALUES scan, casts) shows in --py-spy.
 --py-spy: samples `python -m dumpkit.cli stage` (with --subprocesses, so
-  the parser workers are seen too, and --idle, so waiting counts) and puts
-  each sample of each process in the stage of its deepest known frame.
-  Needs `pip install py-spy`.
+  the reader process and its parser threads are seen too, and --idle, so
+  waiting counts) and puts each sample of each process in the stage of its
+  deepest known frame. Needs `pip install py-spy`.
 
 Only reads dumpkit; writes nothing outside a temp dir (and the .txt/.json
 files under bench/work/profile/).
@@ -38,23 +38,23 @@ OUT = HERE / "work" / "profile"
 
 # (stage, file suffix, function): a sample / call belongs to the deepest frame that matches
 STAGES = [
-    ("finalize: writer.finish (typed tables, casts, dedupe, metadata)", "stage/writer.py", "finish"),
-    ("DuckDB insert: writer.row_batch", "stage/writer.py", "row_batch"),
-    ("VALUES fast parse: parse_values_fast", "read/mysql_values.py", "parse_values_fast"),
-    ("VALUES slow parse: parse_values_slow", "read/mysql_values.py", "parse_values_slow"),
-    ("parse_pending (transcode, dispatch)", "read/mysql.py", "parse_pending"),
-    ("wait for parser workers (Future.result)", "concurrent/futures/_base.py", "result"),
-    ("submit to workers (pickling the VALUES text)", "concurrent/futures/process.py", "submit"),
-    ("INSERT gathering: MySQLReader._insert / _flush", "read/mysql.py", "_insert"),
-    ("INSERT gathering: MySQLReader._insert / _flush", "read/mysql.py", "_flush"),
-    ("statement end check: _statement_end", "read/mysql.py", "_statement_end"),
-    ("line splitting: MySQLReader.statements", "read/mysql.py", "statements"),
-    ("other statements: MySQLReader._statement (DDL, SET, ...)", "read/mysql.py", "_statement"),
-    ("postgres reader", "read/postgres.py", ""),
+    ("stager: end-of-table passes and metadata (writer.finish)", "stage/writer.py", "finish"),
+    ("stager: DuckDB append (writer.row_batch)", "stage/writer.py", "row_batch"),
+    ("stager: waiting for the reader", "stage/reader_process.py", "__iter__"),
+    ("reader: hand-over to shared memory", "stage/reader_process.py", "_hand_over"),
+    ("reader: casts to column types (cast_table)", "read/typed.py", "cast_table"),
+    ("reader: VALUES scan (split_values)", "read/mysql_tuples.py", "split_values"),
+    ("reader: VALUES slow parse (parse_values_slow)", "read/mysql_values.py", "parse_values_slow"),
+    ("reader: parse_pending (transcode, dispatch)", "read/mysql.py", "parse_pending"),
+    ("reader: wait for parser threads (Future.result)", "concurrent/futures/_base.py", "result"),
+    ("reader: INSERT gathering (MySQLReader._insert / _flush)", "read/mysql.py", "_insert"),
+    ("reader: INSERT gathering (MySQLReader._insert / _flush)", "read/mysql.py", "_flush"),
+    ("reader: line splitting (MySQLReader.statements)", "read/mysql.py", "statements"),
+    ("reader: other statements (DDL, SET, ...)", "read/mysql.py", "_statement"),
+    ("reader: postgres reader", "read/postgres.py", ""),
     ("header sniff: inspect_parts", "read/__init__.py", "inspect_parts"),
     ("startup, imports", "<frozen importlib._bootstrap>", "_find_and_load"),
-    ("worker: idle, waiting for work", "multiprocessing/queues.py", "get"),
-    ("worker: idle, waiting for work", "multiprocessing/connection.py", "recv_bytes"),
+    ("parser thread: idle, waiting for work", "concurrent/futures/thread.py", "_worker"),
 ]
 
 
@@ -118,13 +118,15 @@ _FRAME = re.compile(r"^(?P<func>.+?) \((?P<file>.+?)(?::(?P<line>\d+))?\)$")
 
 
 def _group(frames: list[str]) -> str:
-    """Which process / thread a py-spy stack is from (py-spy labels forked workers with the parent's pid)."""
+    """Which process / thread a py-spy stack is from (py-spy labels the forked reader with the parent's pid)."""
     text = ";".join(frames)
-    if "_process_worker (" in text:
-        return "parser worker processes"
-    if "_ExecutorManagerThread.run" in text or "Thread._bootstrap" in text:
-        return "main process: pool/queue helper threads (mostly idle)"
-    return "main process: main thread"
+    if "ReaderProcess._produce (" in text:
+        return "reader process: reading and parsing"
+    if "concurrent/futures/thread.py" in text:
+        return "reader process: parser threads"
+    if "Thread._bootstrap" in text:
+        return "helper threads (queue feeders, mostly idle)"
+    return "stager process: main thread (DuckDB)"
 
 
 def analyze_raw(path: Path, rate: int) -> dict:
@@ -140,9 +142,9 @@ def analyze_raw(path: Path, rate: int) -> dict:
         if frames and frames[0].startswith("thread "):
             frames = frames[1:]
         group = _group(frames)
-        if group == "parser worker processes":
-            # a forked worker's stack starts with the parent's frames at fork time: drop them
-            cut = next(i for i, fr in enumerate(frames) if fr.startswith("_process_worker ("))
+        if group.startswith("reader process: reading"):
+            # the forked reader's stack starts with the parent's frames at fork time: drop them
+            cut = next(i for i, fr in enumerate(frames) if fr.startswith("ReaderProcess._produce ("))
             frames = frames[cut:]
         stage = None
         for fr in frames:  # root first: keep the deepest match

@@ -7,12 +7,13 @@ Builds (or reuses) a real mariadb-dump of a grown PrestaShop 8 shop, the same
 dump with mysqldump's one-line-per-INSERT layout, and a pg_dump of the same
 data (see shopgen.py); then runs, each in its own process:
 
-* `python -m dumpkit.cli stage DUMP --db X.duckdb` (default workers = cores, and --workers 1)
+* `python -m dumpkit.cli stage DUMP --db X.duckdb` (default: a reader process with one parser
+  thread per core but one, and the stager; and --workers 2)
 * `python -m dumpkit.cli inspect DUMP --json`
 * `mariadb shop < shop.sql` and `psql -f shop.pg.sql` into fresh throwaway servers
 
 and reports wall seconds, MB/s (dump bytes / wall seconds) and the peak
-memory of the whole process tree (workers included; for a restore the
+memory of the whole process tree (the reader process included; for a restore the
 client plus the server). Prints a table and writes bench/results.json.
 Not part of the test suite: nothing here is timed in CI.
 """
@@ -391,17 +392,16 @@ def main() -> int:
     line_meta = None if args.skip_variant else shopgen.build_single_line_variant(my_dump, my_line, my_meta, log)
     mb = lambda p: p.stat().st_size / 1e6  # noqa: E731
     raw: dict[str, dict] = {}
-    cores = os.cpu_count() or 1
 
     # ---- dumpkit on the mariadb-dump file (and its mysqldump layout)
-    runs = [("stage", my_dump, None), ("stage", my_dump, 1), ("inspect", my_dump, None)]
+    runs = [("stage", my_dump, None), ("stage", my_dump, 2), ("inspect", my_dump, None)]
     if line_meta:
-        runs += [("stage", my_line, None), ("stage", my_line, 1), ("inspect", my_line, None)]
+        runs += [("stage", my_line, None), ("stage", my_line, 2), ("inspect", my_line, None)]
     for kind, dump, workers in runs:
-        key = f"{kind}:{dump.name}:{workers or cores}"
-        log(f"dumpkit {kind} {dump.name}" + (f" --workers {workers}" if workers else f" (default: {cores} workers)"))
+        key = f"{kind}:{dump.name}:{workers or 'default'}"
+        log(f"dumpkit {kind} {dump.name}" + (f" --workers {workers}" if workers else " (default)"))
         if kind == "stage":
-            db = staged(f"{dump.name}.w{workers or cores}")
+            db = staged(f"{dump.name}.w{workers or 'default'}")
             raw[key] = run_stage(dump, db, workers, my_meta["rows"])
             if not (args.keep or (dump == my_dump and workers is None and not args.skip_pg)):
                 db.unlink(missing_ok=True)
@@ -415,7 +415,7 @@ def main() -> int:
     pg_meta = None
     pg_reader = importlib.util.find_spec("dumpkit.read.postgres") is not None
     if not args.skip_pg:
-        main_db = staged(f"{my_dump.name}.w{cores}")
+        main_db = staged(f"{my_dump.name}.wdefault")
         try:
             pg_meta = shopgen.build_pg_dump(pg_dump, args.size_mb, my_dump, my_meta, main_db, log)
         except Exception as e:  # report, go on with the rest
@@ -424,14 +424,14 @@ def main() -> int:
         if not args.keep:
             main_db.unlink(missing_ok=True)
         if pg_meta:
-            for kind, workers in [("stage", None), ("stage", 1), ("inspect", None)]:
-                key = f"{kind}:{pg_dump.name}:{workers or cores}"
+            for kind, workers in [("stage", None), ("inspect", None)]:
+                key = f"{kind}:{pg_dump.name}:{workers or 'default'}"
                 if not pg_reader:
                     raw[key] = {"skipped": "PostgreSQL reader (dumpkit/read/postgres.py) not there yet"}
                     continue
                 log(f"dumpkit {kind} {pg_dump.name}" + (f" --workers {workers}" if workers else ""))
                 if kind == "stage":
-                    db = staged(f"{pg_dump.name}.w{workers or cores}")
+                    db = staged(f"{pg_dump.name}.w{workers or 'default'}")
                     raw[key] = run_stage(pg_dump, db, workers, None)
                     if not args.keep:
                         db.unlink(missing_ok=True)
@@ -462,7 +462,7 @@ def main() -> int:
             continue
         kind, name, w = key.split(":")
         dump = WORK / name
-        tool = f"dumpkit {kind}" + (f" ({w} worker{'s' if w != '1' else ''})" if kind == "stage" else "")
+        tool = f"dumpkit {kind}" + (f" ({w} parser threads)" if kind == "stage" and w != "default" else "")
         restore = pg_restore if name == pg_dump.name else my_restore
         note = "ratio vs. restoring shop.sql (same data)" if name == my_line.name else ""
         size = mb(dump) if dump.exists() else 0.0
@@ -477,7 +477,7 @@ def main() -> int:
     print()
     print(f"dumpkit staging benchmark, {args.size_mb} MB dumps, {info['cores']} cores ({info['cpu_model']}), {info['date']}")
     print_table(rows)
-    stage_main = raw.get(f"stage:{my_dump.name}:{cores}", {})
+    stage_main = raw.get(f"stage:{my_dump.name}:default", {})
     verdict = {
         "mysql_mb_per_s": round(mb(my_dump) / stage_main["seconds"], 1) if stage_main.get("seconds") else None,
         "restore_ratio": round(my_restore / stage_main["seconds"], 1) if my_restore and stage_main.get("seconds") else None,

@@ -92,7 +92,7 @@ def stage(
     dump: List[Path] = typer.Argument(..., help="Dump file(s) or folder"),
     db: Path = typer.Option(..., "--db", help="DuckDB file to create (replaced if it exists)"),
     allow_partial: bool = typer.Option(False, "--allow-partial", help="Exit 0 even when the dump is cut short"),
-    workers: Optional[int] = typer.Option(None, help="Parser threads (default: one per core)"),
+    workers: Optional[int] = typer.Option(None, help="Parser threads (default: one per core but the one that stores)"),
 ):
     """Read a dump into DuckDB staging tables, exactly as the database server would hold them."""
     from .stage import stage_dump

@@ -40,8 +40,8 @@ _HEADER = re.compile(rb"-- (?:MySQL|MariaDB) dump \d")
 _CLIENT_COMMAND = re.compile(rb"/\*M?!\d*\s*\\")
 
 _SPACES = frozenset(b" \t\r\n")
-READ_BYTES = 4 << 20  # input block
-BATCH_BYTES = 4 << 20  # coalesce small INSERTs of one table up to this much VALUES text
+READ_BYTES = 1 << 20  # input block
+BATCH_BYTES = 2 << 20  # coalesce small INSERTs of one table up to this much VALUES text
 # an unterminated statement longer than this, with a place where a new statement
 # plainly starts, is cut there (an unclosed quote must not swallow the rest of the dump)
 STATEMENT_LIMIT = 64 << 20

@@ -57,7 +57,8 @@ def stage_dump(
 ) -> StageResult:
     """Read the dump(s) at `paths` into a new DuckDB file at `db_path`.
 
-    `workers` threads parse INSERT rows in parallel (default: one per core);
+    `workers` threads of the reader process parse INSERT rows (default: one per core
+    but the stager's);
     `on_progress(bytes_read, total_bytes)` is called as the input is read.
     """
     paths = [Path(p) for p in paths] if isinstance(paths, (list, tuple)) else [Path(paths)]
@@ -73,7 +74,8 @@ def stage_dump(
     os.environ[RESTORE_TIME] = datetime.fromtimestamp(max(p.path.stat().st_mtime for p in parts)).replace(
         microsecond=0).isoformat()
     info.extra["restore_time"] = os.environ[RESTORE_TIME]
-    workers = (os.cpu_count() or 1) if workers is None else workers
+    # the stager (DuckDB) takes a core; the reader process and its parser threads the rest
+    workers = max(1, (os.cpu_count() or 1) - 1) if workers is None else workers
     read = [0]
 
     def on_read(n: int) -> None:
@@ -90,7 +92,7 @@ def stage_dump(
         raise
     try:
         # bounded memory whatever the dump size: DuckDB spills to disk beyond this (DUMPKIT_MEMORY overrides)
-        con.execute(f"SET memory_limit = '{os.environ.get('DUMPKIT_MEMORY', '200MB')}'")
+        con.execute(f"SET memory_limit = '{os.environ.get('DUMPKIT_MEMORY', '100MB')}'")
         # the reader process takes a core; DuckDB's appends gain nothing from more threads than the rest
         con.execute(f"SET threads = {max(1, (os.cpu_count() or 1) - 1)}")
         con.execute("SET preserve_insertion_order = true")

@@ -21,10 +21,11 @@ import pyarrow as pa
 
 from ..errors import DumpkitError
 from ..read import read_events
-from ..read.events import DumpInfo, RowBatch
+from ..read.events import DumpInfo, Problem, RowBatch, TableDef
+from ..read.typed import cast_table
 
 
-HANDOVER_MB = 128
+HANDOVER_MB = 16
 
 
 class ReaderProcess:
@@ -46,14 +47,20 @@ class ReaderProcess:
     def _produce(self, parts, workers: int) -> None:
         box, info = self.box, self.info
         pool = ThreadPoolExecutor(workers) if workers > 1 and info.dialect == "mysql" else None
+        tables: dict[str, TableDef] = {}
         try:
             with pool or nullcontext():
                 for n, ev in enumerate(read_events(parts, info, pool, lambda n: box.put(("read", n)))):
+                    if isinstance(ev, TableDef):
+                        tables[ev.table] = ev
                     if isinstance(ev, RowBatch) and ev.data.num_rows:
+                        cast_notes = _cast_rows(ev, tables.get(ev.table))
                         tokens = min(HANDOVER_MB, max(1, ev.data.nbytes >> 20))
                         for _ in range(tokens):
                             self.budget.acquire()
                         box.put(("rows", (*_hand_over(ev, os.path.join(self.handover, f"{n}.arrow")), tokens)))
+                        for problem in cast_notes:
+                            box.put(("event", problem))
                     else:
                         box.put(("event", ev))
             box.put(("done", info))
@@ -98,6 +105,21 @@ class ReaderProcess:
             self.child.terminate()
         self.child.join()
         shutil.rmtree(self.handover, ignore_errors=True)  # batches nobody read (an error stopped us)
+
+
+def _cast_rows(ev: RowBatch, tdef: TableDef | None) -> list[Problem]:
+    """The rows cast to their columns' staged types here, where the reader has a core of
+    its own (MySQL's parser threads did it already; PostgreSQL's COPY text is cast now).
+    Returns what the casts found (zero dates, bad values) as Problems."""
+    if tdef is None:
+        return []  # a data-only dump: the stager infers the types at the end
+    by_name = {c.name.lower(): c for c in tdef.columns}
+    cols = [by_name.get(name.lower()) for name in ev.columns] if ev.columns is not None else tdef.columns
+    if len(cols) != ev.data.num_columns:
+        return []  # the stager reports the mismatch
+    ev.data, notes = cast_table(ev.data, [None if c is None or c.binary else c.duck_type for c in cols])
+    return [Problem(kind, ev.offset, ev.table, cols[int(k)].name, example, count)
+            for kind, per_col in notes.items() for k, (count, example) in per_col.items()]
 
 
 def _hand_over(ev: RowBatch, path: str) -> tuple:
