@@ -25,7 +25,7 @@ from ..read.events import DumpInfo, Problem, RowBatch, TableDef
 from ..read.typed import cast_table
 
 
-HANDOVER_MB = 16
+HANDOVER_MB = 64
 
 
 class ReaderProcess:
