@@ -571,3 +571,28 @@ def test_installer_and_adminer_fixtures(tmp_path, fixture):
 
 def test_fixture_dirs_untouched():
     assert not list(FIXTURES.rglob("*.duckdb"))
+
+
+def test_reader_process_leaves_nothing_behind(tmp_path, monkeypatch):
+    """The reader process and the batches it hands over in shared memory are gone after
+    staging, and also when the stager fails half-way (the error reaches the caller)."""
+    import multiprocessing
+    import tempfile
+
+    import dumpkit.stage.reader_process as reader_process
+    from dumpkit.stage import writer
+
+    made: list[str] = []
+    mkdtemp = tempfile.mkdtemp
+    monkeypatch.setattr(reader_process.tempfile, "mkdtemp", lambda **kw: made.append(mkdtemp(**kw)) or made[-1])
+    assert stage(tmp_path, WC).tables
+    assert len(made) == 1 and not Path(made[0]).exists()
+
+    def disk_full(self, ev, nbytes=0):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(writer.StageWriter, "row_batch", disk_full)
+    with pytest.raises(OSError, match="disk full"):
+        stage(tmp_path, WC, name="t.duckdb")
+    assert len(made) == 2 and not Path(made[1]).exists()
+    assert not [p for p in multiprocessing.active_children() if p.name == "dumpkit-reader"]

@@ -363,7 +363,38 @@ static PyObject *py_columns(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
+/* count(a) -> the tuples of a VALUES list (parentheses at depth 0, outside strings), or -1
+ * when a string or a parenthesis is left open: inspect's row count, without the values */
+static PyObject *py_count(PyObject *self, PyObject *args) {
+    Py_buffer b;
+    if (!PyArg_ParseTuple(args, "y*", &b)) return NULL;
+    const uint8_t *a = b.buf;
+    int64_t n = b.len, rows = 0, depth = 0, i = 0;
+    Py_BEGIN_ALLOW_THREADS
+    for (; i < n; i++) {
+        uint8_t c = a[i];
+        if (c == '\'' || c == '"') {
+            for (i++; i < n; i++) {
+                if (a[i] == '\\') { i++; continue; }
+                if (a[i] == c) {
+                    if (i + 1 < n && a[i + 1] == c) { i++; continue; }  /* a doubled quote */
+                    break;
+                }
+            }
+            if (i >= n) { depth = -1; break; }
+        } else if (c == '(') {
+            if (depth++ == 0) rows++;
+        } else if (c == ')') {
+            if (--depth < 0) break;
+        }
+    }
+    Py_END_ALLOW_THREADS
+    PyBuffer_Release(&b);
+    return PyLong_FromLongLong(depth == 0 ? (long long)rows : -1LL);
+}
+
 static PyMethodDef methods[] = {
+    {"count", py_count, METH_VARARGS, "The tuples of a VALUES list, or -1 when a string or parenthesis is left open."},
     {"scan", py_scan, METH_VARARGS, "Split the tuples of a VALUES list (see mysql_tuples.py)."},
     {"by_column", py_by_column, METH_VARARGS, "Field order to column order: typed values, validity, zero dates."},
     {"columns", py_columns, METH_VARARGS, "Each text column's bytes contiguously, with Arrow offsets."},

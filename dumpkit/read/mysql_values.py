@@ -31,12 +31,6 @@ import pyarrow as pa
 UNESCAPE = np.arange(256, dtype=np.uint8)
 for _k, _v in {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"0": b"\x00", b"Z": b"\x1a", b"b": b"\x08"}.items():
     UNESCAPE[_k[0]] = _v[0]
-_KEEP_BACKSLASH = np.zeros(256, bool)
-_KEEP_BACKSLASH[ord("%")] = _KEEP_BACKSLASH[ord("_")] = True
-_SPACE = np.zeros(256, bool)
-for _c in b" \t\r\n":
-    _SPACE[_c] = True
-Q, BS, LP, RP, COMMA = 39, 92, 40, 41, 44
 
 NOTES_KEY = b"dumpkit.notes"  # schema metadata: JSON {kind: {column index: [count, example]}}
 
@@ -57,50 +51,20 @@ class ValuesError(Exception):
         return (ValuesError, (str(self), self.offset, self.rows))
 
 
-def _unescape(a: np.ndarray) -> np.ndarray:
-    """Resolve backslash escapes; \\' becomes '' so quote parity still tells strings apart."""
-    bs = np.flatnonzero(a == BS)
-    if bs.size == 0:
-        return a
-    # in a run of backslashes, every other one starts an escape (\\\\ is two escaped backslashes)
-    idx = np.arange(bs.size)
-    newrun = np.ones(bs.size, bool)
-    newrun[1:] = bs[1:] != bs[:-1] + 1
-    runstart = np.maximum.accumulate(np.where(newrun, idx, 0))
-    esc = bs[((idx - runstart) & 1) == 0]
-    esc = esc[esc + 1 < a.size]
-    nxt = a[esc + 1]
-    out = a.copy()
-    quote = nxt == Q
-    out[esc[quote]] = Q
-    drop = esc[~quote & ~_KEEP_BACKSLASH[nxt]]
-    out[drop + 1] = UNESCAPE[a[drop + 1]]
-    keep = np.ones(a.size, bool)
-    keep[drop] = False
-    return out[keep]
-
-
-def _inside_strings(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    q = a == Q
-    inside = np.bitwise_xor.accumulate(q.view(np.uint8)).view(bool)
-    return q, inside
-
-
-def quotes_balanced(text: bytes) -> bool:
-    """True when every string literal in text is closed (escapes taken into account)."""
-    a = _unescape(np.frombuffer(text, np.uint8))
-    return int(np.count_nonzero(a == Q)) % 2 == 0
-
-
 def count_rows(values: bytes) -> int:
-    """Number of tuples in a VALUES list, without parsing the values (for inspect)."""
+    """Number of tuples in a VALUES list, without reading the values (for inspect). When a
+    string or parenthesis stays open, the careful tokenizer counts the rows staging keeps."""
     if not values:
         return 0
-    a = _unescape(np.frombuffer(values, np.uint8))
-    q, inside = _inside_strings(a)
-    outside = ~(inside | q)
-    a = a[outside & ~_SPACE[a]]
-    return int(np.count_nonzero((a[:-2] == RP) & (a[1:-1] == COMMA) & (a[2:] == LP))) + (1 if a.size else 0)
+    from ._tuples import count
+
+    n = count(values)
+    if n >= 0:
+        return n
+    try:
+        return parse_values_slow(values).num_rows
+    except ValuesError as e:
+        return e.rows.num_rows if e.rows is not None else 0
 
 
 def parse_values_fast(values: bytes, binary: set[int] | frozenset = frozenset(), types: tuple = ()) -> pa.Table | None:

@@ -39,7 +39,8 @@ class ReaderProcess:
         # megabytes of rows that may wait in shared memory: enough to even out the reader's
         # slow stretches (many small tables) and the stager's (big ones), and bounded
         self.budget = ctx.Semaphore(HANDOVER_MB)
-        self.handover = tempfile.mkdtemp(prefix="dumpkit-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
+        self.handover = tempfile.mkdtemp(prefix="dumpkit-", dir=_handover_dir())
+        self.parent = os.getpid()
         self.child = ctx.Process(target=self._produce, args=(parts, workers), name="dumpkit-reader", daemon=True)
         self.child.start()
 
@@ -57,7 +58,9 @@ class ReaderProcess:
                         cast_notes = _cast_rows(ev, tables.get(ev.table))
                         tokens = min(HANDOVER_MB, max(1, ev.data.nbytes >> 20))
                         for _ in range(tokens):
-                            self.budget.acquire()
+                            while not self.budget.acquire(timeout=1):
+                                if os.getppid() != self.parent:
+                                    os._exit(1)  # the stager is gone: nobody will read what we hand over
                         box.put(("rows", (*_hand_over(ev, os.path.join(self.handover, f"{n}.arrow")), tokens)))
                         for problem in cast_notes:
                             box.put(("event", problem))
@@ -105,6 +108,18 @@ class ReaderProcess:
             self.child.terminate()
         self.child.join()
         shutil.rmtree(self.handover, ignore_errors=True)  # batches nobody read (an error stopped us)
+
+
+def _handover_dir() -> str | None:
+    """/dev/shm when it has room for the budget several times over (a container's
+    may hold only 64 MB), else the temp dir."""
+    try:
+        st = os.statvfs("/dev/shm")
+        if st.f_bavail * st.f_frsize >= 4 * (HANDOVER_MB << 20):
+            return "/dev/shm"
+    except OSError:
+        pass
+    return None
 
 
 def _cast_rows(ev: RowBatch, tdef: TableDef | None) -> list[Problem]:
