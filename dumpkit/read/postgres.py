@@ -32,7 +32,7 @@ from .ddl import duck_type, parse_create_table, staged_name
 from .events import Column, DumpInfo, Event, Problem, RowBatch, Skipped, TableDef
 
 MAX_ROWS = 50_000  # rows per RowBatch
-MAX_BYTES = 16 << 20  # bytes of dump text per RowBatch
+MAX_BYTES = 4 << 20  # bytes of dump text per RowBatch (bounds the reader's memory)
 READ_CHUNK = 4 << 20
 COPY_WINDOW = 1 << 20  # first slice of a COPY block; later slices aim at MAX_ROWS rows
 MIN_WINDOW = 64 << 10
