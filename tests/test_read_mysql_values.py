@@ -244,11 +244,23 @@ _FRAGMENTS = ["NULL", "1", "-2.50", "007", "'a\\'b'", "'x''y'", "0x41", "0x4", "
 def test_scanner_survives_any_text(rows, cut, types, binary):
     """The C scanner either declines or returns whole rows, whatever the bytes, cut anywhere (it
     must never read or write past its buffers); its row count agrees with inspect's counter."""
-    from dumpkit.read import _tuples
+    from dumpkit.read.mysql_tuples import count_tuples
 
     text = ",".join("(" + ",".join(row) + ")" for row in rows).encode()
     text = text[:cut] if cut < len(text) else text
     table = parse_values_fast(text, binary, tuple(types))
     if table is not None:
         assert table.num_rows >= 1 and table.num_columns >= 1
-        assert _tuples.count(text) == table.num_rows
+        assert count_tuples(text) == table.num_rows
+
+
+def test_an_unbuilt_scanner_is_one_clear_error():
+    """A source tree copied without `pip install` lacks the compiled scanner: staging says so."""
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.modules['dumpkit.read._tuples'] = None\n"
+            "from dumpkit.errors import DumpkitError\n"
+            "try:\n    import dumpkit.read.mysql_tuples\nexcept DumpkitError as e:\n    print(e)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "not built" in out and "pip install" in out

@@ -19,8 +19,14 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from . import _tuples
+from ..errors import DumpkitError
 from .mysql_values import UNESCAPE, with_notes
+
+try:
+    from . import _tuples
+except ImportError as e:  # the C part is built by pip; a copied source tree lacks it
+    raise DumpkitError("dumpkit's VALUES scanner (dumpkit/read/_tuples.c) is not built: "
+                       "reinstall dumpkit with `pip install -e .`") from e
 from .typed import DECIMAL_TYPE, INTEGER_TYPES
 
 # what a field holds: NULL, text, an unquoted number, a value read as its column's type
@@ -30,6 +36,11 @@ NULL, STR, TOKEN, VALUE, ZERO = 0, 1, 2, 3, 4
 C_TEXT, C_INT, C_DECIMAL, C_TIMESTAMP, C_DATE = 0, 1, 2, 3, 4  # the same numbers as in _tuples.c
 
 _POW10 = 10 ** np.arange(19, dtype=np.int64)
+
+
+def count_tuples(text: bytes) -> int:
+    """The tuples of a VALUES list, or -1 when a string or parenthesis is left open."""
+    return _tuples.count(text)
 
 
 def _column_codes(types: tuple) -> tuple[np.ndarray, np.ndarray, list]:

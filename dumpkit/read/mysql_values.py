@@ -56,9 +56,9 @@ def count_rows(values: bytes) -> int:
     string or parenthesis stays open, the careful tokenizer counts the rows staging keeps."""
     if not values:
         return 0
-    from ._tuples import count
+    from .mysql_tuples import count_tuples
 
-    n = count(values)
+    n = count_tuples(values)
     if n >= 0:
         return n
     try:
