@@ -1,4 +1,4 @@
-"""Helpers the mapping tests share: migrate a copy of a staged dump, read what came out."""
+"""Helpers the mapping tests share: stage the fixtures once, migrate a copy of a staged dump, read what came out."""
 from __future__ import annotations
 
 import shutil
@@ -9,6 +9,17 @@ import pyarrow.parquet as pq
 
 from dumpkit.map.runner import run_script
 from dumpkit.migrate import migrate
+from dumpkit.stage import stage_dump
+
+
+def stage_each(tmp_path_factory, prefix: str, dumps: dict[str, list[Path]]) -> dict[str, Path]:
+    """Each named dump (one or more files) staged once, for a module's tests to migrate copies of."""
+    base = tmp_path_factory.mktemp(f"{prefix}-staged")
+    out = {}
+    for name, files in dumps.items():
+        out[name] = base / f"{prefix}-{name}.duckdb"
+        stage_dump(files, out[name])
+    return out
 
 
 def migrate_copy(staged_db: Path, work: Path, sql: str | None = None):

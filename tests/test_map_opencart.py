@@ -20,8 +20,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from dumpkit.migrate import migrate
-from dumpkit.stage import stage_dump
-from tests.helpers import codes, migrate_copy as _migrate, rows
+from tests.helpers import codes, migrate_copy as _migrate, rows, stage_each
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "opencart"
 DUMPS = {
@@ -36,24 +35,12 @@ D = Decimal
 
 @pytest.fixture(scope="module")
 def staged(tmp_path_factory) -> dict[str, Path]:
-    base = tmp_path_factory.mktemp("oc-staged")
-    out = {}
-    for name, files in DUMPS.items():
-        db = base / f"oc-{name}.duckdb"
-        stage_dump([FIXTURES / f for f in files], db)
-        out[name] = db
-    return out
-
-
+    return stage_each(tmp_path_factory, "oc", {name: [FIXTURES / f for f in files] for name, files in DUMPS.items()})
 
 
 @pytest.fixture(scope="module")
 def runs(staged, tmp_path_factory):
     return {name: _migrate(staged[name], tmp_path_factory.mktemp(f"oc-{name}")) for name in DUMPS}
-
-
-
-
 
 
 # ---------------------------------------------------------------------------------------------

@@ -16,8 +16,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from dumpkit.stage import stage_dump
-from tests.helpers import codes, migrate_copy as _migrate, rows
+from tests.helpers import codes, migrate_copy as _migrate, rows, stage_each
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "prestashop"
 VERSIONS = ["8.1.7", "1.6.1", "1.7.7"]
@@ -26,24 +25,12 @@ D = Decimal
 
 @pytest.fixture(scope="module")
 def staged(tmp_path_factory) -> dict[str, Path]:
-    base = tmp_path_factory.mktemp("ps-staged")
-    out = {}
-    for v in VERSIONS:
-        db = base / f"ps-{v}.duckdb"
-        stage_dump(FIXTURES / f"ps-{v}.sql", db)
-        out[v] = db
-    return out
-
-
+    return stage_each(tmp_path_factory, "ps", {v: [FIXTURES / f"ps-{v}.sql"] for v in VERSIONS})
 
 
 @pytest.fixture(scope="module")
 def runs(staged, tmp_path_factory):
     return {v: _migrate(staged[v], tmp_path_factory.mktemp(f"ps-{v}")) for v in VERSIONS}
-
-
-
-
 
 
 # ---------------------------------------------------------------------------------------------

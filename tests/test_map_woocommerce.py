@@ -19,8 +19,7 @@ import pytest
 
 from dumpkit.errors import DumpkitError
 from dumpkit.migrate import migrate
-from dumpkit.stage import stage_dump
-from tests.helpers import codes as issues, migrate_copy as _migrate, rows
+from tests.helpers import codes as issues, migrate_copy as _migrate, rows, stage_each
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "woocommerce"
 DUMPS = {
@@ -33,13 +32,7 @@ D = Decimal
 
 @pytest.fixture(scope="module")
 def staged(tmp_path_factory) -> dict[str, Path]:
-    base = tmp_path_factory.mktemp("wc-staged")
-    out = {}
-    for name, file in DUMPS.items():
-        db = base / f"{name}.duckdb"
-        stage_dump(FIXTURES / file, db)
-        out[name] = db
-    return out
+    return stage_each(tmp_path_factory, "wc", {name: [FIXTURES / file] for name, file in DUMPS.items()})
 
 
 
@@ -47,10 +40,6 @@ def staged(tmp_path_factory) -> dict[str, Path]:
 @pytest.fixture(scope="module")
 def runs(staged, tmp_path_factory):
     return {name: _migrate(staged[name], tmp_path_factory.mktemp(f"wc-{name}")) for name in DUMPS}
-
-
-
-
 
 
 def guest(email: str) -> str:
