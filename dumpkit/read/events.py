@@ -32,6 +32,19 @@ class TableDef:
     charset: str | None = None  # table default charset (MySQL), e.g. "latin1"
     primary_key: list[str] = field(default_factory=list)
 
+    def columns_for(self, names: list[str] | None) -> list[Column | None]:
+        """The columns an INSERT's column list names, in its order (None: all columns;
+        a name the table lacks gives None). Names compare case-insensitively, as in MySQL."""
+        if names is None:
+            return self.columns
+        by_name = {c.name.lower(): c for c in self.columns}
+        return [by_name.get(n.lower()) for n in names]
+
+    @staticmethod
+    def cast_types(columns: list[Column | None]) -> list[str | None]:
+        """The staged type each value position is cast to (None: bytes, or no such column)."""
+        return [None if c is None or c.binary else c.duck_type for c in columns]
+
 
 @dataclass
 class RowBatch:

@@ -21,7 +21,6 @@ import pyarrow as pa
 
 from .ddl import parse_create_table, parse_create_table_loose
 from .events import Column, DumpInfo, Event, Problem, RowBatch, RowCount, Skipped, TableDef
-from .typed import cast_table
 from .mysql_values import (ValuesError, count_rows, decode_latin1, decode_text, parse_values_fast,
                            parse_values_slow, table_notes, with_notes)
 
@@ -167,8 +166,9 @@ class _Pending:
 
 
 def parse_pending(parts: list[bytes], encoding: str, kinds: tuple, typed: bool = True) -> tuple[list[pa.Table], list, float]:
-    """Parse a batch of VALUES texts (runs in a worker process when an executor is given),
-    cast to the column types when `typed`. Returns the row tables, the errors as (part
+    """Parse a batch of VALUES texts (in a parser thread when an executor is given); with
+    `typed` the scanner reads numbers and dates of typed columns as such (the rest is cast
+    once, by the stage's reader process). Returns the row tables, the errors as (part
     index, ValuesError with an offset inside that part), and the seconds it took. After
     an error the next parts are still read."""
     t0 = time.perf_counter()
@@ -195,19 +195,7 @@ def parse_pending(parts: list[bytes], encoding: str, kinds: tuple, typed: bool =
         result.offset, result.rows = max(0, pos), None
         errors.append((k, result))
         k += 1
-    tables = [t for t in tables if isinstance(t, pa.Table)]
-    if typed and types:
-        tables = [_typed(t, types) for t in tables]
-    return tables, errors, time.perf_counter() - t0
-
-
-def _typed(table: pa.Table, types: tuple) -> pa.Table:
-    """The rows cast to their column types, the cast's notes beside the parser's."""
-    notes = table_notes(table)
-    table, cast_notes = cast_table(table, list(types[: table.num_columns]) + [None] * (table.num_columns - len(types)))
-    for kind, per_col in cast_notes.items():
-        notes.setdefault(kind, {}).update(per_col)
-    return with_notes(table, notes)
+    return [t for t in tables if isinstance(t, pa.Table)], errors, time.perf_counter() - t0
 
 
 def _parse_values(values: bytes, encoding: str, binary: frozenset, bits: frozenset, numeric: frozenset,
@@ -279,7 +267,6 @@ _NOTE_TEXT = {
     "utf8_in_latin1_dump": "the dump says latin1 but the bytes are UTF-8 (double-encoded): read as UTF-8, e.g. {ex!r}",
     "value_computed": "{ex}",
     "zero_date": "{ex}",
-    "bad_value": "{ex}",
 }
 
 
@@ -624,9 +611,8 @@ class MySQLReader:
     def _kinds(self, tdef: TableDef | None, columns: list[str] | None) -> tuple:
         if tdef is None:
             return frozenset(), frozenset(), frozenset(), True, ()
-        by_name = {c.name.lower(): c for c in tdef.columns}
-        cols = [by_name.get(c.lower()) for c in columns] if columns else tdef.columns
-        types = tuple(None if c is None or c.binary else c.duck_type for c in cols)
+        cols = tdef.columns_for(columns or None)
+        types = tuple(TableDef.cast_types(cols))
         binary, bits, numeric = set(), set(), set()
         for i, c in enumerate(cols):
             if c is None:

@@ -74,8 +74,9 @@ def stage_dump(
     os.environ[RESTORE_TIME] = datetime.fromtimestamp(max(p.path.stat().st_mtime for p in parts)).replace(
         microsecond=0).isoformat()
     info.extra["restore_time"] = os.environ[RESTORE_TIME]
-    # the stager (DuckDB) takes a core; the reader process and its parser threads the rest
-    workers = max(1, (os.cpu_count() or 1) - 1) if workers is None else workers
+    # the stager (DuckDB) and the reader process (with its parser threads) share the cores
+    spare = max(1, (os.cpu_count() or 1) - 1)
+    workers = spare if workers is None else workers
     read = [0]
 
     def on_read(n: int) -> None:
@@ -83,35 +84,33 @@ def stage_dump(
         if on_progress:
             on_progress(read[0], total)
 
-    reader = ReaderProcess(parts, info, workers, on_read)
+    reader = ReaderProcess(parts, info, workers, on_read)  # forked before DuckDB starts its threads
     partial = False
     try:
         con = duckdb.connect(str(db_path))
-    except BaseException:
-        reader.close()
-        raise
-    try:
-        # bounded memory whatever the dump size: DuckDB spills to disk beyond this (DUMPKIT_MEMORY overrides)
-        con.execute(f"SET memory_limit = '{os.environ.get('DUMPKIT_MEMORY', '100MB')}'")
-        # the reader process takes a core; DuckDB's appends gain nothing from more threads than the rest
-        con.execute(f"SET threads = {max(1, (os.cpu_count() or 1) - 1)}")
-        con.execute("SET preserve_insertion_order = true")
-        writer = StageWriter(con)
-        for ev in reader:
-            if isinstance(ev, RowBatch):
-                writer.row_batch(ev, ev.data.nbytes)
-            elif isinstance(ev, TableDef):
-                writer.table_def(ev)
-            elif isinstance(ev, Skipped):
-                writer.skipped_stmt(ev)
-            elif isinstance(ev, Problem):
-                writer.problem(ev)
-                partial |= ev.fatal
-        info.extra["input_bytes"] = total
-        info.extra["parts"] = ", ".join(p.name for p in parts)
-        writer.finish(info)
+        try:
+            # bounded memory whatever the dump size: DuckDB spills to disk beyond this (DUMPKIT_MEMORY overrides)
+            con.execute(f"SET memory_limit = '{os.environ.get('DUMPKIT_MEMORY', '100MB')}'")
+            con.execute(f"SET threads = {spare}")
+            con.execute("SET preserve_insertion_order = true")
+            writer = StageWriter(con)
+            for ev in reader:
+                if isinstance(ev, RowBatch):
+                    writer.row_batch(ev, ev.data.nbytes)
+                elif isinstance(ev, TableDef):
+                    writer.table_def(ev)
+                elif isinstance(ev, Skipped):
+                    writer.skipped_stmt(ev)
+                elif isinstance(ev, Problem):
+                    writer.problem(ev)
+                    partial |= ev.fatal
+            info.extra["input_bytes"] = total
+            info.extra["parts"] = ", ".join(p.name for p in parts)
+            writer.finish(info)
+        finally:
+            con.close()
     finally:
-        con.close()
+        reader.close()  # also when the stager fails: the reader process and its files go
     seconds = time.perf_counter() - start
     return StageResult(
         db_path=db_path,

@@ -30,7 +30,8 @@ HANDOVER_MB = 64
 
 class ReaderProcess:
     """Fork it before DuckDB starts its threads (forking after is unsafe). Iterating
-    yields the events in dump order; at the end `info` holds what the reader learnt."""
+    yields the events in dump order; at the end `info` holds what the reader learnt.
+    The owner calls close(), also on failure: it ends the process and removes its files."""
 
     def __init__(self, parts, info: DumpInfo, workers: int, on_read: Callable[[int], None]):
         self.info, self.on_read = info, on_read
@@ -51,7 +52,7 @@ class ReaderProcess:
         tables: dict[str, TableDef] = {}
         try:
             with pool or nullcontext():
-                for n, ev in enumerate(read_events(parts, info, pool, lambda n: box.put(("read", n)))):
+                for i, ev in enumerate(read_events(parts, info, pool, lambda n: box.put(("read", n)))):
                     if isinstance(ev, TableDef):
                         tables[ev.table] = ev
                     if isinstance(ev, RowBatch) and ev.data.num_rows:
@@ -61,7 +62,7 @@ class ReaderProcess:
                             while not self.budget.acquire(timeout=1):
                                 if os.getppid() != self.parent:
                                     os._exit(1)  # the stager is gone: nobody will read what we hand over
-                        box.put(("rows", (*_hand_over(ev, os.path.join(self.handover, f"{n}.arrow")), tokens)))
+                        box.put(("rows", (*_hand_over(ev, os.path.join(self.handover, f"{i}.arrow")), tokens)))
                         for problem in cast_notes:
                             box.put(("event", problem))
                     else:
@@ -74,34 +75,31 @@ class ReaderProcess:
 
     # ---------------------------------------------------------------- here
     def __iter__(self) -> Iterator:
-        try:
-            while True:
-                try:
-                    kind, item = self.box.get(timeout=1)
-                except queue.Empty:
-                    if not self.child.is_alive():
-                        raise DumpkitError(f"the dump reader stopped unexpectedly (exit code {self.child.exitcode})")
-                    continue
-                if kind == "rows":
-                    ev, path, tokens = item
-                    with pa.memory_map(path) as rows:
-                        os.unlink(path)  # the mapping keeps the pages until the table goes
-                        ev.data = pa.ipc.open_stream(rows).read_all()
-                    yield ev
-                    ev.data = None
-                    for _ in range(tokens):
-                        self.budget.release()
-                elif kind == "event":
-                    yield item
-                elif kind == "read":
-                    self.on_read(item)
-                elif kind == "error":
-                    raise item
-                else:
-                    self.info.__dict__.update(item.__dict__)
-                    return
-        finally:
-            self.close()
+        while True:
+            try:
+                kind, item = self.box.get(timeout=1)
+            except queue.Empty:
+                if not self.child.is_alive():
+                    raise DumpkitError(f"the dump reader stopped unexpectedly (exit code {self.child.exitcode})")
+                continue
+            if kind == "rows":
+                ev, path, tokens = item
+                with pa.memory_map(path) as rows:
+                    os.unlink(path)  # the mapping keeps the pages until the table goes
+                    ev.data = pa.ipc.open_stream(rows).read_all()
+                yield ev
+                ev.data = None
+                for _ in range(tokens):
+                    self.budget.release()
+            elif kind == "event":
+                yield item
+            elif kind == "read":
+                self.on_read(item)
+            elif kind == "error":
+                raise item
+            else:
+                self.info.__dict__.update(item.__dict__)
+                return
 
     def close(self) -> None:
         if self.child.is_alive():
@@ -123,16 +121,15 @@ def _handover_dir() -> str | None:
 
 
 def _cast_rows(ev: RowBatch, tdef: TableDef | None) -> list[Problem]:
-    """The rows cast to their columns' staged types here, where the reader has a core of
-    its own (MySQL's parser threads did it already; PostgreSQL's COPY text is cast now).
-    Returns what the casts found (zero dates, bad values) as Problems."""
+    """The rows cast to their columns' staged types here, where the reader has a core of its
+    own: PostgreSQL's COPY text, and what MySQL's scanner left as text. Returns what the
+    casts found (zero dates, bad values) as Problems."""
     if tdef is None:
         return []  # a data-only dump: the stager infers the types at the end
-    by_name = {c.name.lower(): c for c in tdef.columns}
-    cols = [by_name.get(name.lower()) for name in ev.columns] if ev.columns is not None else tdef.columns
+    cols = tdef.columns_for(ev.columns)
     if len(cols) != ev.data.num_columns:
         return []  # the stager reports the mismatch
-    ev.data, notes = cast_table(ev.data, [None if c is None or c.binary else c.duck_type for c in cols])
+    ev.data, notes = cast_table(ev.data, TableDef.cast_types(cols))
     return [Problem(kind, ev.offset, ev.table, cols[int(k)].name, example, count)
             for kind, per_col in notes.items() for k, (count, example) in per_col.items()]
 
