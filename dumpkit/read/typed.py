@@ -6,7 +6,8 @@ the parser workers for MySQL dumps, where both cores share the work).
 
 Arrow's C++ casts take the common case. Where one refuses a column (a zero
 date, '279.99' in an INT column, a type Arrow cannot parse) the column goes
-through DuckDB's TRY_CAST instead, so the result is always exactly DuckDB's;
+through DuckDB's TRY_CAST instead (cast_sql, which also holds the zero-date rule
+that mysql_tuples' scanner applies in C), so the result is always exactly DuckDB's;
 zero dates become NULL and values that do not convert become NULL, both counted
 per column with an example (the `notes` that mysql_values.with_notes carries).
 """
@@ -16,7 +17,6 @@ import re
 import threading
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 # staged DuckDB type -> the Arrow type Arrow's own cast can produce exactly
 _ARROW = {
@@ -46,7 +46,8 @@ def arrow_type(duck_type: str) -> pa.DataType | None:
 INTEGER_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT")
 
 
-def _is_text(col) -> bool:
+def is_text(col) -> bool:
+    """Values still as the dump wrote them (text, or all NULL): not cast yet."""
     return pa.types.is_string(col.type) or pa.types.is_large_string(col.type) or pa.types.is_null(col.type)
 
 
@@ -75,7 +76,7 @@ def cast_table(table: pa.Table, duck_types: list[str | None]) -> tuple[pa.Table,
         target = arrow_type(t)
         if target is not None and col.type == target:
             continue
-        if not _is_text(col):
+        if not is_text(col):
             # numbers the scanner already read (int64): narrowed exactly, else judged as text
             if t == "HUGEINT" and pa.types.is_integer(col.type):
                 continue  # DuckDB widens it on insert
@@ -98,19 +99,7 @@ def cast_table(table: pa.Table, duck_types: list[str | None]) -> tuple[pa.Table,
             cols[i] = col.cast(target)  # safe: refuses anything it cannot convert exactly
             continue
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            pass
-        if t in DATE_TYPES:
-            zero = pc.or_(*(pc.match_like(col, p) for p in _ZERO_LIKE))
-            n = pc.sum(zero).as_py() or 0
-            if n:
-                notes.setdefault("zero_date", {})[str(i)] = [n, f"{pc.filter(col, zero)[0].as_py()!r} staged as NULL"]
-                col = pc.if_else(zero, pa.scalar(None, col.type), col)
-                try:
-                    cols[i] = col.cast(target)
-                    continue
-                except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-                    table = table.set_column(i, table.field(i), col)  # zero dates done; the rest by DuckDB
-        slow.append(i)
+            slow.append(i)  # a zero date, a value to round or to refuse: DuckDB's cast says which
     if slow:
         for i, typed in zip(slow, _duckdb_cast(table, slow, duck_types, notes)):
             cols[i] = typed
@@ -129,7 +118,7 @@ def _duckdb_cast(table: pa.Table, positions: list[int], duck_types: list, notes:
     for i in positions:
         expr, bad, zero = cast_sql(f"c{i}", duck_types[i])
         exprs.append(f"{expr} AS c{i}")
-        if zero and str(i) not in notes.get("zero_date", {}):
+        if zero:
             checks.append(("zero_date", i, zero))
         if bad:
             checks.append(("bad_value", i, bad))

@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from ..read.mysql_values import restore_time
 from ..read.events import Column, DumpInfo, Problem, RowBatch, Skipped, TableDef
-from ..read.typed import cast_sql, cast_table
+from ..read.typed import cast_sql, cast_table, is_text
 
 COMMIT_BYTES = 64 << 20
 META = "dumpkit"
@@ -154,7 +154,7 @@ class StageWriter:
                 c.binary, c.duck_type = True, "BLOB"
             if c.binary or c.duck_type == "VARCHAR" or t.tdef is None:
                 want = pa.binary() if c.binary else pa.string()
-                col = col if col.type == want or not _is_text(col) else _cast_text(col, want)
+                col = col if col.type == want or not (is_text(col) or pa.types.is_binary(col.type)) else _cast_text(col, want)
             arrays.append(col)
         for i in omitted:
             # a column the INSERT leaves out gets its DEFAULT, as on the server
@@ -205,8 +205,7 @@ class StageWriter:
         if not pk or any(k is None or k.null_count or not pa.types.is_integer(k.type) for k in keys):
             t.keys_ordered = False
             return
-        cols = [np.asarray(k.to_numpy() if isinstance(k, pa.Array) else k.to_numpy(), dtype=np.int64)
-                if not pa.types.is_uint64(k.type) else k.to_numpy() for k in keys]
+        cols = [k.to_numpy() for k in keys]
         first, last = tuple(int(c[0]) for c in cols), tuple(int(c[-1]) for c in cols)
         if t.last_key is not None and first <= t.last_key:
             t.keys_ordered = False
@@ -215,9 +214,8 @@ class StageWriter:
         greater = np.zeros(n - 1, bool)
         equal = np.ones(n - 1, bool)
         for c in cols:
-            d = np.sign(np.diff(c.astype(np.float64) if c.dtype == np.uint64 else c))
-            greater |= equal & (d > 0)
-            equal &= d == 0
+            greater |= equal & (c[1:] > c[:-1])
+            equal &= c[1:] == c[:-1]
         if not greater.all():
             t.keys_ordered = False
             return
@@ -449,6 +447,3 @@ def _default_value(c: Column):
         return "0"
     return None
 
-
-def _is_text(col) -> bool:
-    return pa.types.is_string(col.type) or pa.types.is_binary(col.type) or pa.types.is_null(col.type)
