@@ -42,7 +42,7 @@ STAGES = [
     ("stager: DuckDB append (writer.row_batch)", "stage/writer.py", "row_batch"),
     ("stager: waiting for the reader", "stage/reader_process.py", "__iter__"),
     ("reader: hand-over to shared memory", "stage/reader_process.py", "_hand_over"),
-    ("reader: casts to column types (cast_table)", "read/typed.py", "cast_table"),
+    ("casts to column types (cast_table: reader, and defaults in the stager)", "read/typed.py", "cast_table"),
     ("reader: VALUES scan (split_values)", "read/mysql_tuples.py", "split_values"),
     ("reader: VALUES slow parse (parse_values_slow)", "read/mysql_values.py", "parse_values_slow"),
     ("reader: parse_pending (transcode, dispatch)", "read/mysql.py", "parse_pending"),
@@ -79,37 +79,25 @@ def run_cprofile(dump: Path, workers: int) -> dict:
     wall = time.perf_counter() - start
     shutil.rmtree(tmp, ignore_errors=True)
     st = pstats.Stats(prof)
-    # inclusive time per stage function; nested stages are subtracted so the parts add up
+    # inclusive time per stage function of this (the stager) process: they do not nest, and the
+    # reader process's stages are not seen here (--py-spy sees both processes)
     incl: dict[str, float] = collections.defaultdict(float)
     calls: dict[str, int] = collections.defaultdict(int)
     for (filename, _line, func), (cc, nc, tt, ct, callers) in st.stats.items():
         stage = _match(filename, func)
-        if stage and func != "_flush":  # _flush runs inside _insert: count the stage once
+        if stage:
             incl[stage] += ct
             calls[stage] += nc
     order = [s for s, _, _ in STAGES]
-    # nesting, outermost first: statements > _statement_end; _insert > _flush > parse_pending > parse_values_*;
-    # row_batch and finish are called by stage_dump directly; Future.result by _drain (under statements' caller)
-    excl = dict(incl)
-    nest = {
-        "INSERT gathering: MySQLReader._insert / _flush": ["parse_pending (transcode, dispatch)",
-                                                           "submit to workers (pickling the VALUES text)"],
-        "parse_pending (transcode, dispatch)": ["VALUES fast parse: parse_values_fast", "VALUES slow parse: parse_values_slow"],
-        "line splitting: MySQLReader.statements": ["statement end check: _statement_end"],
-        "other statements: MySQLReader._statement (DDL, SET, ...)": ["INSERT gathering: MySQLReader._insert / _flush"],
-    }
-    for outer, inner in nest.items():
-        for i in inner:
-            excl[outer] = excl.get(outer, 0) - incl.get(i, 0)
     top = []
     st.sort_stats("tottime")
     for (filename, line, func), (cc, nc, tt, ct, callers) in sorted(st.stats.items(), key=lambda kv: -kv[1][2])[:25]:
         top.append({"function": f"{Path(filename).name}:{line}({func})", "calls": nc, "tottime": round(tt, 3),
                     "cumtime": round(ct, 3)})
-    parts = {s: round(excl[s], 3) for s in order if s in excl}
+    parts = {s: round(incl[s], 3) for s in order if s in incl}
     return {"mode": "cprofile", "workers": workers, "wall_seconds": round(wall, 2),
             "stage_dump_seconds": round(result.seconds, 2), "mb_per_s": round(result.mb_per_s, 1),
-            "note": "inclusive seconds per stage, nested stages subtracted; cProfile overhead included",
+            "note": "inclusive seconds per stage of the stager process; cProfile overhead included",
             "stages": parts, "calls": {s: calls[s] for s in parts}, "top_tottime": top}
 
 
