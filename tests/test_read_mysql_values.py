@@ -89,6 +89,14 @@ def test_fast_and_slow_agree_on_text(rows, layout):
     assert column_values(fast) == expected
 
 
+def test_escapes_at_every_position_of_a_long_string():
+    # the scanner copies plain string bytes 16 at a time: an escape or quote may fall anywhere in a block
+    rows = [[("a" * k) + special + ("b" * (40 - k)), "x" * k] for k in range(41) for special in ("'", "\\", "''", "\n")]
+    values = values_text(rows)
+    fast = parse_values_fast(values)
+    assert fast is not None and column_values(fast) == [[r[0] for r in rows], [r[1] for r in rows]]
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(st.one_of(st.none(), blobs), st.sampled_from(["hex", "_binary", "plain"])), min_size=1, max_size=8))
 def test_blobs_keep_their_bytes(cells):

@@ -480,6 +480,28 @@ def test_unclosed_quote_does_not_swallow_the_rest(tmp_path, monkeypatch):
     assert result.tables == {"a": 1, "b": 30000}
 
 
+@pytest.mark.parametrize("read_bytes", [5, 64, 1 << 20])
+def test_one_tuple_per_line_across_read_blocks(tmp_path, monkeypatch, read_bytes):
+    """mariadb-dump's layout: an INSERT's end is found line by line wherever the read blocks
+    fall; an INSERT whose lines are not all tuples (here CRLF line ends) goes to the careful scan."""
+    import dumpkit.read.mysql as reader
+
+    monkeypatch.setattr(reader, "READ_BYTES", read_bytes)
+    tuples = ",\n".join(f"({i},'row {i}; with a semicolon,\\n and (parens)')" for i in range(1, 40))
+    dump = write(tmp_path / "m.sql", (
+        "-- MariaDB dump 10.19  Distrib 10.11.6-MariaDB\n"
+        "CREATE TABLE `t` (`id` int NOT NULL, `s` text, PRIMARY KEY (`id`));\n"
+        f"INSERT INTO `t` VALUES\n{tuples};\n"
+        "INSERT INTO `t` VALUES\r\n(100,'crlf'),\r\n(101,'lines');\r\n"
+        "INSERT INTO `t` VALUES\n(200,'last');\n"
+        "-- Dump completed on 2026-11-26\n"))
+    result = stage(tmp_path, dump)
+    rows = query(result.db_path, "SELECT id, s FROM t ORDER BY id")
+    assert [r[0] for r in rows] == [*range(1, 40), 100, 101, 200]
+    assert rows[0][1] == "row 1; with a semicolon,\n and (parens)" and rows[-2][1] == "lines"
+    assert not result.partial and not [i for i in result.issues if i.kind == "unparsable_statement"]
+
+
 def test_workers_give_the_same_result(tmp_path, wc_reference):
     _, ref = wc_reference
     assert snapshot(stage(tmp_path, WC, workers=2).db_path) == ref

@@ -9,6 +9,9 @@
 #include <Python.h>
 #include <stdint.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 enum { NULL_ = 0, STR = 1, TOKEN = 2, VALUE = 3, ZERO = 4 };                      /* field kinds */
 enum { C_TEXT = 0, C_INT = 1, C_DECIMAL = 2, C_TIMESTAMP = 3, C_DATE = 4 };       /* column codes */
@@ -137,6 +140,19 @@ static int64_t scan(const Scan *S, int64_t *ncols_out, int64_t *w_out) {
                 i++;
                 int64_t start = w;
                 for (;;) {
+#ifdef __SSE2__
+                    /* most of a dump is plain string bytes: copy 16 at a time up to the next quote
+                     * or backslash (w <= i always, as unescaping never lengthens, so data has room) */
+                    while (i + 16 <= n) {
+                        __m128i v = _mm_loadu_si128((const __m128i *)(a + i));
+                        int hit = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\'')),
+                                                                 _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+                        _mm_storeu_si128((__m128i *)(data + w), v);
+                        if (hit) { int k = __builtin_ctz((unsigned)hit); i += k; w += k; break; }
+                        i += 16;
+                        w += 16;
+                    }
+#endif
                     if (i >= n) FAIL;
                     c = a[i];
                     if (c == '\'') {
@@ -268,24 +284,28 @@ static PyObject *py_scan(PyObject *self, PyObject *args) {
     return Py_BuildValue("(LLL)", (long long)rows, (long long)ncols, (long long)w);
 }
 
-/* by_column(kinds, ivals, rows, ncols, codes, typed, valid, nvalid, values, zeros, first_zero):
+/* by_column(kinds, ivals, lens, rows, ncols, codes, typed, valid, nvalid, values, zeros, first_zero, col_bytes):
  * field order to column order - which typed columns read entirely (typed[j]), their
- * values, every column's validity bitmap (Arrow's: LSB first) and zero dates */
+ * values, every column's validity bitmap (Arrow's: LSB first), zero dates, and the
+ * bytes of each column left as text */
 static PyObject *py_by_column(PyObject *self, PyObject *args) {
-    BUFFERS(9)
+    BUFFERS(11)
     long long rows, ncols;
-    if (!PyArg_ParseTuple(args, "OOLLOOOOOOO", &o[0], &o[1], &rows, &ncols, &o[2], &o[3], &o[4], &o[5], &o[6], &o[7], &o[8]))
+    if (!PyArg_ParseTuple(args, "OOOLLOOOOOOOO", &o[0], &o[1], &o[2], &rows, &ncols, &o[3], &o[4], &o[5], &o[6], &o[7],
+                          &o[8], &o[9], &o[10]))
         return NULL;
-    static const int writable[9] = {0, 0, 0, 1, 1, 1, 1, 1, 1};
-    for (; got < 9; got++)
+    static const int writable[11] = {0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1};
+    for (; got < 11; got++)
         if (get(o[got], &b[got], writable[got]) < 0) { RELEASE return NULL; }
-    const uint8_t *kinds = b[0].buf, *codes = b[2].buf;
+    const uint8_t *kinds = b[0].buf, *codes = b[3].buf;
     const int64_t *ivals = b[1].buf;
-    uint8_t *typed = b[3].buf, *valid = b[4].buf;
-    int64_t *nvalid = b[5].buf, *values = b[6].buf, *zeros = b[7].buf, *first_zero = b[8].buf;
-    int64_t nbytes = (rows + 7) / 8, ncodes = b[2].len;
-    if (b[0].len < rows * ncols || b[1].len / 8 < rows * ncols || b[3].len < ncols || b[4].len < ncols * nbytes
-        || b[5].len / 8 < ncols || b[6].len / 8 < ncols * rows || b[7].len / 8 < ncols || b[8].len / 8 < ncols) {
+    const int32_t *lens = b[2].buf;
+    uint8_t *typed = b[4].buf, *valid = b[5].buf;
+    int64_t *nvalid = b[6].buf, *values = b[7].buf, *zeros = b[8].buf, *first_zero = b[9].buf, *col_bytes = b[10].buf;
+    int64_t nbytes = (rows + 7) / 8, ncodes = b[3].len;
+    if (b[0].len < rows * ncols || b[1].len / 8 < rows * ncols || b[2].len / 4 < rows * ncols || b[4].len < ncols
+        || b[5].len < ncols * nbytes || b[6].len / 8 < ncols || b[7].len / 8 < ncols * rows || b[8].len / 8 < ncols
+        || b[9].len / 8 < ncols || b[10].len / 8 < ncols) {
         RELEASE
         PyErr_SetString(PyExc_ValueError, "by_column: an array is too small");
         return NULL;
@@ -310,6 +330,8 @@ static PyObject *py_by_column(PyObject *self, PyObject *args) {
                     zeros[j]++;
                     if (first_zero[j] < 0) first_zero[j] = f;
                 }
+            } else {
+                col_bytes[j] += lens[f];
             }
             if (k != NULL_ && !(typed[j] && k == ZERO)) {  /* a text column keeps its zero dates' text */
                 valid[j * nbytes + byte] |= bit;
@@ -393,11 +415,42 @@ static PyObject *py_count(PyObject *self, PyObject *args) {
     return PyLong_FromLongLong(depth == 0 ? (long long)rows : -1LL);
 }
 
+/* tuple_lines(buf, pos) -> (status, at). mariadb-dump writes an INSERT's tuples one per line
+ * and never a raw newline inside a string, so the statement ends at the first line that ends
+ * in ';'. status 0: it ends at `at` (just past that ";\n") and every line from pos to there
+ * starts with '('; 1: no end in buf, the lines check out up to the '\n' at `at` (or pos when
+ * there is none), whose next line is yet to be read; 2: the line after the '\n' at `at` does
+ * not start with '(' (not tuple lines only: a damaged dump). A '\n' right at pos was checked
+ * for ';' by the previous call. */
+static PyObject *py_tuple_lines(PyObject *self, PyObject *args) {
+    Py_buffer b;
+    Py_ssize_t pos;
+    if (!PyArg_ParseTuple(args, "y*n", &b, &pos)) return NULL;
+    const uint8_t *a = b.buf;
+    int64_t n = b.len, i = pos, at = pos;
+    int status = 1;
+    Py_BEGIN_ALLOW_THREADS
+    while (i < n) {
+        const uint8_t *p = memchr(a + i, '\n', (size_t)(n - i));
+        if (!p) break;
+        int64_t k = p - a;
+        if (k > pos && a[k - 1] == ';') { status = 0; at = k + 1; break; }
+        at = k;
+        if (k + 1 >= n) break;
+        if (a[k + 1] != '(') { status = 2; break; }
+        i = k + 1;
+    }
+    Py_END_ALLOW_THREADS
+    PyBuffer_Release(&b);
+    return Py_BuildValue("(iL)", status, (long long)at);
+}
+
 static PyMethodDef methods[] = {
     {"count", py_count, METH_VARARGS, "The tuples of a VALUES list, or -1 when a string or parenthesis is left open."},
     {"scan", py_scan, METH_VARARGS, "Split the tuples of a VALUES list (see mysql_tuples.py)."},
     {"by_column", py_by_column, METH_VARARGS, "Field order to column order: typed values, validity, zero dates."},
     {"columns", py_columns, METH_VARARGS, "Each text column's bytes contiguously, with Arrow offsets."},
+    {"tuple_lines", py_tuple_lines, METH_VARARGS, "Where a one-tuple-per-line INSERT ends (see mysql.py)."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -6,6 +6,7 @@ blobs stay binary.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import re
 
@@ -47,6 +48,8 @@ _MYSQL_REWRITES = [
     # `varchar(32) binary` is a binary collation on text, nothing more (and compiled sqlglot trips on it)
     (re.compile(r"\b((?:var)?char\s*\(\s*\d+\s*\)|(?:tiny|medium|long)?text)\s+binary\b(?!\s*\()", re.I), r"\1"),
 ]
+# the words the rewrites look for: most tables have none, and a plain search is cheaper than five
+_MYSQL_REWRITE_WORDS = re.compile(r"point|linestring|polygon|collection|\blong\b|inet[46]|\sbinary\b", re.I)
 
 
 def duck_type(dtype: exp.DataType, dialect: str) -> tuple[str, bool]:
@@ -129,13 +132,20 @@ def staged_name(table: exp.Table, dialect: str, database: str | None = None) -> 
     return table.name
 
 
+@functools.lru_cache(maxsize=4096)
+def _column_type(kind: exp.DataType, dialect: str) -> tuple[str, bool, str]:
+    """(DuckDB type, is_binary, source type as written) of a column type: a shop has a few
+    dozen distinct ones over thousands of columns, and generating SQL is not free."""
+    return (*duck_type(kind, dialect), kind.sql(dialect, copy=False).lower())
+
+
 def parse_create_table(sql: str, dialect: str, offset: int, database: str | None = None) -> TableDef | None:
     """A TableDef for a CREATE TABLE statement, or None when it has no column list
     (CREATE TABLE ... LIKE / AS SELECT)."""
     if dialect == "postgres":
         for pattern, repl in _PG_REWRITES:
             sql = pattern.sub(repl, sql)
-    elif dialect == "mysql":
+    elif dialect == "mysql" and _MYSQL_REWRITE_WORDS.search(sql):
         for pattern, repl in _MYSQL_REWRITES:
             sql = pattern.sub(repl, sql)
     try:
@@ -159,9 +169,8 @@ def parse_create_table(sql: str, dialect: str, offset: int, database: str | None
         if kind is None:
             columns.append(Column(col.name, "", "VARCHAR"))
             continue
-        duck, binary = duck_type(kind, dialect)
+        duck, binary, source_type = _column_type(kind, dialect)
         kinds = [c.kind for c in col.constraints]
-        source_type = kind.sql(dialect).lower()
         if dialect == "mysql":
             if any(isinstance(k, exp.CharacterSetColumnConstraint) and k.this.name.lower() == "binary" for k in kinds):
                 duck, binary = "BLOB", True  # varchar(n) CHARACTER SET binary is varbinary(n)

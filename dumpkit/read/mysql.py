@@ -21,6 +21,7 @@ import pyarrow as pa
 
 from .ddl import parse_create_table, parse_create_table_loose
 from .events import Column, DumpInfo, Event, Problem, RowBatch, RowCount, Skipped, TableDef
+from .mysql_tuples import tuple_lines
 from .mysql_values import (ValuesError, count_rows, decode_latin1, decode_text, parse_values_fast,
                            parse_values_slow, table_notes, with_notes)
 
@@ -34,7 +35,6 @@ _INSERT = re.compile(
 _LEADING_COMMENTS = re.compile(rb"(?:\s+|--[^\n]*\n?|\#[^\n]*\n?|/\*(?!!|M!).*?\*/)*", re.S)
 _CONDITIONAL = re.compile(rb"/\*M?!\d*\s?(.*?)\*/", re.S)
 _ODKU = re.compile(rb"\)\s*ON\s+DUPLICATE\s+KEY\s+UPDATE\b", re.I)
-_NOT_A_TUPLE_LINE = re.compile(rb"\n[^(]")  # in mariadb-dump's INSERTs every line after the first is a tuple
 _HEADER = re.compile(rb"-- (?:MySQL|MariaDB) dump \d")
 _CLIENT_COMMAND = re.compile(rb"/\*M?!\d*\s*\\")
 
@@ -274,7 +274,7 @@ class MySQLReader:
     def __init__(self, stream: BinaryIO, info: DumpInfo, executor: Executor | None = None, base_offset: int = 0,
                  count_only: bool = False):
         self.stream = stream
-        self._buf, self._pos = b"", 0  # read-ahead of the stream (see _read_through)
+        self._buf, self._pos = b"", 0  # read-ahead of the stream (see _read_line)
         self.count_only = count_only
         self.info = info
         self.executor = executor
@@ -294,7 +294,7 @@ class MySQLReader:
     def _lines(self) -> Iterator[tuple[int, bytes]]:
         first = True
         while True:
-            line = self._read_through(b"\n")
+            line = self._read_line()
             if not line:
                 return
             off = self.offset
@@ -305,12 +305,11 @@ class MySQLReader:
                     line, off = line[3:], off + 3
             yield off, line
 
-    def _read_through(self, term: bytes) -> bytes:
-        """The input up to and including the next `term` (or to its end), read in blocks:
-        finding a statement's end in C keeps one-tuple-per-line dumps fast."""
-        end = self._buf.find(term, self._pos)
+    def _read_line(self) -> bytes:
+        """The input through the next newline (or to its end), read in blocks."""
+        end = self._buf.find(b"\n", self._pos)
         if end >= 0:
-            out, self._pos = self._buf[self._pos:end + len(term)], end + len(term)
+            out, self._pos = self._buf[self._pos:end + 1], end + 1
             return out
         pieces = [self._buf[self._pos:]]
         while True:
@@ -318,17 +317,36 @@ class MySQLReader:
             if not more:
                 self._buf, self._pos = b"", 0
                 return b"".join(pieces)
-            # the term may straddle two blocks (only the joint is copied to look)
-            tail = pieces[-1][-(len(term) - 1):] if len(term) > 1 else b""
-            hit = (tail + more[:len(term) - 1]).find(term) if tail else -1
-            cut = hit - len(tail) + len(term) if hit >= 0 else more.find(term)
-            if hit < 0 and cut >= 0:
-                cut += len(term)
+            cut = more.find(b"\n")
             if cut >= 0:
-                pieces.append(more[:cut])
-                self._buf, self._pos = more, cut
+                pieces.append(more[:cut + 1])
+                self._buf, self._pos = more, cut + 1
                 return b"".join(pieces)
             pieces.append(more)
+
+    def _read_tuple_lines(self) -> bytes | None:
+        """The rest of an INSERT that mariadb-dump wrote one tuple per line, through its
+        closing ';' (or to the end of the input), found in C without a look at the values;
+        None, with nothing consumed, when a line is not a tuple (a damaged dump: the
+        careful line scan takes it)."""
+        pieces, buf, pos = [], self._buf, self._pos
+        while True:
+            status, at = tuple_lines(buf, pos)
+            if status == 0:
+                pieces.append(buf[pos:at])
+                self._buf, self._pos = buf, at
+                return b"".join(pieces)
+            if status == 2:
+                self._buf, self._pos = b"".join(pieces) + buf[pos:], 0
+                return None
+            more = self.stream.read(READ_BYTES)
+            if not more:
+                pieces.append(buf[pos:])
+                self._buf, self._pos = b"", 0
+                return b"".join(pieces)
+            # go on from the last newline: the line after it is yet to be checked
+            pieces.append(buf[pos:at])
+            buf, pos = buf[at:] + more, 0
 
     def statements(self) -> Iterator[tuple[int, bytes, str | None]]:
         """(offset, text, status) per statement; status None, "cut" (the input ends inside
@@ -400,13 +418,11 @@ class MySQLReader:
             if tool_insert and len(buf) == 1 and not back and not tail.endswith(b";"):
                 # mariadb-dump writes one tuple per line: take the whole statement in one search,
                 # its end is the first ';' at a line end (no raw newline inside strings)
-                rest = self._read_through(b";\n")
-                if _NOT_A_TUPLE_LINE.search(rest, 0, len(rest) - 1) is None:
+                rest = self._read_tuple_lines()
+                if rest is not None:
                     buf.append((self.offset, rest))
                     self.offset += len(rest)
                     line, tail = rest, rest.rstrip()
-                else:  # not tuple lines only (a damaged dump): give it back to the careful line scan
-                    self._buf, self._pos = rest + self._buf[self._pos:], 0
             if tool_insert:
                 if tail.endswith(b";"):  # mysqldump: no raw newline inside strings
                     yield buf[0][0], b"".join(x for _, x in buf), None

@@ -38,6 +38,11 @@ C_TEXT, C_INT, C_DECIMAL, C_TIMESTAMP, C_DATE = 0, 1, 2, 3, 4  # the same number
 _POW10 = 10 ** np.arange(19, dtype=np.int64)
 
 
+def tuple_lines(buf: bytes, pos: int) -> tuple[int, int]:
+    """Where an INSERT written one tuple per line ends: (status, position), see _tuples.c."""
+    return _tuples.tuple_lines(buf, pos)
+
+
 def count_tuples(text: bytes) -> int:
     """The tuples of a VALUES list, or -1 when a string or parenthesis is left open."""
     return _tuples.count(text)
@@ -90,13 +95,15 @@ def split_values(text: bytes, binary: set[int] | frozenset = frozenset(), types:
     values = np.empty((ncols, rows), np.int64)
     zeros = np.zeros(ncols, np.int64)
     first_zero = np.full(ncols, -1, np.int64)
-    _tuples.by_column(kinds, ivals, rows, ncols, codes, typed, valid, nvalid, values, zeros, first_zero)
+    col_bytes = np.zeros(ncols, np.int64)  # of the columns left as text
+    _tuples.by_column(kinds, ivals, lens, rows, ncols, codes, typed, valid, nvalid, values, zeros, first_zero, col_bytes)
     for j in np.flatnonzero(typed):
         if codes[j] == C_DECIMAL and arrow[j].precision < 18:
             # more digits than the column holds: DuckDB's cast says what becomes of them
             held = np.abs(values[j]) < 10 ** arrow[j].precision
-            typed[j] = bool(held[np.unpackbits(valid[j], bitorder="little")[:rows].astype(bool)].all())
-    col_bytes = np.where(typed, 0, lens[:rows * ncols].reshape(rows, ncols).sum(axis=0, dtype=np.int64))
+            if not held[np.unpackbits(valid[j], bitorder="little")[:rows].astype(bool)].all():
+                typed[j] = False
+                col_bytes[j] = lens[j:rows * ncols:ncols].sum(dtype=np.int64)
     col_start = np.zeros(ncols + 1, np.int64)
     np.cumsum(col_bytes, out=col_start[1:])
     if col_bytes.max(initial=0) >= 1 << 31:

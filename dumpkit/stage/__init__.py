@@ -93,6 +93,9 @@ def stage_dump(
             con.execute(f"SET memory_limit = '{os.environ.get('DUMPKIT_MEMORY', '100MB')}'")
             con.execute(f"SET threads = {spare}")
             con.execute("SET preserve_insertion_order = true")
+            # bit-packing integers is a third of DuckDB's work here (its analysis tries every mode);
+            # a staging file is read once by the mappings, so it may be larger (about 1.8x)
+            con.execute("SET disabled_compression_methods = 'bitpacking'")
             writer = StageWriter(con)
             for ev in reader:
                 if isinstance(ev, RowBatch):

@@ -7,7 +7,9 @@ mapped here, so a row is not copied through a pipe and unpickled.
 """
 from __future__ import annotations
 
+import ctypes
 import dataclasses
+import gc
 import multiprocessing
 import os
 import queue
@@ -47,6 +49,8 @@ class ReaderProcess:
 
     # ---------------------------------------------------------------- in the reader process
     def _produce(self, parts, workers: int) -> None:
+        _reuse_freed_memory()
+        gc.freeze()  # what the stager had imported lives as long as this process: the collector may skip it
         box, info = self.box, self.info
         pool = ThreadPoolExecutor(workers) if workers > 1 and info.dialect == "mysql" else None
         tables: dict[str, TableDef] = {}
@@ -106,6 +110,19 @@ class ReaderProcess:
             self.child.terminate()
         self.child.join()
         shutil.rmtree(self.handover, ignore_errors=True)  # batches nobody read (an error stopped us)
+
+
+def _reuse_freed_memory() -> None:
+    """Every batch allocates arrays of a few MB and frees them. glibc hands blocks that big
+    back to the kernel at once, so the next batch faults them in again, zeroed: a fifth of
+    the reader's time. Keep them in the heap instead (the reader's peak stays the same)."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return  # not glibc: its allocator has its own policy
+    m_trim_threshold, m_mmap_threshold = -1, -3
+    libc.mallopt(m_mmap_threshold, 256 << 20)
+    libc.mallopt(m_trim_threshold, 512 << 20)
 
 
 def _handover_dir() -> str | None:
