@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-import duckdb
 
 from ..errors import DumpkitError
 from ..read import inspect_parts
@@ -85,6 +84,9 @@ def stage_dump(
             on_progress(read[0], total)
 
     reader = ReaderProcess(parts, info, workers, on_read)  # forked before DuckDB starts its threads
+    # imported only now: the reader is already at work (and importing what it needs) meanwhile
+    import duckdb
+
     partial = False
     try:
         con = duckdb.connect(str(db_path))

@@ -15,6 +15,7 @@ import os
 import queue
 import shutil
 import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from typing import Callable, Iterator
@@ -51,12 +52,12 @@ class ReaderProcess:
     def _produce(self, parts, workers: int) -> None:
         _reuse_freed_memory()
         gc.freeze()  # what the stager had imported lives as long as this process: the collector may skip it
-        box, info = self.box, self.info
+        out, info = _Outbox(self.box), self.info
         pool = ThreadPoolExecutor(workers) if workers > 1 and info.dialect == "mysql" else None
         tables: dict[str, TableDef] = {}
         try:
             with pool or nullcontext():
-                for i, ev in enumerate(read_events(parts, info, pool, lambda n: box.put(("read", n)))):
+                for i, ev in enumerate(read_events(parts, info, pool, lambda n: out.put("read", n))):
                     if isinstance(ev, TableDef):
                         tables[ev.table] = ev
                     if isinstance(ev, RowBatch) and ev.data.num_rows:
@@ -66,50 +67,73 @@ class ReaderProcess:
                             while not self.budget.acquire(timeout=1):
                                 if os.getppid() != self.parent:
                                     os._exit(1)  # the stager is gone: nobody will read what we hand over
-                        box.put(("rows", (*_hand_over(ev, os.path.join(self.handover, f"{i}.arrow")), tokens)))
+                        out.put("rows", (*_hand_over(ev, os.path.join(self.handover, f"{i}.arrow")), tokens))
                         for problem in cast_notes:
-                            box.put(("event", problem))
+                            out.put("event", problem)
+                        out.flush()  # the stager may be waiting for rows
                     else:
-                        box.put(("event", ev))
-            box.put(("done", info))
+                        out.put("event", ev)
+            out.put("done", info)
         except BaseException as e:  # raised again in the consumer, where it can be reported
-            box.put(("error", e))
-        box.close()
-        box.join_thread()
+            out.put("error", e)
+        out.flush()
+        self.box.close()
+        self.box.join_thread()
 
     # ---------------------------------------------------------------- here
     def __iter__(self) -> Iterator:
         while True:
             try:
-                kind, item = self.box.get(timeout=1)
+                bundle = self.box.get(timeout=1)
             except queue.Empty:
                 if not self.child.is_alive():
                     raise DumpkitError(f"the dump reader stopped unexpectedly (exit code {self.child.exitcode})")
                 continue
-            if kind == "rows":
-                ev, path, tokens = item
-                with pa.memory_map(path) as rows:
-                    os.unlink(path)  # the mapping keeps the pages until the table goes
-                    ev.data = pa.ipc.open_stream(rows).read_all()
-                yield ev
-                ev.data = None
-                for _ in range(tokens):
-                    self.budget.release()
-            elif kind == "event":
-                yield item
-            elif kind == "read":
-                self.on_read(item)
-            elif kind == "error":
-                raise item
-            else:
-                self.info.__dict__.update(item.__dict__)
-                return
+            for kind, item in bundle:
+                if kind == "rows":
+                    ev, path, tokens = item
+                    with pa.memory_map(path) as rows:
+                        os.unlink(path)  # the mapping keeps the pages until the table goes
+                        ev.data = pa.ipc.open_stream(rows).read_all()
+                    yield ev
+                    ev.data = None
+                    for _ in range(tokens):
+                        self.budget.release()
+                elif kind == "event":
+                    yield item
+                elif kind == "read":
+                    self.on_read(item)
+                elif kind == "error":
+                    raise item
+                else:
+                    self.info.__dict__.update(item.__dict__)
+                    return
 
     def close(self) -> None:
         if self.child.is_alive():
             self.child.terminate()
         self.child.join()
         shutil.rmtree(self.handover, ignore_errors=True)  # batches nobody read (an error stopped us)
+
+
+class _Outbox:
+    """Messages to the stager, sent in bundles: each queue message costs the stager tens of
+    microseconds, and a dump has thousands of small statements. The reader flushes when it
+    hands over rows; otherwise a bundle waits at most 50 ms (the progress bar's pace)."""
+
+    def __init__(self, box):
+        self.box, self.items, self.since = box, [], time.monotonic()
+
+    def put(self, kind: str, item) -> None:
+        self.items.append((kind, item))
+        if len(self.items) >= 256 or time.monotonic() - self.since > 0.05:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.items:
+            self.box.put(self.items)
+            self.items = []
+        self.since = time.monotonic()
 
 
 def _reuse_freed_memory() -> None:
