@@ -205,6 +205,18 @@ def run_stage(dump: Path, db: Path, workers: int | None, expected_rows: dict | N
     return r
 
 
+def repeated(n: int, run) -> dict:
+    """The median of n runs (by wall time; a VM's speed drifts by 20 % from minute to minute),
+    with every run's seconds and the highest peak memory of them all."""
+    results = [run() for _ in range(max(1, n))]
+    ok = [r for r in results if r["rc"] in (0, 4)] or results
+    median = sorted(ok, key=lambda r: r["seconds"])[(len(ok) - 1) // 2]
+    median["runs_seconds"] = [round(r["seconds"], 2) for r in results]
+    for k in ("peak_rss_mb", "peak_pss_mb"):
+        median[k] = max(r[k] for r in results)
+    return median
+
+
 def check_rows(db: Path, expected: dict) -> dict:
     """Staged row counts against the server's COUNT(*) when the dump was made."""
     import duckdb
@@ -319,7 +331,7 @@ def row(tool: str, dump: str, mb: float, r: dict | None, restore_s: float | None
     out = {"tool": tool, "dump": dump, "mb": round(mb, 1), "seconds": r["seconds"],
            "mb_per_s": round(mb / r["seconds"], 1) if r["seconds"] else None,
            "cpu_seconds": r.get("cpu_seconds"), "peak_rss_mb": r["peak_rss_mb"], "peak_pss_mb": r["peak_pss_mb"],
-           "others_cores": r.get("others_cores"), "ok": ok}
+           "others_cores": r.get("others_cores"), "ok": ok, "runs_seconds": r.get("runs_seconds")}
     if restore_s and "dumpkit" in tool:
         out["ratio"] = round(restore_s / r["seconds"], 1)
     if note:
@@ -330,16 +342,17 @@ def row(tool: str, dump: str, mb: float, r: dict | None, restore_s: float | None
 
 
 def print_table(rows: list[dict]) -> None:
-    head = ["tool", "dump", "MB", "seconds", "MB/s", "peak RSS MB", "ratio", "CPU s", "peak PSS MB", "others' load"]
+    head = ["tool", "dump", "MB", "seconds", "MB/s", "peak RSS MB", "ratio", "CPU s", "peak PSS MB", "others' load", "runs s"]
     lines = []
     for r in rows:
         if r.get("skipped"):
-            lines.append([r["tool"], r["dump"], f"{r['mb']:.1f}", "skipped: " + r["skipped"], "", "", "", "", "", ""])
+            lines.append([r["tool"], r["dump"], f"{r['mb']:.1f}", "skipped: " + r["skipped"], "", "", "", "", "", "", ""])
             continue
         lines.append([
             r["tool"] + ("" if r["ok"] else "  FAILED"), r["dump"], f"{r['mb']:.1f}", f"{r['seconds']:.1f}",
             f"{r['mb_per_s']:.1f}", f"{r['peak_rss_mb']:.0f}", f"{r['ratio']:.1f}x" if r.get("ratio") else "",
             f"{r['cpu_seconds']:.1f}", f"{r['peak_pss_mb']:.0f}", f"{r['others_cores']:.2f} cores",
+            "–".join(f"{x:.1f}" for x in (min(r["runs_seconds"]), max(r["runs_seconds"]))) if r.get("runs_seconds") else "",
         ])
     widths = [max(len(str(x[i])) for x in [head, *lines]) for i in range(len(head))]
     fmt = lambda cells: "  ".join(str(c).ljust(w) if i < 2 else str(c).rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))  # noqa: E731
@@ -362,6 +375,8 @@ def main() -> int:
     ap.add_argument("--skip-server", action="store_true", help="do not time the MariaDB / PostgreSQL restores")
     ap.add_argument("--skip-pg", action="store_true", help="no pg_dump part")
     ap.add_argument("--skip-variant", action="store_true", help="no mysqldump-layout (one line per INSERT) variant")
+    ap.add_argument("--repeat", type=int, default=3,
+                    help="run each dumpkit command this many times and report the median (default 3)")
     ap.add_argument("--src", type=Path, default=ROOT,
                     help="measure the dumpkit package in this folder (a copy of the repo's dumpkit/), default the repo")
     ap.add_argument("--quiet-wait", type=float, default=30,
@@ -402,13 +417,14 @@ def main() -> int:
         log(f"dumpkit {kind} {dump.name}" + (f" --workers {workers}" if workers else " (default)"))
         if kind == "stage":
             db = staged(f"{dump.name}.w{workers or 'default'}")
-            raw[key] = run_stage(dump, db, workers, my_meta["rows"])
+            raw[key] = repeated(args.repeat, lambda: run_stage(dump, db, workers, my_meta["rows"]))
             if not (args.keep or (dump == my_dump and workers is None and not args.skip_pg)):
                 db.unlink(missing_ok=True)
         else:
-            raw[key] = run_inspect(dump)
+            raw[key] = repeated(args.repeat, lambda: run_inspect(dump))
         r = raw[key]
-        log(f"  {r['seconds']:.1f} s, {mb(dump) / r['seconds']:.1f} MB/s, peak RSS {r['peak_rss_mb']:.0f} MB, rc {r['rc']}"
+        log(f"  {r['seconds']:.1f} s (median of {r['runs_seconds']}), {mb(dump) / r['seconds']:.1f} MB/s, "
+            f"peak RSS {r['peak_rss_mb']:.0f} MB, rc {r['rc']}"
             + (f", rows off in {len(r['row_check']['mismatched'])} tables" if r.get("row_check", {}).get("mismatched") else ""))
 
     # ---- pg_dump
@@ -432,13 +448,14 @@ def main() -> int:
                 log(f"dumpkit {kind} {pg_dump.name}" + (f" --workers {workers}" if workers else ""))
                 if kind == "stage":
                     db = staged(f"{pg_dump.name}.w{workers or 'default'}")
-                    raw[key] = run_stage(pg_dump, db, workers, None)
+                    raw[key] = repeated(args.repeat, lambda: run_stage(pg_dump, db, workers, None))
                     if not args.keep:
                         db.unlink(missing_ok=True)
                 else:
-                    raw[key] = run_inspect(pg_dump)
+                    raw[key] = repeated(args.repeat, lambda: run_inspect(pg_dump))
                 r = raw[key]
-                log(f"  {r['seconds']:.1f} s, {mb(pg_dump) / r['seconds']:.1f} MB/s, peak RSS {r['peak_rss_mb']:.0f} MB, rc {r['rc']}")
+                log(f"  {r['seconds']:.1f} s (median of {r['runs_seconds']}), {mb(pg_dump) / r['seconds']:.1f} MB/s, "
+                    f"peak RSS {r['peak_rss_mb']:.0f} MB, rc {r['rc']}")
 
     # ---- the servers
     if not args.skip_server:

@@ -1484,13 +1484,15 @@ class PostgresReader:
             quoted_strings_can_be_null=False,
         )
         table = None
-        block = len(data) + 1  # one block: no chunked columns to combine; conversion still runs in threads
+        # one block: no chunked columns to combine. One thread: the reader has a core of its own
+        # already, and Arrow's per-thread buffers cost 50 MB of peak memory for nothing
+        block = len(data) + 1
         for _attempt in range(3):
             bad_rows.clear()
             try:
                 table = pacsv.read_csv(
                     pa.BufferReader(data),
-                    read_options=pacsv.ReadOptions(column_names=cnames, block_size=block, use_threads=True),
+                    read_options=pacsv.ReadOptions(column_names=cnames, block_size=block, use_threads=False),
                     parse_options=parse,
                     convert_options=convert,
                 )
