@@ -340,6 +340,21 @@ def test_data_only_dump_infers_types(tmp_path):
         ("01234", 12, Decimal("1.5"), __import__("datetime").date(2020, 1, 2)), ("99999", 7, Decimal("2.0"), None)]
 
 
+def test_data_only_inserts_with_different_column_lists(tmp_path):
+    """Without DDL the table is the union of the columns the INSERTs name, in the order first
+    named; a column an INSERT leaves out is NULL, whatever the statement (REPLACE included)."""
+    dump = write(tmp_path / "d.sql", """
+INSERT INTO `t` (`a`, `b`) VALUES (1, 'x');
+REPLACE INTO `t` (`a`, `b`) VALUES (2, 'y');
+INSERT INTO `t` (`a`, `c`) VALUES (3, 0x4142);
+INSERT INTO `t` (`c`, `a`) VALUES ('z', 4);
+""")
+    result = stage(tmp_path, dump)
+    assert query(result.db_path, "SELECT * FROM t ORDER BY a") == [
+        (1, "x", None), (2, "y", None), (3, None, b"AB"), (4, None, b"z")]
+    assert [c[0] for c in query(result.db_path, "DESCRIBE t")] == ["a", "b", "c"]
+
+
 def test_truncate_and_drop_replay_on_staged_rows(tmp_path):
     dump = write(tmp_path / "t.sql", """
 CREATE TABLE a (id int PRIMARY KEY);
