@@ -111,6 +111,7 @@ def stage_dump(
                     partial |= ev.fatal
             info.extra["input_bytes"] = total
             info.extra["parts"] = ", ".join(p.name for p in parts)
+            con.execute(f"SET threads = {os.cpu_count() or 1}")  # the reader is done: its core is free
             writer.finish(info)
         finally:
             con.close()
