@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from dumpkit.stage import stage_dump
@@ -69,3 +70,36 @@ def test_pg_dump_stages_like_postgresql(rel, postgres, tmp_path):
     postgres.restore(FIXTURES / rel, db)
     with postgres.connect(db) as conn:
         assert_stages_like(server_fingerprint(conn, "postgres", db), [FIXTURES / rel], tmp_path)
+
+
+AUTO_IDS = """
+CREATE TABLE `a` (`id` int NOT NULL AUTO_INCREMENT, `s` varchar(20), PRIMARY KEY (`id`)) AUTO_INCREMENT=5;
+INSERT INTO `a` VALUES (0,'zero'),(7,'seven'),(0,'zero again'),(NULL,'null'),(3,'three'),(0,'last');
+INSERT INTO `a` (`s`) VALUES ('left out');
+SET SESSION sql_mode = 'NO_AUTO_VALUE_ON_ZERO';
+CREATE TABLE `b` (`id` int NOT NULL AUTO_INCREMENT, `s` varchar(20), PRIMARY KEY (`id`));
+INSERT INTO `b` VALUES (0,'kept'),(NULL,'null');
+/*!40101 SET @OLD_SQL_MODE=@@SQL_MODE, SQL_MODE='' */;
+CREATE TABLE `c` (`id` int NOT NULL AUTO_INCREMENT, `s` varchar(20), PRIMARY KEY (`id`)) AUTO_INCREMENT=3;
+INSERT INTO `c` VALUES (0,'auto'),(5,'five');
+/*!40101 SET SQL_MODE=@OLD_SQL_MODE */;
+INSERT INTO `c` VALUES (0,'kept again');
+"""
+
+
+def test_auto_increment_ids_like_mariadb(mariadb, tmp_path):
+    """Installer SQL: a 0 or NULL id, or none, gets the next id from a counter that starts at the
+    table's AUTO_INCREMENT=N, unless the sql_mode has NO_AUTO_VALUE_ON_ZERO (as every dump tool
+    sets it, and restores it at the end)."""
+    dump = tmp_path / "ids.sql"
+    dump.write_text(AUTO_IDS)
+    assert not mariadb.restore(dump, "t_auto_ids").errors
+    staged = stage_dump([dump], tmp_path / "ids.duckdb")
+    with duckdb.connect(str(staged.db_path), read_only=True) as con, \
+            mariadb.connect("t_auto_ids") as conn, conn.cursor() as cur:
+        for table in "abc":
+            cur.execute(f"SELECT id, s FROM `{table}` ORDER BY id")
+            server = [tuple(r) for r in cur.fetchall()]
+            assert con.execute(f"SELECT id, s FROM {table} ORDER BY id").fetchall() == server, table
+        # (the server: 0 -> 5, 7, 0 -> 8, NULL -> 9, 3, 0 -> 10, left out -> 11)
+        assert [r[0] for r in con.execute("SELECT id FROM a ORDER BY id").fetchall()] == [3, 5, 7, 8, 9, 10, 11]

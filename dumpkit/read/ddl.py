@@ -117,6 +117,14 @@ _PG_REWRITES = [
 
 
 _CHARSET = re.compile(r"(?:DEFAULT\s+)?(?:CHARSET|CHARACTER\s+SET)\s*=?\s*(\w+)", re.I)
+_AUTO_START = re.compile(r"\bAUTO_INCREMENT\s*=?\s*(\d+)", re.I)
+
+
+def _table_options(sql: str, end: int) -> tuple[str | None, int]:
+    """The default charset and the AUTO_INCREMENT counter of a MySQL CREATE TABLE, from the
+    table options after its column list (which ends at `end`)."""
+    charset, start = _CHARSET.search(sql[end:]), _AUTO_START.search(sql[end:])
+    return (charset.group(1).lower() if charset else None), (int(start.group(1)) if start else 1)
 
 
 _LENIENT = re.compile(r"\b((?:float|double|real)(?:\s*\(\s*\d+\s*(?:,\s*\d+\s*)?\))?)\s+(?:unsigned|zerofill)(?:\s+zerofill)?", re.I)
@@ -196,13 +204,14 @@ def parse_create_table(sql: str, dialect: str, offset: int, database: str | None
             auto_increment=any(isinstance(k, exp.AutoIncrementColumnConstraint) for k in kinds)
             or kind.this in (T.SERIAL, T.BIGSERIAL, T.SMALLSERIAL),
         ))
-    m = _CHARSET.search(sql[sql.rfind(")"):]) if dialect == "mysql" else None
+    charset, auto_start = _table_options(sql, sql.rfind(")")) if dialect == "mysql" else (None, 1)
     return TableDef(
         table=staged_name(schema.this, dialect, database),
         columns=columns,
         offset=offset,
-        charset=m.group(1).lower() if m else None,
+        charset=charset,
         primary_key=primary_key,
+        auto_increment=auto_start,
     )
 
 
@@ -274,6 +283,5 @@ def parse_create_table_loose(sql: str, offset: int) -> TableDef | None:
             primary_key = [name]
     if not columns:
         return None
-    charset = _CHARSET.search(sql[end:])
-    return TableDef(m.group(1).split(".")[-1].strip().strip("`"), columns, offset,
-                    charset.group(1).lower() if charset else None, primary_key)
+    charset, auto_start = _table_options(sql, end)
+    return TableDef(m.group(1).split(".")[-1].strip().strip("`"), columns, offset, charset, primary_key, auto_start)

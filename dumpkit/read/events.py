@@ -31,6 +31,7 @@ class TableDef:
     offset: int
     charset: str | None = None  # table default charset (MySQL), e.g. "latin1"
     primary_key: list[str] = field(default_factory=list)
+    auto_increment: int = 1  # the table's AUTO_INCREMENT=N: where MySQL's id counter starts
 
     def columns_for(self, names: list[str] | None) -> list[Column | None]:
         """The columns an INSERT's column list names, in its order (None: all columns;
@@ -60,6 +61,9 @@ class RowBatch:
     mode: str = "insert"  # insert | ignore | replace: which row wins on a duplicate key
     source_bytes: int | None = None  # bytes of dump text behind these rows, when the reader knows
     parse_seconds: float = 0.0  # time the reader spent turning them into Arrow
+    # a 0 in the AUTO_INCREMENT column asks for the next id, as NULL does (MySQL, unless the
+    # dump's sql_mode has NO_AUTO_VALUE_ON_ZERO, which every dump tool sets)
+    zero_is_auto: bool = False
 
 
 @dataclass

@@ -117,6 +117,9 @@ _UNSUPPORTED = re.compile(rb"(?:UPDATE|DELETE|INSERT|REPLACE|CALL|RENAME|LOAD\s+
 _DELETE_ALL = re.compile(rb"DELETE\s+(?:LOW_PRIORITY\s+|QUICK\s+|IGNORE\s+)*FROM\s+" + _QUALIFIED + rb"\s*;?\s*$", re.I)
 _ROUTINE_NAME = re.compile(rb"(?:VIEW|TRIGGER|PROCEDURE|FUNCTION|EVENT)\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?" + _QUALIFIED, re.I)
 _SET_NAMES = re.compile(rb"SET\s+(?:NAMES|CHARACTER\s+SET|CHARSET)\s+'?(\w+)", re.I)
+# one assignment of a SET: `sql_mode = '...'`, `@OLD_SQL_MODE=@@SQL_MODE`, `SESSION sql_mode=@x`
+_ASSIGNMENT = re.compile(rb"(?:\bSET\s+|,\s*)(?:(?:SESSION|LOCAL)\s+)?(@{0,2}(?:(?:SESSION|LOCAL|GLOBAL)\s*\.\s*)?\w+)\s*:?=\s*"
+                         rb"('[^']*'|\"[^\"]*\"|@{1,2}(?:(?:SESSION|LOCAL|GLOBAL)\s*\.\s*)?\w+)", re.I)
 _USE = re.compile(rb"USE\s+(" + _IDENT + rb")", re.I)
 _DELIMITER = re.compile(rb"\s*DELIMITER\s+(\S+)", re.I)
 _CREATE_TABLE = re.compile(rb"CREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMPORARY\s+)?TABLE\s+(IF\s+NOT\s+EXISTS\s+)?" + _QUALIFIED, re.I)
@@ -159,6 +162,7 @@ class _Pending:
     kinds: tuple  # (binary, bits, numeric value positions, no CREATE TABLE known, staged types)
     offset: int
     mode: str = "insert"
+    zero_is_auto: bool = False
     parts: list[bytes] = field(default_factory=list)
     starts: list[int] = field(default_factory=list)  # dump offset of each part's VALUES text
     size: int = 0
@@ -282,6 +286,9 @@ class MySQLReader:
         self.part = getattr(stream, "part_name", None)  # set when the input has several parts
         # nothing declared until a SET NAMES: "utf-8?" reads UTF-8, and latin1 where it is not
         self.encoding = "utf-8?"
+        # the server's default sql_mode lacks NO_AUTO_VALUE_ON_ZERO: a 0 id asks for the next one
+        self.zero_is_auto = True
+        self.saved_modes: dict[bytes, bool] = {}  # @variables holding an earlier sql_mode
         self.tables: dict[str, TableDef] = {}
         self.database: str | None = None
         self.first_database: str | None = None
@@ -549,6 +556,8 @@ class MySQLReader:
             n = _SET_NAMES.match(body)
             if n:
                 self.encoding = _ENCODINGS.get(n.group(1).decode().lower(), self.encoding)
+            else:
+                self._sql_mode(body)
         elif kind == "use":
             u = _USE.match(body)
             if u:
@@ -566,6 +575,23 @@ class MySQLReader:
             r = _ROUTINE_NAME.search(body)
             table = _split_ident(r.group(1))[1] if r else None
         yield Skipped(kind, offset, table, _snippet(body, 80))
+
+    def _sql_mode(self, body: bytes) -> None:
+        """Follow the session's NO_AUTO_VALUE_ON_ZERO through SET statements, including
+        mysqldump's `SET @OLD_SQL_MODE=@@SQL_MODE, SQL_MODE='NO_AUTO_VALUE_ON_ZERO'` and
+        its `SET SQL_MODE=@OLD_SQL_MODE` at the end. What it cannot read leaves it as it was."""
+        for target, value in _ASSIGNMENT.findall(body):
+            target = re.sub(rb"\s+", b"", target).lower()
+            system = re.sub(rb"^@@(?:session\.|local\.)?", b"", target) if target.startswith(b"@@") else target
+            value_is_mode = re.fullmatch(rb"@@(?:(?:session|local)\s*\.\s*)?sql_mode", value, re.I) is not None
+            if target.startswith(b"@") and not target.startswith(b"@@"):
+                if value_is_mode:
+                    self.saved_modes[target] = self.zero_is_auto
+            elif system in (b"sql_mode", b"session.sql_mode", b"local.sql_mode"):
+                if value[:1] in (b"'", b'"'):
+                    self.zero_is_auto = b"NO_AUTO_VALUE_ON_ZERO" not in value.upper()
+                elif value.lower() in self.saved_modes:
+                    self.zero_is_auto = self.saved_modes[value.lower()]
 
     def _staged_name(self, db: str | None, table: str) -> str:
         db = db or self.database
@@ -662,11 +688,11 @@ class MySQLReader:
         kinds = self._kinds(self.tables.get(table), columns)
         p = self.pending
         if p and (p.table != table or p.columns != columns or p.encoding != encoding or p.kinds != kinds
-                  or p.mode != mode or p.size > BATCH_BYTES or cut or note):
+                  or p.mode != mode or p.zero_is_auto != self.zero_is_auto or p.size > BATCH_BYTES or cut or note):
             self._flush()
             p = None
         if p is None:
-            p = self.pending = _Pending(table, columns, encoding, kinds, offset, mode)
+            p = self.pending = _Pending(table, columns, encoding, kinds, offset, mode, self.zero_is_auto)
         p.parts.append(values)
         p.starts.append(offset + m.end())
         p.size += len(values)
@@ -709,7 +735,7 @@ class MySQLReader:
         tdef = self.tables.get(p.table)
         names = p.columns or ([c.name for c in tdef.columns] if tdef else None)
         for i, data in enumerate(tables):
-            ev = RowBatch(p.table, p.columns, data, p.offset, mode=p.mode)
+            ev = RowBatch(p.table, p.columns, data, p.offset, mode=p.mode, zero_is_auto=p.zero_is_auto)
             # not in the RowBatch contract: what the stager records per table
             ev.source_bytes = p.stmt_bytes if i == 0 else 0
             ev.parse_seconds = seconds if i == 0 else 0.0

@@ -173,6 +173,8 @@ class StageWriter:
                 for k, (count, example) in per_col.items():
                     self.issue(kind, ev.table, t.columns[order[int(k)]].name, count, ev.offset, example)
         by_position = dict(zip(order, arrays))
+        if ev.zero_is_auto:
+            self._zero_ids_to_null(t, by_position)
         # the columns in table order, for a positional insert (a third of the per-batch cost of
         # INSERT .. BY NAME); a column this INSERT leaves out of a table without DDL is NULL
         arrays = [by_position[i] if i in by_position else pa.nulls(data.num_rows, pa.binary() if c.binary else pa.string())
@@ -196,6 +198,20 @@ class StageWriter:
         # readers may say how many dump bytes the rows came from and how long parsing took
         t.source_bytes += nbytes if ev.source_bytes is None else ev.source_bytes
         t.seconds += time.perf_counter() - start + ev.parse_seconds
+
+    @staticmethod
+    def _zero_ids_to_null(t: _Table, by_position: dict) -> None:
+        """Without NO_AUTO_VALUE_ON_ZERO the server gives a row whose AUTO_INCREMENT value is 0
+        the next id, as if it were NULL: so it is NULL here, and the end-of-table pass numbers it."""
+        auto = [i for i, c in enumerate(t.columns) if c.auto_increment and i in by_position]
+        col = by_position[auto[0]] if auto else None
+        if col is None or not pa.types.is_integer(col.type):
+            return
+        import pyarrow.compute as pc  # only for installer SQL: dump tools set NO_AUTO_VALUE_ON_ZERO
+
+        zero = pc.equal(col, 0)
+        if pc.any(zero).as_py():
+            by_position[auto[0]] = pc.if_else(zero, pa.scalar(None, col.type), col)
 
     def _track(self, t: _Table, by_position: dict, n: int) -> None:
         """What the end-of-table pass will need: rows without an AUTO_INCREMENT id, and
@@ -308,11 +324,14 @@ class StageWriter:
         self.con.execute(f"ALTER TABLE {tmp} RENAME TO {q(t.name)}")
 
     def _auto_increment(self, t: _Table, c: Column) -> None:
-        """Rows that left the auto-increment column out (or NULL) get the next id,
-        in insert order, exactly as MySQL's counter would hand them out."""
+        """Rows that left the auto-increment column out (or NULL, or 0 without
+        NO_AUTO_VALUE_ON_ZERO) get the next id, in insert order, exactly as MySQL's counter
+        would hand them out: it starts at the table's AUTO_INCREMENT=N and stays above every
+        id inserted before."""
         col = q(c.name)
         missing = t.auto_missing
-        # for the k-th missing row: id = k + 1 + max over j<=k of (max explicit id before row j - j)
+        floor = (t.tdef.auto_increment if t.tdef else 1) - 1
+        # for the k-th missing row: id = k + 1 + max over j<=k of (max(ids before row j, N - 1) - j)
         self.con.execute(f"""
             CREATE OR REPLACE TEMP TABLE _auto AS
             WITH s AS (
@@ -320,7 +339,7 @@ class StageWriter:
                      max({col}) OVER (ORDER BY rowid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS _before
               FROM {t.ref}),
             m AS (SELECT _r, _before, row_number() OVER (ORDER BY _r) - 1 AS _k FROM s WHERE _v IS NULL)
-            SELECT _r, _k + 1 + max(coalesce(_before, 0) - _k) OVER (ORDER BY _r) AS _id FROM m
+            SELECT _r, _k + 1 + max(greatest(coalesce(_before, 0), {floor}) - _k) OVER (ORDER BY _r) AS _id FROM m
         """)
         self.con.execute(f"UPDATE {t.ref} SET {col} = _auto._id FROM _auto WHERE {t.ref}.rowid = _auto._r")
         self.con.execute("DROP TABLE _auto")
