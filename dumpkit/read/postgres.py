@@ -1221,6 +1221,12 @@ class PostgresReader:
                             inherited.append(Column(c.name, c.source_type, c.duck_type, c.binary))
                 names = {c.name for c in inherited}
                 td.columns = inherited + [c for c in td.columns if c.name not in names]
+                parents = ", ".join(self._staged_text(p) for p in _split_top(im.group(1)))
+                self.tables[staged] = td
+                # on the server a query of the parent shows the child's rows too; staged, each keeps its own
+                return [td, Problem("inherited_table", offset, staged, example=(
+                    f"{staged} inherits from {parents}: its rows are staged in {staged} only, "
+                    f"while the server's SELECT from {parents} includes them"))]
         self.tables[staged] = td
         return [td]
 
