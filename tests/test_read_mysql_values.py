@@ -199,12 +199,12 @@ def test_count_rows_for_inspect(rows):
 
 # ---------------------------------------------------------------- typed straight out of the scanner
 
-_TYPES = ("INTEGER", "BIGINT", "DECIMAL(10,2)", "DECIMAL(20,6)", "DATE", "TIMESTAMP")
+_TYPES = ("INTEGER", "BIGINT", "DECIMAL(10,2)", "DECIMAL(20,6)", "DATE", "TIMESTAMP", "TINYINT", "SMALLINT")
 
 
 def _typed_text():
     """Values as dumps write them for numeric and date columns, valid or not."""
-    digits = st.integers(-10**19, 10**19).map(str)
+    digits = st.one_of(st.integers(-10**19, 10**19), st.integers(-40000, 40000)).map(str)  # (at the small widths' limits too)
     decimals = st.tuples(st.integers(-10**12, 10**12), st.integers(0, 10**7), st.integers(0, 7)).map(
         lambda t: f"{t[0]}.{str(t[1]).zfill(t[2])[:t[2]]}" if t[2] else f"{t[0]}")
     dates = st.tuples(st.integers(0, 10000), st.integers(0, 13), st.integers(0, 32)).map(

@@ -340,6 +340,19 @@ def test_data_only_dump_infers_types(tmp_path):
         ("01234", 12, Decimal("1.5"), __import__("datetime").date(2020, 1, 2)), ("99999", 7, Decimal("2.0"), None)]
 
 
+def test_integer_limits_and_out_of_range(tmp_path):
+    """Integers are read at their column's width; the limits fit, a value beyond them is NULL
+    and counted (as DuckDB's cast has it), in that column only."""
+    dump = write(tmp_path / "r.sql", """
+CREATE TABLE t (a int, b tinyint, c smallint, d bigint);
+INSERT INTO t VALUES (1,2,3,4),(3000000000,-128,32767,5),(NULL,NULL,-32768,NULL),(-2147483648,127,0,9223372036854775807);
+""")
+    result = stage(tmp_path, dump)
+    assert query(result.db_path, "SELECT * FROM t") == [
+        (1, 2, 3, 4), (None, -128, 32767, 5), (None, None, -32768, None), (-2147483648, 127, 0, 9223372036854775807)]
+    assert [(i.kind, i.column, i.count) for i in result.issues] == [("bad_value", "a", 1)]
+
+
 def test_data_only_inserts_with_different_column_lists(tmp_path):
     """Without DDL the table is the union of the columns the INSERTs name, in the order first
     named; a column an INSERT leaves out is NULL, whatever the statement (REPLACE included)."""

@@ -36,6 +36,7 @@ NULL, STR, TOKEN, VALUE, ZERO = 0, 1, 2, 3, 4
 C_TEXT, C_INT, C_DECIMAL, C_TIMESTAMP, C_DATE = 0, 1, 2, 3, 4  # the same numbers as in _tuples.c
 
 _POW10 = 10 ** np.arange(19, dtype=np.int64)
+_NARROW = {"TINYINT": pa.int8(), "SMALLINT": pa.int16(), "INTEGER": pa.int32()}
 
 
 def tuple_lines(buf: bytes, pos: int) -> tuple[int, int]:
@@ -55,7 +56,8 @@ def _column_codes(types: tuple) -> tuple[np.ndarray, np.ndarray, list]:
     arrow = [None] * len(types)
     for j, t in enumerate(types):
         if t in INTEGER_TYPES:
-            codes[j], arrow[j] = C_INT, pa.int64()
+            # the column's own width when it is a narrower one: no Arrow cast afterwards
+            codes[j], arrow[j] = C_INT, _NARROW.get(t, pa.int64())
         elif t == "TIMESTAMP":
             codes[j], arrow[j] = C_TIMESTAMP, pa.timestamp("us")
         elif t == "DATE":
@@ -104,6 +106,13 @@ def split_values(text: bytes, binary: set[int] | frozenset = frozenset(), types:
             if not held[np.unpackbits(valid[j], bitorder="little")[:rows].astype(bool)].all():
                 typed[j] = False
                 col_bytes[j] = lens[j:rows * ncols:ncols].sum(dtype=np.int64)
+        elif codes[j] == C_INT and arrow[j] != pa.int64():
+            # a value out of the column's range stays int64: the cast then judges it
+            present = values[j] if nvalid[j] == rows else \
+                values[j][np.unpackbits(valid[j], bitorder="little")[:rows].astype(bool)]
+            limits = np.iinfo(arrow[j].to_pandas_dtype())
+            if present.size and (present.min() < limits.min or present.max() > limits.max):
+                arrow[j] = pa.int64()
     col_start = np.zeros(ncols + 1, np.int64)
     np.cumsum(col_bytes, out=col_start[1:])
     if col_bytes.max(initial=0) >= 1 << 31:
@@ -146,4 +155,6 @@ def _typed_array(typ: pa.DataType, values: np.ndarray, rows: int, validity, null
         return pa.Array.from_buffers(typ, rows, [validity, pa.py_buffer(wide)], nulls)
     if pa.types.is_date32(typ):
         return pa.Array.from_buffers(typ, rows, [validity, pa.py_buffer(values.astype(np.int32))], nulls)
+    if pa.types.is_integer(typ) and typ != pa.int64():  # a narrower integer column, its values checked to fit
+        values = values.astype(typ.to_pandas_dtype())
     return pa.Array.from_buffers(typ, rows, [validity, pa.py_buffer(np.ascontiguousarray(values))], nulls)
