@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-
 from ..errors import DumpkitError
 from ..read import inspect_parts
 from ..read.mysql_values import RESTORE_TIME
