@@ -63,6 +63,10 @@ class _Table:
     def ref(self) -> str:
         return f"main.{q(self.name)}"
 
+    def auto_position(self) -> int | None:
+        """The AUTO_INCREMENT column's position (MySQL allows one per table), or None."""
+        return next((i for i, c in enumerate(self.columns) if c.auto_increment), None)
+
     def primary_key(self) -> list[int]:
         pk = self.tdef.primary_key if self.tdef else []
         return [self.lookup[p.lower()] for p in pk] if all(p.lower() in self.lookup for p in pk) else []
@@ -203,22 +207,22 @@ class StageWriter:
     def _zero_ids_to_null(t: _Table, by_position: dict) -> None:
         """Without NO_AUTO_VALUE_ON_ZERO the server gives a row whose AUTO_INCREMENT value is 0
         the next id, as if it were NULL: so it is NULL here, and the end-of-table pass numbers it."""
-        auto = [i for i, c in enumerate(t.columns) if c.auto_increment and i in by_position]
-        col = by_position[auto[0]] if auto else None
+        auto = t.auto_position()
+        col = by_position.get(auto)
         if col is None or not pa.types.is_integer(col.type):
             return
         import pyarrow.compute as pc  # only for installer SQL: dump tools set NO_AUTO_VALUE_ON_ZERO
 
         zero = pc.equal(col, 0)
         if pc.any(zero).as_py():
-            by_position[auto[0]] = pc.if_else(zero, pa.scalar(None, col.type), col)
+            by_position[auto] = pc.if_else(zero, pa.scalar(None, col.type), col)
 
     def _track(self, t: _Table, by_position: dict, n: int) -> None:
         """What the end-of-table pass will need: rows without an AUTO_INCREMENT id, and
         whether the primary key still only grows (then no key can repeat)."""
-        auto = [i for i, c in enumerate(t.columns) if c.auto_increment]
-        if auto and n:
-            t.auto_missing += by_position[auto[0]].null_count
+        auto = t.auto_position()
+        if auto is not None and n:
+            t.auto_missing += by_position[auto].null_count
         if not t.keys_ordered or not n:
             return
         pk = t.primary_key()
@@ -293,9 +297,9 @@ class StageWriter:
         self.con.execute("COMMIT")
 
     def _server_rules(self, t: _Table) -> None:
-        auto = [c for c in t.columns if c.auto_increment]
-        if auto and t.auto_missing:
-            self._auto_increment(t, auto[0])
+        auto = t.auto_position()
+        if auto is not None and t.auto_missing:
+            self._auto_increment(t, t.columns[auto])
         pk = t.primary_key()
         dedupe = ""
         if pk and t.rows > 1 and (not t.keys_ordered or t.has_replace):
