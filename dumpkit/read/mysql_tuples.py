@@ -27,7 +27,7 @@ try:
 except ImportError as e:  # the C part is built by pip; a copied source tree lacks it
     raise DumpkitError("dumpkit's VALUES scanner (dumpkit/read/_tuples.c) is not built: "
                        "reinstall dumpkit with `pip install -e .`") from e
-from .typed import DECIMAL_TYPE, INTEGER_TYPES
+from .typed import DECIMAL_TYPE, INTEGER_TYPES, arrow_type
 
 # what a field holds: NULL, text, an unquoted number, a value read as its column's type
 # (in ivals), or a zero date (NULL, counted)
@@ -36,7 +36,6 @@ NULL, STR, TOKEN, VALUE, ZERO = 0, 1, 2, 3, 4
 C_TEXT, C_INT, C_DECIMAL, C_TIMESTAMP, C_DATE = 0, 1, 2, 3, 4  # the same numbers as in _tuples.c
 
 _POW10 = 10 ** np.arange(19, dtype=np.int64)
-_NARROW = {"TINYINT": pa.int8(), "SMALLINT": pa.int16(), "INTEGER": pa.int32()}
 
 
 def tuple_lines(buf: bytes, pos: int) -> tuple[int, int]:
@@ -56,8 +55,8 @@ def _column_codes(types: tuple) -> tuple[np.ndarray, np.ndarray, list]:
     arrow = [None] * len(types)
     for j, t in enumerate(types):
         if t in INTEGER_TYPES:
-            # the column's own width when it is a narrower one: no Arrow cast afterwards
-            codes[j], arrow[j] = C_INT, _NARROW.get(t, pa.int64())
+            # the column's own Arrow type (int64 for HUGEINT): no Arrow cast afterwards
+            codes[j], arrow[j] = C_INT, arrow_type(t) or pa.int64()
         elif t == "TIMESTAMP":
             codes[j], arrow[j] = C_TIMESTAMP, pa.timestamp("us")
         elif t == "DATE":
@@ -155,6 +154,6 @@ def _typed_array(typ: pa.DataType, values: np.ndarray, rows: int, validity, null
         return pa.Array.from_buffers(typ, rows, [validity, pa.py_buffer(wide)], nulls)
     if pa.types.is_date32(typ):
         return pa.Array.from_buffers(typ, rows, [validity, pa.py_buffer(values.astype(np.int32))], nulls)
-    if pa.types.is_integer(typ) and typ != pa.int64():  # a narrower integer column, its values checked to fit
+    if pa.types.is_integer(typ) and typ != pa.int64():  # another integer width, its values checked to fit
         values = values.astype(typ.to_pandas_dtype())
     return pa.Array.from_buffers(typ, rows, [validity, pa.py_buffer(np.ascontiguousarray(values))], nulls)
