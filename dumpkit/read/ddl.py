@@ -123,7 +123,8 @@ _AUTO_START = re.compile(r"\bAUTO_INCREMENT\s*=?\s*(\d+)", re.I)
 def _table_options(sql: str, end: int) -> tuple[str | None, int]:
     """The default charset and the AUTO_INCREMENT counter of a MySQL CREATE TABLE, from the
     table options after its column list (which ends at `end`)."""
-    charset, start = _CHARSET.search(sql[end:]), _AUTO_START.search(sql[end:])
+    options = sql[end:]
+    charset, start = _CHARSET.search(options), _AUTO_START.search(options)
     return (charset.group(1).lower() if charset else None), (int(start.group(1)) if start else 1)
 
 

@@ -582,12 +582,10 @@ class MySQLReader:
         its `SET SQL_MODE=@OLD_SQL_MODE` at the end. What it cannot read leaves it as it was."""
         for target, value in _ASSIGNMENT.findall(body):
             target = re.sub(rb"\s+", b"", target).lower()
-            system = re.sub(rb"^@@(?:session\.|local\.)?", b"", target) if target.startswith(b"@@") else target
-            value_is_mode = re.fullmatch(rb"@@(?:(?:session|local)\s*\.\s*)?sql_mode", value, re.I) is not None
-            if target.startswith(b"@") and not target.startswith(b"@@"):
-                if value_is_mode:
+            if target[:1] == b"@" and target[:2] != b"@@":  # a user variable, e.g. @OLD_SQL_MODE
+                if re.fullmatch(rb"@@(?:(?:session|local)\s*\.\s*)?sql_mode", value, re.I):
                     self.saved_modes[target] = self.zero_is_auto
-            elif system in (b"sql_mode", b"session.sql_mode", b"local.sql_mode"):
+            elif re.sub(rb"^(?:@@)?(?:session\.|local\.)?", b"", target) == b"sql_mode":
                 if value[:1] in (b"'", b'"'):
                     self.zero_is_auto = b"NO_AUTO_VALUE_ON_ZERO" not in value.upper()
                 elif value.lower() in self.saved_modes:
