@@ -70,7 +70,7 @@ def count_rows(values: bytes) -> int:
 def parse_values_fast(values: bytes, binary: set[int] | frozenset = frozenset(), types: tuple = ()) -> pa.Table | None:
     """Rows of a UTF-8 VALUES list (columns at `binary` positions as bytes; numbers and
     dates typed where `types` says so), or None when the slow path must take it (see mysql_tuples)."""
-    from .mysql_tuples import split_values  # numba: loaded where rows are parsed, not for every command
+    from .mysql_tuples import split_values  # the C scanner: loaded where rows are parsed, not for every command
 
     return split_values(values, binary, types)
 

@@ -1,8 +1,8 @@
 """Text values to the column types of the DDL, as the server would store them.
 
 Readers split and unescape; this module gives each column its staged type, per
-batch, so the rows go straight into their typed DuckDB table (it runs inside
-the parser workers for MySQL dumps, where both cores share the work).
+batch, so the rows go straight into their typed DuckDB table (it runs in the
+stage's reader process, beside the stager).
 
 Arrow's C++ casts take the common case. Where one refuses a column (a zero
 date, '279.99' in an INT column, a type Arrow cannot parse) the column goes
