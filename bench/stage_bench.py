@@ -20,6 +20,7 @@ Not part of the test suite: nothing here is timed in CI.
 from __future__ import annotations
 
 import argparse
+import compileall
 import importlib.util
 import json
 import os
@@ -96,7 +97,18 @@ def wait_quiet() -> dict:
         if cores < QUIET_CORES or waited >= QUIET_WAIT:
             if waited > 3:
                 log(f"  waited {waited:.0f} s for a quiet machine; others use {cores:.2f} cores now")
-            return {"waited_s": round(waited, 1), "others_cores_before": round(cores, 2)}
+            return {"waited_s": round(waited, 1), "others_cores_before": round(cores, 2), "vm_probe_ms": vm_probe_ms()}
+
+
+def vm_probe_ms() -> float:
+    """Milliseconds of a fixed pure-Python loop, just before a run. A VM's CPU speed drifts by
+    20-30 % from one minute to the next with nothing else running on it; this says how fast the
+    machine was when a figure was taken (lower is faster; 2026-11-27: 95-140 ms)."""
+    start = time.perf_counter()
+    total = 0
+    for i in range(2_000_000):
+        total += i * i
+    return round((time.perf_counter() - start) * 1000, 1)
 
 
 def measure(cmd: list[str], *, stdin: Path | None = None, watch: list[int] = (), env: dict | None = None,
@@ -331,7 +343,8 @@ def row(tool: str, dump: str, mb: float, r: dict | None, restore_s: float | None
     out = {"tool": tool, "dump": dump, "mb": round(mb, 1), "seconds": r["seconds"],
            "mb_per_s": round(mb / r["seconds"], 1) if r["seconds"] else None,
            "cpu_seconds": r.get("cpu_seconds"), "peak_rss_mb": r["peak_rss_mb"], "peak_pss_mb": r["peak_pss_mb"],
-           "others_cores": r.get("others_cores"), "ok": ok, "runs_seconds": r.get("runs_seconds")}
+           "others_cores": r.get("others_cores"), "ok": ok, "runs_seconds": r.get("runs_seconds"),
+           "vm_probe_ms": r.get("vm_probe_ms")}
     if restore_s and "dumpkit" in tool:
         out["ratio"] = round(restore_s / r["seconds"], 1)
     if note:
@@ -342,17 +355,19 @@ def row(tool: str, dump: str, mb: float, r: dict | None, restore_s: float | None
 
 
 def print_table(rows: list[dict]) -> None:
-    head = ["tool", "dump", "MB", "seconds", "MB/s", "peak RSS MB", "ratio", "CPU s", "peak PSS MB", "others' load", "runs s"]
+    head = ["tool", "dump", "MB", "seconds", "MB/s", "peak RSS MB", "ratio", "CPU s", "peak PSS MB", "others' load", "runs s",
+            "probe ms"]
     lines = []
     for r in rows:
         if r.get("skipped"):
-            lines.append([r["tool"], r["dump"], f"{r['mb']:.1f}", "skipped: " + r["skipped"], "", "", "", "", "", "", ""])
+            lines.append([r["tool"], r["dump"], f"{r['mb']:.1f}", "skipped: " + r["skipped"], "", "", "", "", "", "", "", ""])
             continue
         lines.append([
             r["tool"] + ("" if r["ok"] else "  FAILED"), r["dump"], f"{r['mb']:.1f}", f"{r['seconds']:.1f}",
             f"{r['mb_per_s']:.1f}", f"{r['peak_rss_mb']:.0f}", f"{r['ratio']:.1f}x" if r.get("ratio") else "",
             f"{r['cpu_seconds']:.1f}", f"{r['peak_pss_mb']:.0f}", f"{r['others_cores']:.2f} cores",
             "–".join(f"{x:.1f}" for x in (min(r["runs_seconds"]), max(r["runs_seconds"]))) if r.get("runs_seconds") else "",
+            f"{r['vm_probe_ms']:.0f}" if r.get("vm_probe_ms") else "",
         ])
     widths = [max(len(str(x[i])) for x in [head, *lines]) for i in range(len(head))]
     fmt = lambda cells: "  ".join(str(c).ljust(w) if i < 2 else str(c).rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))  # noqa: E731
@@ -393,6 +408,9 @@ def main() -> int:
     if not (SRC / "dumpkit" / "cli.py").exists():
         ap.error(f"no dumpkit package in {SRC}")
     DUMPKIT_ENV["PYTHONPATH"] = str(SRC)
+    # measure dumpkit as installed (pip writes the bytecode), not compiling itself on every
+    # command as it would where PYTHONDONTWRITEBYTECODE is set
+    compileall.compile_dir(str(SRC / "dumpkit"), quiet=1)
 
     WORK.mkdir(exist_ok=True)
     stem = "shop" if args.size_mb == 200 else f"shop-{args.size_mb}mb"
