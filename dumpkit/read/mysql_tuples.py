@@ -101,14 +101,12 @@ def split_values(text: bytes, binary: set[int] | frozenset = frozenset(), types:
     for j in np.flatnonzero(typed):
         if codes[j] == C_DECIMAL and arrow[j].precision < 18:
             # more digits than the column holds: DuckDB's cast says what becomes of them
-            held = np.abs(values[j]) < 10 ** arrow[j].precision
-            if not held[np.unpackbits(valid[j], bitorder="little")[:rows].astype(bool)].all():
+            if not (np.abs(_present(values[j], valid[j], nvalid[j], rows)) < 10 ** arrow[j].precision).all():
                 typed[j] = False
                 col_bytes[j] = lens[j:rows * ncols:ncols].sum(dtype=np.int64)
         elif codes[j] == C_INT and arrow[j] != pa.int64():
             # a value out of the column's range stays int64: the cast then judges it
-            present = values[j] if nvalid[j] == rows else \
-                values[j][np.unpackbits(valid[j], bitorder="little")[:rows].astype(bool)]
+            present = _present(values[j], valid[j], nvalid[j], rows)
             limits = np.iinfo(arrow[j].to_pandas_dtype())
             if present.size and (present.min() < limits.min or present.max() > limits.max):
                 arrow[j] = pa.int64()
@@ -143,6 +141,13 @@ def split_values(text: bytes, binary: set[int] | frozenset = frozenset(), types:
                 return None
         arrays.append(arr)
     return with_notes(pa.table(arrays, names=[f"c{j}" for j in range(ncols)]), notes)
+
+
+def _present(values: np.ndarray, valid: np.ndarray, nvalid: int, rows: int) -> np.ndarray:
+    """A typed column's values that are not NULL (`valid` is its Arrow validity bitmap)."""
+    if nvalid == rows:
+        return values
+    return values[np.unpackbits(valid, bitorder="little")[:rows].astype(bool)]
 
 
 def _typed_array(typ: pa.DataType, values: np.ndarray, rows: int, validity, nulls: int) -> pa.Array:
