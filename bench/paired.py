@@ -22,13 +22,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from stage_bench import vm_probe_ms
+from stage_bench import dumpkit_cmd, vm_probe_ms
 
 
 def stage_seconds(tree: Path, dump: Path, db: Path) -> float:
     db.unlink(missing_ok=True)
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "dumpkit.cli", "stage", str(dump), "--db", str(db)], cwd=tree,
+    subprocess.run(dumpkit_cmd("stage", str(dump), "--db", str(db)), cwd=tree,
                    env={**os.environ, "PYTHONPATH": str(tree)}, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.perf_counter() - start
