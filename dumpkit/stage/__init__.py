@@ -95,10 +95,10 @@ def stage_dump(
         # as it fills. A quarter of the default size (122,880 rows) fills groups in most tables of
         # a shop: about 5 % less wall time for the whole stage, in paired runs
         con = duckdb.connect()
-        path = str(db_path).replace("'", "''")
-        con.execute(f"ATTACH '{path}' AS stage (ROW_GROUP_SIZE {ROW_GROUP_ROWS})")
-        con.execute("USE stage")
         try:
+            path = str(db_path).replace("'", "''")
+            con.execute(f"ATTACH '{path}' AS stage (ROW_GROUP_SIZE {ROW_GROUP_ROWS})")
+            con.execute("USE stage")
             # each COMMIT (every 64 MB) writes its rows to the file, not to the write-ahead log first
             con.execute("SET checkpoint_threshold = '1MB'")
             # bounded memory whatever the dump size: DuckDB spills to disk beyond this (DUMPKIT_MEMORY overrides)
