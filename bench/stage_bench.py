@@ -103,7 +103,7 @@ def wait_quiet() -> dict:
 def vm_probe_ms() -> float:
     """Milliseconds of a fixed pure-Python loop, just before a run. A VM's CPU speed drifts by
     20-30 % from one minute to the next with nothing else running on it; this says how fast the
-    machine was when a figure was taken (lower is faster; it read 99-188 ms on 2026-11-27)."""
+    machine was when a figure was taken (lower is faster; it read 99-265 ms on 2026-11-27)."""
     start = time.perf_counter()
     total = 0
     for i in range(2_000_000):
@@ -360,7 +360,7 @@ def print_table(rows: list[dict]) -> None:
     lines = []
     for r in rows:
         if r.get("skipped"):
-            lines.append([r["tool"], r["dump"], f"{r['mb']:.1f}", "skipped: " + r["skipped"], "", "", "", "", "", "", "", ""])
+            lines.append([r["tool"], r["dump"], f"{r['mb']:.1f}", "skipped: " + r["skipped"], *[""] * (len(head) - 4)])
             continue
         lines.append([
             r["tool"] + ("" if r["ok"] else "  FAILED"), r["dump"], f"{r['mb']:.1f}", f"{r['seconds']:.1f}",
