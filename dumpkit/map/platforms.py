@@ -14,7 +14,16 @@ import duckdb
 
 from ..errors import DumpkitError
 
-MAPPINGS_DIR = Path(os.environ.get("DUMPKIT_MAPPINGS", Path(__file__).resolve().parents[2] / "mappings"))
+
+def _mappings_dir() -> Path:
+    """mappings/ of the checkout, or the copy an installed wheel carries as dumpkit/mappings."""
+    if os.environ.get("DUMPKIT_MAPPINGS"):
+        return Path(os.environ["DUMPKIT_MAPPINGS"])
+    installed = Path(__file__).resolve().parents[1] / "mappings"
+    return installed if installed.is_dir() else Path(__file__).resolve().parents[2] / "mappings"
+
+
+MAPPINGS_DIR = _mappings_dir()
 _HEADER = re.compile(r"^--\s*(\w+):\s*(.*)$")
 
 
