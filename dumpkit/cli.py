@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from .errors import DumpkitError
+from .errors import DumpkitError, machine_error
 from .progress import byte_progress
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Migrate a webshop to Mystore from its database dump.")
@@ -38,6 +38,10 @@ def one_line_errors(fn):
         except (typer.Exit, typer.Abort):
             raise
         except Exception as e:  # a bug: still one line, the details on request
+            known = machine_error(e)  # ... unless the machine said it: a full disk, a read-only folder, a lock
+            if known is not None:
+                err.print(f"[red]error:[/red] {escape(str(known))}", highlight=False, soft_wrap=True)
+                raise typer.Exit(known.exit_code)
             if "--debug" in sys.argv or os.environ.get("DUMPKIT_DEBUG"):
                 raise
             err.print(f"[red]internal error:[/red] {type(e).__name__}: {escape(str(e))} (set DUMPKIT_DEBUG=1 for the traceback)",
@@ -199,11 +203,13 @@ def print_migrate_summary(result) -> None:
 @one_line_errors
 def report(out_dir: Path = typer.Argument(..., help="A load package folder written by dumpkit migrate")):
     """Render OUT/report.html again from the load package."""
+    from .lock import hold_lock
     from .report import write_report
 
     if not (out_dir / "manifest.json").exists():
         raise DumpkitError(f"{out_dir}: no manifest.json, not a dumpkit load package")
-    out.print(f"review report: {write_report(out_dir).resolve()}", highlight=False)
+    with hold_lock(out_dir):  # not while a migration replaces the package
+        out.print(f"review report: {write_report(out_dir).resolve()}", highlight=False)
 
 
 def main() -> None:
