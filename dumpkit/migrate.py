@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import time
 import tomllib
 from contextlib import ExitStack
@@ -20,7 +21,7 @@ import duckdb
 from .check.integrity import check_order_money, check_references
 from .check.reconcile import Reconciliation, reconcile
 from .demo import apply_sample
-from .errors import DumpkitError
+from .errors import DumpkitError, machine_error
 from .issues import IssueLog
 from .lock import hold_lock
 from .map import refine
@@ -50,6 +51,8 @@ REQUIRED = {"orders": ["customers", "products"]}
 def resolve_entities(only: list[str] | None) -> tuple[list[str], list[str]]:
     """(package entities to produce, groups added because something needs them)."""
     groups = list(GROUPS) if not only else [g.strip() for g in only if g.strip()]
+    if not groups:
+        raise DumpkitError(f"--only names no entity; choose from {', '.join(GROUPS)}")
     unknown = [g for g in groups if g not in GROUPS]
     if unknown:
         raise DumpkitError(f"unknown entity {', '.join(unknown)}; choose from {', '.join(GROUPS)}")
@@ -69,14 +72,38 @@ def resolve_entities(only: list[str] | None) -> tuple[list[str], list[str]]:
 def load_value_maps(path: Path | None) -> dict[str, dict[str, str]]:
     if path is None:
         return {}
-    text = Path(path).read_text(encoding="utf-8")
+    shape = f"{path}: a value map is {{map name: {{source value: Mystore value}}}} in TOML or JSON"
     try:
+        text = Path(path).read_bytes().decode("utf-8")
         data = json.loads(text) if str(path).endswith(".json") else tomllib.loads(text)
+    except OSError as e:
+        raise DumpkitError(f"--value-map {path}: {e.strerror or e}") from None
+    except UnicodeDecodeError:
+        raise DumpkitError(f"{path}: not a text file (not UTF-8); {shape}") from None
     except (json.JSONDecodeError, tomllib.TOMLDecodeError) as e:
         raise DumpkitError(f"{path}: not a valid value map ({e})") from None
-    if not all(isinstance(v, dict) for v in data.values()):
-        raise DumpkitError(f"{path}: a value map is {{map name: {{source value: Mystore value}}}}")
+    scalar = (str, int, float, bool)
+    if not isinstance(data, dict) or not all(isinstance(v, dict) and all(isinstance(x, scalar) for x in v.values())
+                                             for v in data.values()):
+        raise DumpkitError(shape)
     return {k: {str(a): str(b) for a, b in v.items()} for k, v in data.items()}
+
+
+def check_options(size: int, shop_country: str, timezone: str | None) -> str:
+    """Options wrong on their face, refused before anything is read; the country, upper-cased."""
+    if size < 1:
+        raise DumpkitError(f"--size must be at least 1, not {size}")
+    if not re.fullmatch(r"[A-Za-z]{2}", shop_country or ""):
+        raise DumpkitError(f"--shop-country must be a two-letter ISO 3166-1 code such as NO, not {shop_country!r}")
+    if timezone is not None:
+        con = duckdb.connect()
+        try:
+            con.execute("SELECT timezone(?, TIMESTAMPTZ '2000-01-01 00:00:00+00')", [timezone])
+        except duckdb.Error:
+            raise DumpkitError(f"--timezone {timezone!r} is not a time zone DuckDB knows (e.g. Europe/Oslo)") from None
+        finally:
+            con.close()
+    return shop_country.upper()
 
 
 @dataclass
@@ -173,6 +200,7 @@ def migrate(
     dumps = [Path(d) for d in dumps] if isinstance(dumps, (list, tuple)) else [Path(dumps)]
     out = Path(out)
     entities, implied = resolve_entities(only)
+    shop_country = check_options(size, shop_country, timezone)
     value_maps = load_value_maps(value_map_file)
     with ExitStack() as held:
         staged = staged_input(dumps)
@@ -220,8 +248,8 @@ def _migrate(dumps: list[Path], out: Path, entities: list[str], implied: list[st
             try:
                 table = run_mapping(con, entity, mapping.sql, log)
             except duckdb.Error as e:
-                raise DumpkitError(f"mapping {mapping.path.name} of {detection.platform.name} failed: "
-                                   f"{str(e).splitlines()[0]}") from None
+                raise machine_error(e) or DumpkitError(f"mapping {mapping.path.name} of {detection.platform.name} "
+                                                       f"failed: {str(e).splitlines()[0]}") from None
             new = log.items[before:]
             skipped: dict[str, int] = {}
             for i in new:
