@@ -125,3 +125,15 @@ def test_failing_platform_setting_is_one_line_exit_1(tmp_path):
     code, err = cli("migrate", db, "-o", tmp_path / "out")
     assert code == 1 and "prestashop setting 'main_language_id' cannot be read from this dump" in err, err
     assert "Conversion Error" in err
+
+
+def test_readme_lists_the_exit_codes_of_errors_py():
+    import re
+
+    import dumpkit.errors
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (\d+) +\| [^|]*\| (.*?) +\|$", dumpkit.errors.__doc__, re.M)
+    assert len(rows) == 8
+    for code, meaning in rows:
+        assert f"| {code} | {meaning} |" in readme, (code, meaning)
