@@ -78,6 +78,7 @@ def test_killed_migration_leaves_the_old_or_the_new_package_whole(packages, tmp_
     assert CliRunner().invoke(app, ["report", str(out)]).exit_code == 0
     if point == "staging":  # the next run cleans up what the killed one left, and writes its package
         assert leftovers(out)
+        assert not (out / "stage.duckdb").exists()  # the old staging file went first: never two on the disk
         again = run("migrate", NEW_SHOP, "-o", out)
         assert again.returncode == 0, again.stderr
         assert platform(out) == "prestashop" and leftovers(out) == []

@@ -20,7 +20,9 @@ the next run removes. A reader that still finds a mix (an older dumpkit's half-w
 package, a hand-edited one) is stopped by `check_package`.
 
 Only a folder that is new, empty, or holds nothing but a package's own files is
-replaced: `-o ~/Documents` is refused rather than removed.
+replaced: `-o ~/Documents` is refused rather than removed. The old package's staging file
+(as big as the dump) is removed at the start, so two of them never need room at once; it
+is not part of the package, which stays whole without it.
 """
 from __future__ import annotations
 
@@ -54,6 +56,9 @@ def package_folder(out: Path, inputs: list[Path] = (), carry: Path | None = None
     _check_target(out, [Path(p) for p in inputs], carry)
     with hold_lock(out):
         _remove_leftovers(out)
+        if carry is None:  # the old package's staging file goes now, not after the new one is staged
+            for name in (STAGE_FILE, STAGE_FILE + ".wal"):
+                (out / name).unlink(missing_ok=True)
         work = out.parent / f".{out.name}.dumpkit-new-{os.getpid()}"
         try:
             work.mkdir()

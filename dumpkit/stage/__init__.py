@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Callable
 
 from .. import __version__
-from ..errors import DumpkitError
+from ..errors import DumpkitError, machine_error
 from ..lock import hold_lock
 from ..read import inspect_parts
 from ..read.mysql_values import RESTORE_TIME
@@ -167,7 +167,8 @@ def check_staged(db_path: Path) -> None:
     try:
         con = duckdb.connect(str(db_path), read_only=True)
     except duckdb.Error as e:
-        raise DumpkitError(f"{db_path} cannot be opened as a staging file: {str(e).splitlines()[0]}") from None
+        raise machine_error(e) or DumpkitError(f"{db_path} cannot be opened as a staging file: "
+                                               f"{str(e).splitlines()[0]}") from None
     try:
         marked = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
                              [META, COMPLETE]).fetchall()[0][0]
