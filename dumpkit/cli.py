@@ -12,13 +12,44 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from typer.core import TyperGroup
 
-from .errors import DumpkitError
+from .errors import DumpkitError, machine_error
 from .progress import byte_progress
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Migrate a webshop to Mystore from its database dump.")
+try:
+    from typer._click import exceptions as click_errors
+except ImportError:  # an older typer uses click itself
+    from click import exceptions as click_errors
+
 out = Console()
 err = Console(stderr=True)
+
+
+class _Commands(TyperGroup):
+    """A wrong option or argument ends like all bad input: one line on stderr and exit 1
+    (click's own exit code 2 means "not a dump" here, and its error box takes a dozen lines)."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, False, **extra)
+        except getattr(click_errors, "NoArgsIsHelpError", ()) as e:  # plain `dumpkit`: the help
+            print(e.format_message())
+            code = 0
+        except click_errors.ClickException as e:
+            command = getattr(getattr(e, "ctx", None), "command_path", None) or "dumpkit"
+            err.print(f"[red]error:[/red] {escape(e.format_message())} (see {command} --help)",
+                      highlight=False, soft_wrap=True)
+            code = 1
+        except typer.Abort:
+            code = 1
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+app = typer.Typer(cls=_Commands, add_completion=False, no_args_is_help=True,
+                  help="Migrate a webshop to Mystore from its database dump.")
 
 
 def one_line_errors(fn):
@@ -38,6 +69,10 @@ def one_line_errors(fn):
         except (typer.Exit, typer.Abort):
             raise
         except Exception as e:  # a bug: still one line, the details on request
+            known = machine_error(e)  # ... unless the machine said it: a full disk, a read-only folder, a lock
+            if known is not None:
+                err.print(f"[red]error:[/red] {escape(str(known))}", highlight=False, soft_wrap=True)
+                raise typer.Exit(known.exit_code)
             if "--debug" in sys.argv or os.environ.get("DUMPKIT_DEBUG"):
                 raise
             err.print(f"[red]internal error:[/red] {type(e).__name__}: {escape(str(e))} (set DUMPKIT_DEBUG=1 for the traceback)",
@@ -199,11 +234,13 @@ def print_migrate_summary(result) -> None:
 @one_line_errors
 def report(out_dir: Path = typer.Argument(..., help="A load package folder written by dumpkit migrate")):
     """Render OUT/report.html again from the load package."""
+    from .lock import hold_lock
     from .report import write_report
 
     if not (out_dir / "manifest.json").exists():
         raise DumpkitError(f"{out_dir}: no manifest.json, not a dumpkit load package")
-    out.print(f"review report: {write_report(out_dir).resolve()}", highlight=False)
+    with hold_lock(out_dir):  # not while a migration replaces the package
+        out.print(f"review report: {write_report(out_dir).resolve()}", highlight=False)
 
 
 def main() -> None:

@@ -13,6 +13,9 @@ Exit codes, the one place they are defined (the README's "Bad input" lists them)
 | 6    | BusyError          | another dumpkit run holds this output or staging file (a lock)   |
 | 130  | (cli)              | interrupted                                                      |
 """
+from __future__ import annotations
+
+import errno
 
 
 class DumpkitError(Exception):
@@ -43,3 +46,40 @@ class BusyError(DumpkitError):
     """Another dumpkit run holds the output folder or staging file (its lock names the PID)."""
 
     exit_code = 6
+
+
+_DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+_NOT_WRITABLE = (errno.EROFS, errno.EACCES, errno.EPERM)
+# what DuckDB says (it raises its own exceptions, without an errno)
+_DUCKDB_SAYS = {"No space left on device": errno.ENOSPC, "Disk quota exceeded": errno.EDQUOT,
+                "Read-only file system": errno.EROFS}
+
+
+def write_error(e: OSError, path=None) -> DumpkitError:
+    """The one-line error for what the machine said about `path`: a full disk or a place
+    that cannot be written is a ResourceError (5), a wrong path (missing, a file where a
+    folder belongs) bad input (1)."""
+    where = f"{path or e.filename}: " if path or e.filename else ""
+    reason = e.strerror or str(e)
+    if e.errno in _DISK_FULL:
+        return ResourceError(f"{where}the disk is full ({reason}); free some space and run again")
+    if e.errno in _NOT_WRITABLE:
+        return ResourceError(f"{where}cannot write here ({reason})")
+    return (ResourceError if e.errno in (errno.EIO, errno.ENOMEM, errno.EMFILE) else DumpkitError)(f"{where}{reason}")
+
+
+def machine_error(e: BaseException) -> DumpkitError | None:
+    """A DumpkitError for an error the machine raised wherever it was raised (a full disk, a
+    read-only folder, a file another program holds open), None for anything else (a bug)."""
+    if isinstance(e, OSError) and e.errno in (*_DISK_FULL, errno.EROFS):
+        return write_error(e)
+    if isinstance(e, PermissionError):  # what dumpkit writes is checked where it is created: this is a read
+        return DumpkitError(f"{e.filename}: {e.strerror}; dumpkit may not read it")
+    if type(e).__module__.lstrip("_") == "duckdb":
+        text = str(e).splitlines()[0] if str(e) else type(e).__name__
+        if "Could not set lock on file" in text:
+            return BusyError(f"{text}; another program holds this DuckDB file open")
+        for says, code in _DUCKDB_SAYS.items():
+            if says in text:
+                return write_error(OSError(code, text))
+    return None

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import time
 import tomllib
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -19,13 +21,16 @@ import duckdb
 from .check.integrity import check_order_money, check_references
 from .check.reconcile import Reconciliation, reconcile
 from .demo import apply_sample
-from .errors import DumpkitError
+from .errors import DumpkitError, machine_error
 from .issues import IssueLog
+from .lock import hold_lock
 from .map import refine
 from .map.platforms import Detection, detect, load_platforms
 from .map.runner import prepare, run_mapping
+from .package.folder import STAGE_FILE, package_folder
 from .package.schema import ENTITIES
-from .package.write import sha256_file, write_package
+from .package.verify import sha256_file
+from .package.write import write_package
 from .report import write_report
 
 # what the user picks with --only, and the package entities each brings along
@@ -46,6 +51,8 @@ REQUIRED = {"orders": ["customers", "products"]}
 def resolve_entities(only: list[str] | None) -> tuple[list[str], list[str]]:
     """(package entities to produce, groups added because something needs them)."""
     groups = list(GROUPS) if not only else [g.strip() for g in only if g.strip()]
+    if not groups:
+        raise DumpkitError(f"--only names no entity; choose from {', '.join(GROUPS)}")
     unknown = [g for g in groups if g not in GROUPS]
     if unknown:
         raise DumpkitError(f"unknown entity {', '.join(unknown)}; choose from {', '.join(GROUPS)}")
@@ -65,14 +72,38 @@ def resolve_entities(only: list[str] | None) -> tuple[list[str], list[str]]:
 def load_value_maps(path: Path | None) -> dict[str, dict[str, str]]:
     if path is None:
         return {}
-    text = Path(path).read_text(encoding="utf-8")
+    shape = f"{path}: a value map is {{map name: {{source value: Mystore value}}}} in TOML or JSON"
     try:
+        text = Path(path).read_bytes().decode("utf-8")
         data = json.loads(text) if str(path).endswith(".json") else tomllib.loads(text)
+    except OSError as e:
+        raise DumpkitError(f"--value-map {path}: {e.strerror or e}") from None
+    except UnicodeDecodeError:
+        raise DumpkitError(f"{path}: not a text file (not UTF-8); {shape}") from None
     except (json.JSONDecodeError, tomllib.TOMLDecodeError) as e:
         raise DumpkitError(f"{path}: not a valid value map ({e})") from None
-    if not all(isinstance(v, dict) for v in data.values()):
-        raise DumpkitError(f"{path}: a value map is {{map name: {{source value: Mystore value}}}}")
+    scalar = (str, int, float, bool)
+    if not isinstance(data, dict) or not all(isinstance(v, dict) and all(isinstance(x, scalar) for x in v.values())
+                                             for v in data.values()):
+        raise DumpkitError(shape)
     return {k: {str(a): str(b) for a, b in v.items()} for k, v in data.items()}
+
+
+def check_options(size: int, shop_country: str, timezone: str | None) -> str:
+    """Options wrong on their face, refused before anything is read; the country, upper-cased."""
+    if size < 1:
+        raise DumpkitError(f"--size must be at least 1, not {size}")
+    if not re.fullmatch(r"[A-Za-z]{2}", shop_country or ""):
+        raise DumpkitError(f"--shop-country must be a two-letter ISO 3166-1 code such as NO, not {shop_country!r}")
+    if timezone is not None:
+        con = duckdb.connect()
+        try:
+            con.execute("SELECT timezone(?, TIMESTAMPTZ '2000-01-01 00:00:00+00')", [timezone])
+        except duckdb.Error:
+            raise DumpkitError(f"--timezone {timezone!r} is not a time zone DuckDB knows (e.g. Europe/Oslo)") from None
+        finally:
+            con.close()
+    return shop_country.upper()
 
 
 @dataclass
@@ -102,13 +133,20 @@ def is_staged_db(path: Path) -> bool:
         return f.read(16)[8:12] == b"DUCK"
 
 
+def staged_input(dumps: list[Path]) -> Path | None:
+    """The staged DuckDB file given instead of a dump, if that is what `dumps` is."""
+    return dumps[0] if len(dumps) == 1 and dumps[0].is_file() and is_staged_db(dumps[0]) else None
+
+
 def stage_or_reuse(dumps: list[Path], out: Path, log: IssueLog, on_progress=None) -> tuple[Path, dict]:
+    """The staging file to map: the one given, or the dump staged into `out/stage.duckdb`
+    (`out` is the package's temporary folder: the staging file moves with the package)."""
     from .stage import stage_dump
 
-    if len(dumps) == 1 and dumps[0].is_file() and is_staged_db(dumps[0]):
+    if staged_input(dumps):
         return dumps[0], {"file_name": dumps[0].name, "size": dumps[0].stat().st_size, "sha256": sha256_file(dumps[0]),
                           "staged_db": True}
-    db = out / "stage.duckdb"
+    db = out / STAGE_FILE
     result = stage_dump(dumps, db, on_progress=on_progress)
     for i in result.issues:
         level = "error" if i.fatal else "warning" if i.kind not in ("zero_date", "types_inferred", "auto_increment_filled") else "info"
@@ -152,12 +190,35 @@ def migrate(
 ) -> MigrateResult:
     """Migrate a dump (or a staged DuckDB file) into the load package at `out`.
     With `demo`, only a random sample of `size` products, customers and orders (and what
-    they need) is kept; the same `seed` gives the same sample."""
+    they need) is kept; the same `seed` gives the same sample.
+    The package is written into a new folder next to `out` and swapped into place, under
+    the lock of `out` (and of a staged input file): `out` is the old package or the new
+    one, whole, whenever the run stops (dumpkit.package.folder)."""
+    from .stage import check_staged
+
     start = time.perf_counter()
     dumps = [Path(d) for d in dumps] if isinstance(dumps, (list, tuple)) else [Path(dumps)]
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     entities, implied = resolve_entities(only)
+    shop_country = check_options(size, shop_country, timezone)
+    value_maps = load_value_maps(value_map_file)
+    with ExitStack() as held:
+        staged = staged_input(dumps)
+        if staged:
+            held.enter_context(hold_lock(staged))
+            check_staged(staged)
+        carry = staged if staged and staged.name == STAGE_FILE and staged.resolve().parent == out.resolve() else None
+        work = held.enter_context(package_folder(out, dumps, carry))
+        result = _migrate(dumps, work, entities, implied, value_maps, start, platform, only, value_map_file,
+                          shop_country, timezone, on_progress, demo, seed, size)
+    result.out = out
+    return result
+
+
+def _migrate(dumps: list[Path], out: Path, entities: list[str], implied: list[str], value_maps: dict, start: float,
+             platform, only, value_map_file, shop_country, timezone, on_progress, demo, seed, size) -> MigrateResult:
+    """migrate() with its options checked, writing the package into `out`, a new folder."""
+    out.mkdir(parents=True, exist_ok=True)
     log = IssueLog()
     db, source = stage_or_reuse(dumps, out, log, on_progress)
     con = duckdb.connect(str(db))
@@ -167,7 +228,7 @@ def migrate(
         con.execute("DROP SCHEMA IF EXISTS demo CASCADE")
         detection = detect(con, load_platforms(), None if platform == "auto" else platform)
         maps = {k: dict(v) for k, v in detection.platform.value_maps.items()}
-        for name, entries in load_value_maps(value_map_file).items():
+        for name, entries in value_maps.items():
             maps.setdefault(name, {}).update(entries)
         prepare(con, detection, maps, {"timezone": timezone, "shop_country": shop_country})
         # the shop's own time zone and currency come from the platform's [params] when it has them
@@ -187,8 +248,8 @@ def migrate(
             try:
                 table = run_mapping(con, entity, mapping.sql, log)
             except duckdb.Error as e:
-                raise DumpkitError(f"mapping {mapping.path.name} of {detection.platform.name} failed: "
-                                   f"{str(e).splitlines()[0]}") from None
+                raise machine_error(e) or DumpkitError(f"mapping {mapping.path.name} of {detection.platform.name} "
+                                                       f"failed: {str(e).splitlines()[0]}") from None
             new = log.items[before:]
             skipped: dict[str, int] = {}
             for i in new:
@@ -226,9 +287,7 @@ def migrate(
             "options": {"platform": platform, "only": only, "implied": implied, "value_map": str(value_map_file) if value_map_file else None,
                         "shop_country": shop_country, "timezone": timezone, "shop_currency": currency, **extra},
         }
-        counts = write_package(con, out, entities, log, manifest)
-        if review:
-            (out / "review.json").write_text(json.dumps(review, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+        counts = write_package(con, out, entities, log, manifest, review)
     finally:
         con.close()
     for s in summary.values():

@@ -21,6 +21,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..errors import DumpkitError, machine_error
 from ..issues import IssueLog
 from ..package.schema import ENTITIES
 from . import functions
@@ -59,8 +60,10 @@ def prepare(con: duckdb.DuckDBPyConnection, detection: Detection, value_maps: di
     for name, sql in platform.params.items():
         try:
             value = next(iter(con.execute(sql).fetchall()), None)
-        except duckdb.Error as e:
-            raise RuntimeError(f"{platform.name} parameter {name}: {e}") from None
+        except duckdb.Error as e:  # a setting the dump holds in a shape the platform's SQL did not expect
+            raise machine_error(e) or DumpkitError(
+                f"the {platform.name} setting {name!r} cannot be read from this dump "
+                f"(mappings/{platform.folder.name}/platform.toml [params]): {str(e).splitlines()[0]}") from None
         con.execute(f"SET VARIABLE {name} = ?", [None if value is None else value[0]])
 
 

@@ -493,6 +493,8 @@ MANIFEST_FIELDS: dict[str, str] = {
     "options": "Every option that shaped the output (languages, source timezone, prices "
                "incl. VAT, default country, status mapping, demo seed...), as JSON.",
     "counts": "Rows per entity file, all entities, in load order.",
+    "files": "Every file of the package but manifest.json: {name: {size (bytes), sha256 (hex)}}; "
+             "readers refuse a package whose files do not match (dumpkit.package.verify.check_package).",
 }
 
 ISSUE_FIELDS: dict[str, str] = {

@@ -1,11 +1,12 @@
-"""Write the load package: one Parquet file per entity, manifest.json, issues.jsonl.
+"""Write the load package: one Parquet file per entity, issues.jsonl, review.json (a
+demo's), and last manifest.json, which lists each of them with its size and sha256.
 
 Every file is conformed to and validated against its schema before it is
 written; rows are sorted by source id so the same dump gives the same files.
+The folder is a fresh one that dumpkit.package.folder swaps into place.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from datetime import datetime, timezone
@@ -18,18 +19,11 @@ import pyarrow.parquet as pq
 from .. import __version__
 from ..issues import IssueLog
 from .schema import ENTITIES, SCHEMA_VERSION, conform, file_name, validate
+from .verify import REVIEW, describe_files, package_files
 
 
 class PackageInvalid(Exception):
     pass
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _natural_key(s: str):
@@ -47,7 +41,8 @@ def entity_table(con: duckdb.DuckDBPyConnection, entity: str) -> pa.Table:
     return conform(entity, table.take(pa.array(order, pa.int64())))
 
 
-def write_package(con: duckdb.DuckDBPyConnection, out: Path, entities: list[str], log: IssueLog, manifest: dict) -> dict[str, int]:
+def write_package(con: duckdb.DuckDBPyConnection, out: Path, entities: list[str], log: IssueLog, manifest: dict,
+                  review: dict | None = None) -> dict[str, int]:
     out.mkdir(parents=True, exist_ok=True)
     counts = {}
     for entity in ENTITIES:
@@ -58,12 +53,15 @@ def write_package(con: duckdb.DuckDBPyConnection, out: Path, entities: list[str]
         pq.write_table(table, out / file_name(entity), compression="zstd")
         counts[entity] = table.num_rows
     log.write(out / "issues.jsonl")
+    if review:
+        (out / REVIEW).write_text(json.dumps(review, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
     manifest = {
         "schema_version": SCHEMA_VERSION,
         "dumpkit_version": __version__,
         "created_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         **manifest,
         "counts": counts,
+        "files": describe_files(out, package_files() | ({REVIEW} if review else set())),
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
     return counts

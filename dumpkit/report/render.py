@@ -6,6 +6,7 @@ external assets: CSS, the SVG chart and a few lines of script are inline.
 from __future__ import annotations
 
 import json
+import os
 from collections import defaultdict
 from datetime import date, datetime
 from decimal import Decimal
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from ..issues import IssueLog
 from ..package.schema import ENTITIES, KEY_ENTITIES
+from ..package.verify import check_package
 from ..package.write import read_package
 
 NAMES_NO = {
@@ -136,7 +138,7 @@ def _chart(rows: list[dict]) -> str:
 
 def render_report(out: Path) -> str:
     out = Path(out)
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    manifest = check_package(out)  # a package mixed from two runs, or changed, is refused
     log = IssueLog.read(out / "issues.jsonl")
     package = read_package(out)
     review = json.loads((out / "review.json").read_text(encoding="utf-8")) if (out / "review.json").exists() else {}
@@ -260,6 +262,12 @@ def _side_by_side(package: dict, review: dict, by_record: dict) -> str:
 
 
 def write_report(out: Path) -> Path:
+    """report.html in the package folder, replaced in one step (a reader never sees half of it)."""
     path = Path(out) / "report.html"
-    path.write_text(render_report(out), encoding="utf-8")
+    part = path.with_name(f".{path.name}.dumpkit-part-{os.getpid()}")
+    try:
+        part.write_text(render_report(out), encoding="utf-8")
+        os.replace(part, path)
+    finally:
+        part.unlink(missing_ok=True)
     return path

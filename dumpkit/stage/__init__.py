@@ -8,14 +8,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from ..errors import DumpkitError
+from .. import __version__
+from ..errors import DumpkitError, machine_error
+from ..lock import hold_lock
 from ..read import inspect_parts
 from ..read.mysql_values import RESTORE_TIME
 from ..read.events import DumpInfo, Problem, RowBatch, Skipped, TableDef
 from .reader_process import ReaderProcess
-from .writer import IssueRow, StageWriter
+from .writer import META, IssueRow, StageWriter
 
 ROW_GROUP_ROWS = 32768
+COMPLETE = "complete"  # dumpkit.complete: one row, written when staging has ended
 
 
 def _check_target(db_path: Path, paths: list[Path]) -> None:
@@ -26,6 +29,8 @@ def _check_target(db_path: Path, paths: list[Path]) -> None:
         if target == p or (p.is_dir() and p in target.parents):
             raise DumpkitError(f"--db {db_path} is {'the dump itself' if target == p else 'inside the dump folder'}; "
                                "choose another path")
+    if db_path.is_dir():
+        raise DumpkitError(f"--db {db_path} is a folder; give a file name, e.g. {db_path / 'stage.duckdb'}")
     if db_path.is_file() and db_path.stat().st_size:
         with open(db_path, "rb") as f:
             if f.read(12)[8:12] != b"DUCK":
@@ -64,6 +69,13 @@ def stage_dump(
     paths = [Path(p) for p in paths] if isinstance(paths, (list, tuple)) else [Path(paths)]
     db_path = Path(db_path)
     _check_target(db_path, paths)
+    if workers is not None and workers < 1:
+        raise DumpkitError(f"--workers must be at least 1, not {workers}")
+    with hold_lock(db_path):  # another run staging into the same file: BusyError
+        return _stage_locked(paths, db_path, workers, on_progress)
+
+
+def _stage_locked(paths: list[Path], db_path: Path, workers: int | None, on_progress) -> StageResult:
     parts, info = inspect_parts(paths)
     total = sum(p.size for p in parts)
     db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -127,6 +139,10 @@ def stage_dump(
             info.extra["parts"] = ", ".join(p.name for p in parts)
             con.execute(f"SET threads = {os.cpu_count() or 1}")  # the reader is done: its core is free
             writer.finish(info)
+            # the completion mark, last and in a transaction of its own: a file without it is
+            # from a stage run that was stopped, and migrate refuses it (check_staged)
+            con.execute(f"CREATE TABLE {META}.{COMPLETE} AS SELECT ?::VARCHAR AS dumpkit_version, "
+                        "now() AS finished_at", [__version__])
         finally:
             con.close()
     finally:
@@ -142,3 +158,22 @@ def stage_dump(
         seconds=seconds,
         partial=partial,
     )
+
+
+def check_staged(db_path: Path) -> None:
+    """A staging file that a stage run finished (its completion mark is there), else one line."""
+    import duckdb
+
+    try:
+        con = duckdb.connect(str(db_path), read_only=True)
+    except duckdb.Error as e:
+        raise machine_error(e) or DumpkitError(f"{db_path} cannot be opened as a staging file: "
+                                               f"{str(e).splitlines()[0]}") from None
+    try:
+        marked = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+                             [META, COMPLETE]).fetchall()[0][0]
+    finally:
+        con.close()
+    if not marked:
+        raise DumpkitError(f"{db_path} is an unfinished staging file (its stage run was stopped before the end, "
+                           "or dumpkit stage did not write it); stage the dump again")

@@ -4,6 +4,11 @@ process stores earlier rows in DuckDB, and neither waits for the other's Python.
 Events travel through a queue; the rows of a RowBatch travel beside it in a file in
 shared memory (/dev/shm), written once in Arrow's IPC format by the reader and
 mapped here, so a row is not copied through a pipe and unpickled.
+
+Files in /dev/shm outlive a killed process. The folder's name carries the stager's PID
+(`dumpkit-<pid>-*`): each run removes the folders of dead PIDs first, and the reader
+dies with the stager (PR_SET_PDEATHSIG), so a kill -9 leaves at most one folder until
+the next run.
 """
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ import multiprocessing
 import os
 import queue
 import shutil
+import signal
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -29,6 +35,7 @@ from ..read.typed import cast_table
 
 
 HANDOVER_MB = 64
+HANDOVER_PREFIX = "dumpkit-"
 
 
 class ReaderProcess:
@@ -43,13 +50,16 @@ class ReaderProcess:
         # megabytes of rows that may wait in shared memory: enough to even out the reader's
         # slow stretches (many small tables) and the stager's (big ones), and bounded
         self.budget = ctx.Semaphore(HANDOVER_MB)
-        self.handover = tempfile.mkdtemp(prefix="dumpkit-", dir=_handover_dir())
         self.parent = os.getpid()
+        where = _handover_dir()
+        _remove_dead_handovers(where or tempfile.gettempdir())
+        self.handover = tempfile.mkdtemp(prefix=f"{HANDOVER_PREFIX}{self.parent}-", dir=where)
         self.child = ctx.Process(target=self._produce, args=(parts, workers), name="dumpkit-reader", daemon=True)
         self.child.start()
 
     # ---------------------------------------------------------------- in the reader process
     def _produce(self, parts, workers: int) -> None:
+        _die_with_parent(self.parent)
         _reuse_freed_memory()
         gc.freeze()  # what the stager had imported lives as long as this process: the collector may skip it
         out, info = _Outbox(self.box), self.info
@@ -147,6 +157,36 @@ def _reuse_freed_memory() -> None:
     m_trim_threshold, m_mmap_threshold = -1, -3
     libc.mallopt(m_mmap_threshold, 256 << 20)
     libc.mallopt(m_trim_threshold, 512 << 20)
+
+
+def _die_with_parent(parent: int) -> None:
+    """The kernel ends this process when the stager ends, also on kill -9 (Linux)."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # elsewhere the budget loop notices the orphan within a second
+    if os.getppid() != parent:  # it ended before the call above
+        os._exit(1)
+
+
+def _remove_dead_handovers(where: str) -> None:
+    """Hand-over folders of runs whose process is gone (killed before they could remove them)."""
+    try:
+        entries = list(os.scandir(where))
+    except OSError:
+        return
+    for entry in entries:
+        pid = entry.name[len(HANDOVER_PREFIX):].split("-", 1)[0]
+        if not (entry.name.startswith(HANDOVER_PREFIX) and pid.isdigit()):
+            continue
+        try:
+            if entry.stat(follow_symlinks=False).st_uid != os.getuid() or not entry.is_dir(follow_symlinks=False):
+                continue
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(entry.path, ignore_errors=True)
+        except OSError:
+            continue  # alive (another user's, or ours), or gone already
 
 
 def _handover_dir() -> str | None:
