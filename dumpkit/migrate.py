@@ -27,6 +27,7 @@ from .map.runner import prepare, run_mapping
 from .package.schema import ENTITIES
 from .package.write import sha256_file, write_package
 from .report import write_report
+from .sqlnames import qualified
 
 # what the user picks with --only, and the package entities each brings along
 GROUPS: dict[str, list[str]] = {
@@ -127,7 +128,7 @@ def collect_review(con: duckdb.DuckDBPyConnection, platform) -> dict:
     column names are the package fields they feed)."""
     review = {}
     for entity, sql in platform.review.items():
-        ids = [r[0] for r in con.execute(f'SELECT source_id FROM pkg."{entity}"').fetchall()]
+        ids = [r[0] for r in con.execute(f"SELECT source_id FROM {qualified('pkg', entity)}").fetchall()]
         if not ids:
             continue
         con.execute("CREATE OR REPLACE TEMP TABLE review_ids AS SELECT unnest(?::VARCHAR[]) AS source_id", [ids])

@@ -18,6 +18,8 @@ import threading
 
 import pyarrow as pa
 
+from ..sqlnames import sql_type
+
 # staged DuckDB type -> the Arrow type Arrow's own cast can produce exactly
 _ARROW = {
     "TINYINT": pa.int8(), "SMALLINT": pa.int16(), "INTEGER": pa.int32(), "BIGINT": pa.int64(),
@@ -56,7 +58,7 @@ def cast_sql(value: str, duck_type: str) -> tuple[str, str | None, str | None]:
     value, condition for a zero date)."""
     if duck_type in TEXT_TYPES:
         return value, None, None
-    expr = f"TRY_CAST({value} AS {duck_type})"
+    expr = f"TRY_CAST({value} AS {sql_type(duck_type)})"
     if duck_type in DATE_TYPES:
         zero = _ZERO_DATE_SQL.format(v=value)
         return (f"CASE WHEN {zero} THEN NULL ELSE {expr} END",

@@ -1,0 +1,254 @@
+"""A dump is written by a stranger: its names never become code, its text never
+drives the terminal, and its customers' data stays in the staging file.
+
+Each name below is a DuckDB statement in disguise (quotes of every kind, `;`, `--`,
+newlines); the payloads write a file or create a table, so a test sees at once
+whether anything ran.
+"""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dumpkit.errors import DumpkitError
+from dumpkit.migrate import migrate
+from dumpkit.sqlnames import ident, literal, sql_type
+from dumpkit.stage import stage_dump
+
+ROOT = Path(__file__).resolve().parent.parent
+PS8 = ROOT / "fixtures" / "prestashop" / "ps-8.1.7.sql"
+
+
+def hostile_names(pwned: Path) -> list[str]:
+    """Names that run a statement when pasted between double quotes, backticks or single
+    quotes. (A name with both a single quote and a newline is left out: the MySQL reader's
+    statement splitter does not track backticks across lines yet.)"""
+    return [
+        f"""ps_x" AS SELECT 1; COPY (SELECT 'x') TO '{pwned}'; --""",  # the issue's example
+        f"""x`; ATTACH '{pwned}' AS p; --""",
+        f"""x'); COPY (SELECT 1) TO '{pwned}' (FORMAT csv); --""",
+        'ps_x" AS SELECT 1;\nCREATE TABLE main.injected (i INTEGER);\n--',
+        'x" ("c" INT); DROP SCHEMA IF EXISTS dumpkit CASCADE; --',
+    ]
+
+
+def bq(name: str) -> str:
+    """A MySQL identifier in backticks (a backtick inside is doubled)."""
+    return "`" + name.replace("`", "``") + "`"
+
+
+def dq(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def tables_of(db: Path) -> dict[str, int]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        names = [r[0] for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()]
+        return {n: con.execute(f"SELECT count(*) FROM main.{ident(n)}").fetchall()[0][0] for n in names}
+    finally:
+        con.close()
+
+
+# ---------------------------------------------------------------------------
+# SQL injection through identifiers
+
+
+def mysql_dump_with(name: str, column: str) -> str:
+    """Every staging path that builds SQL with a table or column name: CREATE TABLE,
+    AUTO_INCREMENT ids, the duplicate-key pass (REPLACE), a column list, a data-only table
+    (ADD COLUMN, ALTER COLUMN ... BLOB, type inference), TRUNCATE and DROP TABLE (their names
+    without ';': the MySQL reader cuts a TRUNCATE/DROP statement at its first ';' yet)."""
+    t, c, k = bq(name), bq(column), bq(column + "#key")
+    data, gone, emptied = bq(name + "_data"), bq(name.replace(";", ":") + "_gone"), bq(name.replace(";", ":") + "_emptied")
+    return f"""
+CREATE TABLE {t} ({k} int NOT NULL AUTO_INCREMENT, {c} varchar(20), `n` int, PRIMARY KEY ({k})) AUTO_INCREMENT=10;
+INSERT INTO {t} VALUES (1,'a',1),(2,'b','x'),(NULL,'c',3);
+INSERT INTO {t} ({c}, `n`) VALUES ('d',4);
+REPLACE INTO {t} VALUES (1,'a2',5);
+INSERT INTO {data} ({c}) VALUES ('12'),('13');
+INSERT INTO {data} ({c}, `b`) VALUES ('14', 0x41);
+CREATE TABLE {gone} (`i` int);
+INSERT INTO {gone} VALUES (1);
+DROP TABLE {gone};
+CREATE TABLE {emptied} (`i` int);
+INSERT INTO {emptied} VALUES (1);
+TRUNCATE TABLE {emptied};
+"""
+
+
+def test_hostile_table_and_column_names_stage_as_names(tmp_path):
+    pwned = tmp_path / "pwned"
+    names = hostile_names(pwned)
+    dump = tmp_path / "hostile.sql"
+    dump.write_text("".join(mysql_dump_with(n, n[::-1]) for n in names), encoding="utf-8")
+    result = stage_dump(dump, tmp_path / "s.duckdb")
+    assert not pwned.exists()
+    staged = tables_of(tmp_path / "s.duckdb")
+    assert "injected" not in staged
+    for n in names:
+        assert staged[n] == 4, n  # 1 (replaced), 2, AUTO_INCREMENT 10, 11
+        assert staged[n + "_data"] == 3
+        assert staged[n.replace(";", ":") + "_emptied"] == 0 and n.replace(";", ":") + "_gone" not in staged
+    con = duckdb.connect(str(tmp_path / "s.duckdb"), read_only=True)
+    for n in names:
+        column, key = ident(n[::-1]), ident(n[::-1] + "#key")
+        assert con.execute(f"SELECT {key}, {column}, n FROM main.{ident(n)} ORDER BY 1").fetchall() == [
+            (1, "a2", 5), (2, "b", None), (10, "c", 3), (11, "d", 4)]
+        assert con.execute(f"SELECT typeof({column}), typeof(b) FROM main.{ident(n + '_data')} LIMIT 1").fetchall() == [
+            ("BIGINT", "BLOB")]
+    assert {r[0] for r in con.execute("SELECT DISTINCT table_name FROM dumpkit.issues").fetchall()} >= set(names)
+    con.close()
+    assert not result.partial
+
+
+def test_hostile_postgres_schema_table_and_column_names(tmp_path):
+    """PostgreSQL names a schema as well: `<schema>.t` is staged as `<schema>_t`."""
+    pwned = tmp_path / "pwned"
+    names = hostile_names(pwned)
+    parts = []
+    for n in names:
+        table = f"{dq(n)}.{dq('t' + n)}"
+        parts.append(f"CREATE SCHEMA {dq(n)};\nCREATE TABLE {table} (\n    {dq(n)} integer NOT NULL,\n    v text\n);\n"
+                     f"COPY {table} ({dq(n)}, v) FROM stdin;\n1\tone\n2\t\\N\n\\.\n"
+                     f"ALTER TABLE ONLY {table}\n    ADD CONSTRAINT k PRIMARY KEY ({dq(n)});\n")
+    dump = tmp_path / "hostile.sql"
+    dump.write_text("--\n-- PostgreSQL database dump\n--\n\nSET client_encoding = 'UTF8';\n" + "".join(parts)
+                    + "\n--\n-- PostgreSQL database dump complete\n--\n", encoding="utf-8")
+    stage_dump(dump, tmp_path / "s.duckdb")
+    assert not pwned.exists()
+    staged = tables_of(tmp_path / "s.duckdb")
+    assert staged == {f"{n}_t{n}": 2 for n in names}
+
+
+def hostile_shop(tmp_path: Path, prefix: str) -> Path:
+    """The PrestaShop 8 fixture with every table under `prefix` instead of `ps_`."""
+    dump = tmp_path / "shop.sql"
+    dump.write_text(PS8.read_text(encoding="utf-8").replace("`ps_", "`" + prefix.replace("`", "``")), encoding="utf-8")
+    return dump
+
+
+@pytest.fixture(scope="module")
+def ps8(tmp_path_factory):
+    """The PrestaShop 8 fixture staged once, and what its demo migration writes."""
+    base = tmp_path_factory.mktemp("ps8")
+    stage_dump(PS8, base / "stage.duckdb")
+    return base / "stage.duckdb", migrate(PS8, base / "out", demo=True, seed=7).counts
+
+
+def staged_copy(ps8, tmp_path: Path, rename) -> Path:
+    """A copy of the staged shop with its tables renamed (`migrate` takes a staged file as
+    input, so its names are as hostile as a dump's, and no reader stands in the way)."""
+    db = tmp_path / "staged.duckdb"
+    db.write_bytes(ps8[0].read_bytes())
+    con = duckdb.connect(str(db))
+    for (t,) in con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall():
+        if rename(t) != t:
+            con.execute(f"ALTER TABLE main.{ident(t)} RENAME TO {ident(rename(t))}")
+    con.close()
+    return db
+
+
+def assert_nothing_ran(tmp_path: Path, db: Path) -> None:
+    assert not (tmp_path / "pwned").exists()
+    assert "injected" not in tables_of(db)
+
+
+@pytest.mark.parametrize("k", range(5))
+def test_hostile_table_prefix_migrates_as_a_name(tmp_path, ps8, k):
+    """The prefix reaches detection, the `src` views, every mapping, the demo's review
+    queries and the package: the shop migrates exactly as under `ps_`."""
+    prefix = hostile_names(tmp_path / "pwned")[k] + "[/]ps_"
+    db = staged_copy(ps8, tmp_path, lambda t: prefix + t[3:] if t.startswith("ps_") else t)
+    result = migrate(db, tmp_path / "out", demo=True, seed=7)
+    assert_nothing_ran(tmp_path, db)
+    assert result.detection.prefix == prefix and result.manifest["table_prefix"] == prefix
+    assert result.counts == ps8[1]
+    assert (tmp_path / "out" / "review.json").exists()
+
+
+def test_hostile_table_prefix_in_the_dump_text(tmp_path, ps8):
+    """The same through the MySQL reader, from the dump's own text."""
+    prefix = hostile_names(tmp_path / "pwned")[0] + "[/]ps_"
+    result = migrate(hostile_shop(tmp_path, prefix), tmp_path / "out", demo=True, seed=7)
+    assert_nothing_ran(tmp_path, tmp_path / "out" / "stage.duckdb")
+    assert result.detection.prefix == prefix and result.counts == ps8[1]
+
+
+@pytest.mark.parametrize("k", range(5))
+def test_hostile_table_beside_the_shop(tmp_path, ps8, k):
+    """The issue's case: one more table with the shop's prefix, named to close the `src`
+    view's quote and run a statement after it."""
+    name = "ps_" + hostile_names(tmp_path / "pwned")[k].removeprefix("ps_")
+    db = staged_copy(ps8, tmp_path, lambda t: name if t == "ps_access" else t)
+    result = migrate(db, tmp_path / "out", demo=True, seed=7)
+    assert_nothing_ran(tmp_path, db)
+    assert result.detection.prefix == "ps_" and result.counts == ps8[1]
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute(f"SELECT count(*) FROM src.{ident(name[3:])}").fetchall()[0][0] > 0
+    con.close()
+
+
+def test_hostile_table_beside_the_shop_in_the_dump_text(tmp_path):
+    pwned = tmp_path / "pwned"
+    name = hostile_names(pwned)[0]
+    text = PS8.read_text(encoding="utf-8").replace(
+        "-- Dump completed", f"CREATE TABLE {bq(name)} (`id` int NOT NULL);\nINSERT INTO {bq(name)} VALUES (1);\n"
+                             "-- Dump completed")
+    dump = tmp_path / "shop.sql"
+    dump.write_text(text, encoding="utf-8")
+    result = migrate(dump, tmp_path / "out")
+    assert_nothing_ran(tmp_path, tmp_path / "out" / "stage.duckdb")
+    assert result.detection.prefix == "ps_" and result.counts["products"] == 19
+
+
+def test_a_column_type_from_the_ddl_never_becomes_sql(tmp_path):
+    """A type is the one part of a column that cannot be quoted: only the types staging
+    gives a column get into SQL."""
+    pwned = tmp_path / "pwned"
+    dump = tmp_path / "types.sql"
+    dump.write_text(f"CREATE TABLE `t` (`a` int, `b` decimal(10,2) COMMENT 'x''); COPY (SELECT 1) TO ''{pwned}''; --');\n"
+                    f"INSERT INTO `t` VALUES (1, 'x'),(2, '3.5');\n"
+                    f"CREATE TABLE `u` (`a` int); COPY (SELECT 1) TO '{pwned}'; --, `b` int);\n"
+                    f"INSERT INTO `u` VALUES (1);\n", encoding="utf-8")
+    stage_dump(dump, tmp_path / "s.duckdb")
+    assert not pwned.exists()
+    for bad in ("INTEGER); COPY (SELECT 1) TO 'f'; --", "DECIMAL(10,2) ", "VARCHAR[]", "STRUCT(a INT)", "integer"):
+        with pytest.raises(ValueError):
+            sql_type(bad)
+    for good in ("INTEGER", "UBIGINT", "HUGEINT", "DECIMAL(38,10)", "TIMESTAMPTZ", "TIMETZ", "BLOB", "INTERVAL"):
+        assert sql_type(good) == good
+
+
+def test_quoting_helpers():
+    con = duckdb.connect()
+    for text in ['a"b', "it's", "x`; --", "line\nbreak", 'x" AS SELECT 1; --', "\\'", "\x00"]:
+        assert con.execute(f"SELECT {literal(text)} AS {ident(text)}").fetchall() == [(text,)]
+        assert con.execute(f"SELECT {literal(text)} AS {ident(text)}").description[0][0] == text
+
+
+def test_a_source_id_is_a_value_not_sql(tmp_path):
+    """Source ids are the dump's text too (a WooCommerce tax class is a slug): the standard
+    class given to products without one goes into SQL as a parameter."""
+    from dumpkit.issues import IssueLog
+    from dumpkit.map.refine import add_default_tax_class
+
+    pwned = tmp_path / "pwned"
+    slug = f"x'; COPY (SELECT 1) TO '{pwned}'; --"
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA pkg")
+    con.execute("CREATE TABLE pkg.tax_classes (source_id VARCHAR, title VARCHAR, description VARCHAR, tax_rate DECIMAL(9,4))")
+    con.execute("INSERT INTO pkg.tax_classes VALUES (?, 'MVA', '', 25)", [slug])
+    con.execute("CREATE TABLE pkg.products (source_id VARCHAR, tax_class_source_id VARCHAR)")
+    con.execute("INSERT INTO pkg.products VALUES ('1', NULL), ('2', ?)", [slug])
+    add_default_tax_class(con, IssueLog())
+    assert not pwned.exists()
+    assert con.execute("SELECT source_id, tax_class_source_id FROM pkg.products ORDER BY 1").fetchall() == [
+        ("1", slug), ("2", slug)]
