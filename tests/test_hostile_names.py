@@ -8,6 +8,7 @@ whether anything ran.
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -252,3 +253,68 @@ def test_a_source_id_is_a_value_not_sql(tmp_path):
     assert not pwned.exists()
     assert con.execute("SELECT source_id, tax_class_source_id FROM pkg.products ORDER BY 1").fetchall() == [
         ("1", slug), ("2", slug)]
+
+
+# ---------------------------------------------------------------------------
+# the terminal: text from a dump prints as text
+
+ESCAPES = "\x1b]0;owned\x07\x1b[2J\x1b[1A\r"  # window title, clear screen, cursor up, carriage return
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """A wide terminal, so that a table cell holds a whole name."""
+    return subprocess.run([sys.executable, "-c", "from dumpkit.cli import main; main()", *args],
+                          capture_output=True, text=True, timeout=300, cwd=cwd, env={**os.environ, "COLUMNS": "250"})
+
+
+def test_plain_shows_control_characters_and_escapes_markup():
+    from rich.console import Console
+
+    from dumpkit.terminal import plain
+
+    assert plain("a\x1b[2Jb\nc\t\u202ed\x9b") == "a\\x1b[2Jb\\nc\\t\\u202ed\\x9b"
+    console = Console(record=True, width=200, emoji=False)
+    for text in ["[/]ps_", "[bold red]x[/bold red]", "x\\", "[link=file:///etc/passwd]y[/link]", ":warning:", ESCAPES]:
+        console.print(f"[bold]{plain(text)}[/bold]")
+    shown = console.export_text().splitlines()
+    assert shown == ["[/]ps_", "[bold red]x[/bold red]", "x\\", "[link=file:///etc/passwd]y[/link]", ":warning:",
+                     "\\x1b]0;owned\\x07\\x1b[2J\\x1b[1A\\r"]
+
+
+def test_inspect_and_stage_print_names_as_text(tmp_path):
+    """Table and column names, and the producer line, print as themselves: no escape sequence
+    reaches the terminal, and markup is shown, not applied."""
+    name = f"{ESCAPES}[/]ps_[bold]x"
+    dump = tmp_path / "dump.sql"
+    dump.write_text(f"-- MySQL dump 10.13 {ESCAPES}[/]\n"
+                    f"CREATE TABLE {bq(name)} ({bq(name)} int);\nINSERT INTO {bq(name)} VALUES (1),('x');\n"
+                    f"INSERT INTO {bq(name)} VALUES (2) garbage;\n-- Dump completed\n", encoding="utf-8")
+    shown = "\\x1b]0;owned\\x07\\x1b[2J\\x1b[1A\\r[/]ps_[bold]x"
+    inspect = run_cli("inspect", str(dump))
+    stage = run_cli("stage", str(dump), "--db", str(tmp_path / "s.duckdb"))
+    for proc in (inspect, stage):
+        assert proc.returncode == 0, proc.stderr
+        assert "\x1b" not in proc.stdout + proc.stderr and "\x07" not in proc.stdout + proc.stderr
+        assert "Traceback" not in proc.stderr
+    assert shown in inspect.stdout
+    assert f"{shown}.{shown} @" in stage.stdout  # an issue's table.column
+
+
+def test_migrate_prints_a_markup_prefix(tmp_path, ps8):
+    """A prefix like `[/]ps_` made rich raise after the package was written."""
+    prefix = f"[/]{ESCAPES}ps_"
+    db = staged_copy(ps8, tmp_path, lambda t: prefix + t[3:] if t.startswith("ps_") else t)
+    proc = run_cli("migrate", str(db), "-o", str(tmp_path / "out"))
+    assert proc.returncode == 0, proc.stderr
+    assert "\x1b" not in proc.stdout + proc.stderr
+    assert "table prefix '[/]\\x1b]0;owned\\x07\\x1b[2J\\x1b[1A\\rps_'" in proc.stdout
+
+
+def test_an_error_prints_its_names_as_text(tmp_path):
+    """A one-line error names the file: a name from a zip or an upload is as hostile as a table's."""
+    bad = tmp_path / f"{ESCAPES}[bold]dump.sql"
+    bad.write_bytes(bytes(range(256)) * 8)
+    proc = run_cli("stage", str(bad), "--db", str(tmp_path / "s.duckdb"))
+    assert proc.returncode == 2
+    assert "\x1b" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    assert "\\x1b]0;owned\\x07\\x1b[2J\\x1b[1A\\r[bold]dump.sql" in proc.stderr
