@@ -27,6 +27,7 @@ from .map.runner import prepare, run_mapping
 from .package.schema import ENTITIES
 from .package.write import sha256_file, write_package
 from .report import write_report
+from .sandbox import lock_down
 from .sqlnames import qualified
 
 # what the user picks with --only, and the package entities each brings along
@@ -161,7 +162,7 @@ def migrate(
     entities, implied = resolve_entities(only)
     log = IssueLog()
     db, source = stage_or_reuse(dumps, out, log, on_progress)
-    con = duckdb.connect(str(db))
+    con = lock_down(duckdb.connect(str(db)))  # the staged tables and their names are the dump's
     try:
         con.execute("DROP SCHEMA IF EXISTS pkg CASCADE")
         con.execute("DROP SCHEMA IF EXISTS src CASCADE")

@@ -318,3 +318,98 @@ def test_an_error_prints_its_names_as_text(tmp_path):
     assert proc.returncode == 2
     assert "\x1b" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
     assert "\\x1b]0;owned\\x07\\x1b[2J\\x1b[1A\\r[bold]dump.sql" in proc.stderr
+
+
+# ---------------------------------------------------------------------------
+# the second wall: connections that touch a dump's text have no file access
+
+
+def refused_statements(pwned: Path) -> list[str]:
+    return [
+        "SELECT * FROM read_text('/etc/passwd')",
+        "SELECT * FROM read_csv('/etc/passwd')",
+        "SELECT * FROM glob('/etc/*')",
+        f"COPY (SELECT 1) TO '{pwned}'",
+        f"ATTACH '{pwned}' AS elsewhere",
+        "INSTALL httpfs",
+        "SET enable_external_access = true",
+        "SET lock_configuration = false",
+        "SET memory_limit = '64GB'",
+        "SET allowed_paths = ['/etc/passwd']",
+    ]
+
+
+def assert_locked(con: duckdb.DuckDBPyConnection, pwned: Path) -> None:
+    for sql in refused_statements(pwned):
+        with pytest.raises(duckdb.Error):
+            con.execute(sql).fetchall()
+    assert not pwned.exists()
+
+
+def test_the_stager_connection_is_locked_from_the_first_table_to_the_end(tmp_path, monkeypatch):
+    """Checked on a cursor: the same database and settings, in a transaction of its own (a
+    refused statement aborts the transaction it runs in)."""
+    from dumpkit.stage.writer import StageWriter
+
+    seen = []
+    table_def, finish = StageWriter.table_def, StageWriter.finish
+
+    def checked_table_def(self, ev):
+        if not seen:
+            assert_locked(self.con.cursor(), tmp_path / "pwned")
+        seen.append("table_def")
+        return table_def(self, ev)
+
+    def checked_finish(self, info):
+        assert_locked(self.con.cursor(), tmp_path / "pwned")
+        seen.append("finish")
+        return finish(self, info)
+
+    monkeypatch.setattr(StageWriter, "table_def", checked_table_def)
+    monkeypatch.setattr(StageWriter, "finish", checked_finish)
+    stage_dump(PS8, tmp_path / "s.duckdb")
+    assert seen[0] == "table_def" and seen[-1] == "finish"
+    assert tables_of(tmp_path / "s.duckdb")["ps_product"] == 19
+
+
+def test_the_migrate_connection_is_locked(tmp_path, ps8, monkeypatch):
+    """Mappings, checks, the demo and the package writer work on it (pyarrow writes the files)."""
+    import dumpkit.migrate as M
+
+    detect, seen = M.detect, []
+
+    def checked_detect(con, *args):
+        assert_locked(con, tmp_path / "pwned")
+        seen.append(con)
+        return detect(con, *args)
+
+    monkeypatch.setattr(M, "detect", checked_detect)
+    db = staged_copy(ps8, tmp_path, lambda t: t)
+    result = migrate(db, tmp_path / "out", demo=True, seed=7)
+    assert seen and result.counts == ps8[1]
+
+
+def test_the_cast_connection_is_locked(tmp_path):
+    import pyarrow as pa
+
+    from dumpkit.read import typed
+
+    table, notes = typed.cast_table(pa.table({"c0": ["279.99", "x", "0000-00-00"]}), ["INTEGER"])
+    assert table.column(0).to_pylist() == [280, None, None] and notes["bad_value"]["0"][0] == 2
+    assert_locked(typed._local.duck, tmp_path / "pwned")
+
+
+def test_a_locked_connection_still_spills_to_disk(tmp_path):
+    """DuckDB's own temp files are not 'external access': a sort beyond the memory limit
+    still runs (the stager's bound on memory depends on it)."""
+    from dumpkit.sandbox import lock_down
+
+    con = duckdb.connect(str(tmp_path / "x.duckdb"))
+    con.execute("SET memory_limit = '40MB'")
+    con.execute("SET threads = 1")
+    lock_down(con)
+    con.execute("CREATE TABLE t AS SELECT range AS i, md5(range::VARCHAR) AS s FROM range(1500000)")
+    assert con.execute("SELECT count(DISTINCT s), min(s) < max(s) FROM (SELECT * FROM t ORDER BY s DESC, i)").fetchall() == [
+        (1500000, True)]
+    assert list((tmp_path / "x.duckdb.tmp").iterdir())  # DuckDB's spill file
+    con.close()

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import DumpkitError
+from ..sandbox import lock_down
 from ..sqlnames import literal
 from ..read import inspect_parts
 from ..read.mysql_values import RESTORE_TIME
@@ -112,6 +113,10 @@ def stage_dump(
             # compression (every mode analysed, then encoded) was a fifth of DuckDB's work here; a
             # staging file is read once, by the mappings, so it stays uncompressed: about the dump's size
             con.execute("SET force_compression = 'uncompressed'")
+            # from here on the connection runs the dump's names: no file access, settings locked. So
+            # the passes at the end keep the stager's threads (DuckDB 2 has no SET under a lock; the
+            # passes are a few percent of a stage, and one thread did them as fast in the benchmark)
+            lock_down(con)
             writer = StageWriter(con)
             for ev in reader:
                 if isinstance(ev, RowBatch):
@@ -125,7 +130,6 @@ def stage_dump(
                     partial |= ev.fatal
             info.extra["input_bytes"] = total
             info.extra["parts"] = ", ".join(p.name for p in parts)
-            con.execute(f"SET threads = {os.cpu_count() or 1}")  # the reader is done: its core is free
             writer.finish(info)
         finally:
             con.close()
