@@ -413,3 +413,169 @@ def test_a_locked_connection_still_spills_to_disk(tmp_path):
         (1500000, True)]
     assert list((tmp_path / "x.duckdb.tmp").iterdir())  # DuckDB's spill file
     con.close()
+
+
+# ---------------------------------------------------------------------------
+# personal data: an issue shows where a statement broke, not the customer's data
+
+
+EMAIL, HASH, NAME = "kari.nordmann@hemmelig-post.no", "$2y$10$Qm9yZ2V0TWVOb3RTZWNyZXRIYXNoT2ZLYXJpTm9yZG1hbm4", "Nordmann"
+SECRETS = (EMAIL, HASH, "hemmelig", "Qm9yZ2V0", NAME)
+
+
+def customer_row(i: int, email: str = EMAIL, tail: str = "") -> str:
+    """A PrestaShop 8 ps_customer row (33 columns)."""
+    return (f"({i},1,1,1,3,1,0,'','','','Kari','{NAME}','{email}','{HASH}'{tail},'2025-03-04 02:17:58','1970-01-15',1,'',"
+            "'2013-12-13 08:19:15',1,'',0.000000,0,0,'e228e8fb93a48716bb2fffc1f2918bd1','',1,0,0,"
+            "'2025-03-04 08:17:58','2025-03-04 08:17:58','','0000-00-00 00:00:00')")
+
+
+def shop_with(tmp_path: Path, statements: str) -> Path:
+    dump = tmp_path / "shop.sql"
+    dump.write_text(PS8.read_text(encoding="utf-8").replace("-- Dump completed", statements + "-- Dump completed"),
+                    encoding="utf-8")
+    return dump
+
+
+def assert_no_secrets(*texts: str) -> None:
+    for text in texts:
+        for secret in SECRETS:
+            assert secret not in text, (secret, text[max(0, text.find(secret) - 200):text.find(secret) + 100])
+
+
+def staged_texts(db: Path) -> str:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return "\n".join(str(r) for t in ("issues", "skipped") for r in con.execute(f"SELECT * FROM dumpkit.{t}").fetchall())
+    finally:
+        con.close()
+
+
+def test_an_unparsable_customer_insert_keeps_the_customer_in_the_staging_file(tmp_path):
+    """A broken row right after the e-mail and the password hash: the issue says which table,
+    at which byte, and shows the statement's shape with every literal masked; stdout,
+    issues.jsonl, dumpkit.issues and report.html hold neither."""
+    broken = customer_row(4, tail=" garbage")
+    dump = shop_with(tmp_path, f"INSERT INTO `ps_customer` VALUES {customer_row(3, 'kari@example.org')},{broken};\n"
+                               f"UPDATE `ps_customer` SET `email` = '{EMAIL}', `passwd` = '{HASH}' WHERE `id_customer` = 2;\n"
+                               f"INSERT INTO `ps_customer` VALUES {customer_row(5)}\n")  # never closed: ';' missing
+    proc = run_cli("migrate", str(dump), "-o", str(tmp_path / "out"))
+    assert proc.returncode == 0, proc.stderr
+    out = tmp_path / "out"
+    assert_no_secrets(proc.stdout, proc.stderr, staged_texts(out / "stage.duckdb"),
+                      *[(out / f).read_text(encoding="utf-8") for f in ("issues.jsonl", "report.html", "manifest.json")])
+    issues = [json.loads(line) for line in (out / "issues.jsonl").read_text(encoding="utf-8").splitlines()]
+    stage = {i["code"]: i for i in issues if i["phase"] == "stage" and i["field"] == "ps_customer"}
+    unparsable = stage["UNPARSABLE_STATEMENT"]["message"]
+    assert "'$**$**$***" in unparsable and "' ***" in unparsable  # the hash's shape, then the stray word
+    text = dump.read_bytes()
+    row_4 = text.index(b"),(4,1,1,1")  # the broken row is found by its byte offset
+    assert row_4 <= int(re.search(r"\(byte (\d+)\)", unparsable).group(1)) <= text.index(b" garbage")
+    assert (f"UPDATE `ps_customer` SET `email` = '{'*' * 4}.{'*' * 8}@{'*' * 8}-{'*' * 4}.**', `passwd` = '$**$**$"
+            in stage["UNSUPPORTED_STATEMENT"]["message"])
+    con = duckdb.connect(str(out / "stage.duckdb"), read_only=True)
+    assert con.execute("SELECT count(*) FROM ps_customer WHERE email = 'kari@example.org' AND passwd = ?",
+                       [HASH]).fetchall() == [(1,)]  # the row before the broken one is staged, hash and all
+    con.close()
+
+
+def test_values_that_fail_their_cast_show_their_shape(tmp_path):
+    dump = tmp_path / "d.sql"
+    dump.write_text("CREATE TABLE `c` (`id` int, `phone` int, `born` date, `name` varchar(20));\n"
+                    f"INSERT INTO `c` VALUES (1, '+47 912 34 567', '31.12.1980', '{NAME}'), (2, 5, '1980-00-00', 'x');\n"
+                    "INSERT INTO `c` VALUES (3, 6, 'x', 'Bj\xf8rn');\n".encode("latin-1").decode("latin-1"),
+                    encoding="latin-1")
+    result = stage_dump(dump, tmp_path / "s.duckdb")
+    examples = {(i.kind, i.column): i.example for i in result.issues}
+    assert examples[("bad_value", "phone")] == "'+** *** ** ***' is not a valid INTEGER; staged as NULL"
+    assert examples[("bad_value", "born")] == "'**.**.****' is not a valid DATE; staged as NULL"
+    assert examples[("zero_date", "born")] == "'****-**-**' staged as NULL"
+    assert examples[("charset_guessed", "name")].endswith("e.g. '*****'")  # Bjørn
+    assert_no_secrets(staged_texts(tmp_path / "s.duckdb"))
+    assert "912" not in staged_texts(tmp_path / "s.duckdb") and "1980" not in staged_texts(tmp_path / "s.duckdb")
+
+
+def test_postgres_problems_show_no_values(tmp_path):
+    from dumpkit.redact import mask_value
+
+    dump = tmp_path / "pg.sql"
+    dump.write_text("--\n-- PostgreSQL database dump\n--\n\nSET client_encoding = 'UTF8';\n"
+                    "CREATE TABLE public.customer (id integer, email text, pass text, photo bytea);\n"
+                    "COPY public.customer (id, email, pass, photo) FROM stdin;\n"
+                    f"1\tok@example.org\tx\t\\N\n2\t{EMAIL}\t{HASH}\n3\t{EMAIL}\t{HASH}\t\\\\xZZ{NAME}\n\\.\n"
+                    f"INSERT INTO public.customer VALUES (4, '{EMAIL}', '{HASH}', NULL) garbage;\n"
+                    f"INSERT INTO public.customer VALUES (5, E'it\\'s {EMAIL}', $q${HASH}$q$, NULL) garbage;\n"
+                    f"UPDATE public.customer SET email = '{EMAIL}' WHERE id = 1;\n"
+                    "\n--\n-- PostgreSQL database dump complete\n--\n", encoding="utf-8")
+    result = stage_dump(dump, tmp_path / "s.duckdb")
+    kinds = {i.kind for i in result.issues}
+    assert {"bad_row", "bad_value", "unparsable_statement", "unsupported_statement"} <= kinds, result.issues
+    assert_no_secrets(staged_texts(tmp_path / "s.duckdb"))
+    bad_row = next(i for i in result.issues if i.kind == "bad_row")
+    assert bad_row.example == "3 fields for 4 columns: *\t" + mask_value(EMAIL) + "\t$**$**$" + "*" * (len(HASH) - 7)
+
+
+@pytest.mark.parametrize("sql, masked", [
+    ("INSERT INTO `t` VALUES (3,'Kari','k@x.no','$2y$10$ab') x", "INSERT INTO `t` VALUES (3,'****','*@*.**','$**$**$**') x"),
+    ("VALUES ('it''s', \"dq\", 'a\\'b') -- it's\n, 'c'", "VALUES ('**''*', \"**\", '*\\'*') -- **'*\n, '*'"),
+    ("VALUES ('C:\\', 'secret')", "VALUES ('*:\\', '******')"),  # NO_BACKSLASH_ESCAPES or not: hidden either way
+    ("/* it's */ INSERT INTO `it's` VALUES ('x')", "/* **'* */ INSERT INTO `it's` VALUES ('*')"),
+    ("/*!40000 ALTER TABLE `t` DISABLE KEYS */", "/*!40000 ALTER TABLE `t` DISABLE KEYS */"),
+    ("expected ',' but found b'secret' (near byte 4: \"'a' b\")", "expected ',' but found b'******' (near byte 4: \"'*' *\")"),
+])
+def test_mask_literals(sql, masked):
+    from dumpkit.redact import mask_literals
+
+    assert mask_literals(sql) == masked
+
+
+def test_mask_literals_postgres():
+    from dumpkit.redact import mask_literals, mask_window
+
+    assert mask_literals("INSERT INTO \"Kunde\" VALUES ('a', $$b c$$, $x$d$x$, E'\\'e')", "postgres") == \
+        "INSERT INTO \"Kunde\" VALUES ('*', $$* *$$, $x$*$x$, E'\\'*')"
+    sql = "INSERT INTO t VALUES ('aaa bbb', 1)"
+    assert mask_window(sql, 25, 40) == "* ***', 1)"  # a fragment that starts inside a literal
+
+
+def fixture_sets() -> dict[str, list[Path]]:
+    sets = {p.stem: [p] for d in ("prestashop", "woocommerce", "opencart") for p in sorted((ROOT / "fixtures" / d).glob("*.sql"))
+            if p.stem not in ("wp-adminer", "oc-3-orders-data")}
+    sets["oc-3.0.x+orders"] = [ROOT / "fixtures" / "opencart" / "oc-3.0.x.sql", ROOT / "fixtures" / "opencart" / "oc-3-orders-data.sql"]
+    return sets
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(fixture_sets()))
+def test_password_hashes_never_leave_the_staging_file(tmp_path, name):
+    """Every value of a password or salt column of the fixture is looked for in everything a
+    demo migration that keeps the whole shop writes: the Parquet files (each value), the
+    issues, the manifest, the review data and the report."""
+    import pyarrow.parquet as pq
+
+    out, db = tmp_path / "out", tmp_path / "stage.duckdb"
+    stage_dump(fixture_sets()[name], db)
+    con = duckdb.connect(str(db), read_only=True)
+    columns = con.execute("""SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'main'
+        AND (column_name ILIKE '%pass%' OR column_name ILIKE '%salt%') AND data_type IN ('VARCHAR', 'BLOB')""").fetchall()
+    # hashes and salts, not a demo shop's plain 'prestashop' (which is the platform's name, in the manifest)
+    secrets = {str(v) for t, c in columns
+               for (v,) in con.execute(f"SELECT DISTINCT CAST({ident(c)} AS VARCHAR) FROM main.{ident(t)}").fetchall()
+               if v is not None and len(str(v)) >= 20}
+    con.close()
+    if not secrets:
+        pytest.skip(f"{name} holds no password hashes")
+    migrate(db, out, demo=True, seed=1, size=10**6)
+
+    def strings(value):
+        if isinstance(value, dict):
+            yield from (s for v in value.values() for s in strings(v))
+        elif isinstance(value, (list, tuple)):
+            yield from (s for v in value for s in strings(v))
+        elif value is not None:
+            yield str(value)
+
+    written = [s for f in sorted(out.glob("*.parquet")) for row in pq.read_table(f).to_pylist() for s in strings(row)]
+    written += [(out / f).read_text(encoding="utf-8") for f in ("issues.jsonl", "manifest.json", "review.json", "report.html")]
+    leaked = {s for s in secrets if any(s in w for w in written)}
+    assert not leaked

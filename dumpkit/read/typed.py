@@ -18,6 +18,7 @@ import threading
 
 import pyarrow as pa
 
+from ..redact import mask_value
 from ..sqlnames import sql_type
 
 # staged DuckDB type -> the Arrow type Arrow's own cast can produce exactly
@@ -64,6 +65,14 @@ def cast_sql(value: str, duck_type: str) -> tuple[str, str | None, str | None]:
         return (f"CASE WHEN {zero} THEN NULL ELSE {expr} END",
                 f"{value} IS NOT NULL AND NOT ({zero}) AND {expr} IS NULL", f"{value} IS NOT NULL AND ({zero})")
     return expr, f"{value} IS NOT NULL AND {expr} IS NULL", None
+
+
+def cast_note(kind: str, example: str, type_name: str) -> str:
+    """The issue text for values a cast turned into NULL. The example is masked (redact):
+    a value that fails its cast may be anyone's birthday or phone number, and its shape
+    ('**.**.****' for a DATE) says what went wrong."""
+    shown = repr(mask_value(example))
+    return f"{shown} staged as NULL" if kind == "zero_date" else f"{shown} is not a valid {type_name}; staged as NULL"
 
 
 def cast_table(table: pa.Table, duck_types: list[str | None]) -> tuple[pa.Table, dict]:
@@ -137,9 +146,7 @@ def _duckdb_cast(table: pa.Table, positions: list[int], duck_types: list, notes:
             for k, (kind, i, _) in enumerate(checks):
                 n, example = row[2 * k], row[2 * k + 1]
                 if n:
-                    text = (f"{example!r} staged as NULL" if kind == "zero_date"
-                            else f"{example!r} is not a valid {duck_types[i]}; staged as NULL")
-                    notes.setdefault(kind, {})[str(i)] = [n, text]
+                    notes.setdefault(kind, {})[str(i)] = [n, cast_note(kind, example, duck_types[i])]
     finally:
         _duck.unregister("_part")
     return typed.columns

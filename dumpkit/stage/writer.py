@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 from ..read.mysql_values import restore_time
 from ..read.events import Column, DumpInfo, Problem, RowBatch, Skipped, TableDef
-from ..read.typed import cast_sql, cast_table, is_text
+from ..read.typed import cast_note, cast_sql, cast_table, is_text
 from ..sqlnames import ident as q, sql_type
 
 COMMIT_BYTES = 64 << 20
@@ -367,9 +367,7 @@ class StageWriter:
             for k, (c, kind, _) in enumerate(checks):
                 n, example = row[2 * k], row[2 * k + 1]
                 if n:
-                    text = (f"{example!r} staged as NULL" if kind == "zero_date"
-                            else f"{example!r} is not a valid {c.source_type or c.duck_type}; staged as NULL")
-                    self.issue(kind, t.name, c.name, n, None, text)
+                    self.issue(kind, t.name, c.name, n, None, cast_note(kind, example, c.source_type or c.duck_type))
         self._rewrite(t, f"SELECT {', '.join(exprs)} FROM {t.ref}")
 
     def _infer_types(self, t: _Table) -> None:
