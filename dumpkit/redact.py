@@ -60,6 +60,8 @@ def mask_window(sql: str, start: int, end: int, dialect: str = "mysql") -> str:
     return mask_literals(sql[:end], dialect)[start:]
 
 
+# where something can start that is not plain SQL: a quote, a comment, a dollar quote
+_START = {"mysql": re.compile(r"['\"`#]|--|/\*"), "postgres": re.compile(r"['\"$]|--|/\*")}
 _DOLLAR = re.compile(r"\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$")
 
 
@@ -68,41 +70,50 @@ def _hidden(sql: str, dialect: str, backslash: bool) -> list[tuple[int, int]]:
     backslash escapes."""
     hidden: list[tuple[int, int]] = []
     strings = "'\"" if dialect == "mysql" else "'"
-    names = "`" if dialect == "mysql" else '"'
-    i, n = 0, len(sql)
-    while i < n:
-        ch = sql[i]
-        if ch in strings or ch in names:
-            j = i + 1
-            while j < n:
-                if sql[j] == "\\" and backslash and ch in strings:
-                    j += 2
-                    continue
-                if sql[j] == ch:
-                    if j + 1 < n and sql[j + 1] == ch:  # '' inside '...'
-                        j += 2
-                        continue
-                    break
-                j += 1
-            if ch in strings:
-                hidden.append((i + 1, min(j, n)))
-            i = j + 1
-        elif sql.startswith(("--", "#"), i) if dialect == "mysql" else sql.startswith("--", i):
+    n = len(sql)
+    m = _START[dialect].search(sql)
+    while m:
+        i, token = m.start(), m.group()
+        if token in ("--", "#"):
             j = sql.find("\n", i)
             j = n if j < 0 else j
             hidden.append((i, j))
-            i = j
-        elif sql.startswith("/*", i) and not sql.startswith(("/*!", "/*M!"), i):
-            j = sql.find("*/", i + 2)
-            j = n if j < 0 else j + 2
-            hidden.append((i, j))
-            i = j
-        elif ch == "$" and dialect == "postgres" and (m := _DOLLAR.match(sql, i)) and (i == 0 or not sql[i - 1].isalnum()):
-            tag = m.group()
-            j = sql.find(tag, m.end())
-            j = n if j < 0 else j
-            hidden.append((m.end(), j))
-            i = j + len(tag)
-        else:
-            i += 1
+        elif token == "/*":
+            if sql.startswith(("/*!", "/*M!"), i):  # MySQL runs what a version comment holds
+                j = i + 2
+            else:
+                j = sql.find("*/", i + 2)
+                j = n if j < 0 else j + 2
+                hidden.append((i, j))
+        elif token == "$":
+            d = _DOLLAR.match(sql, i)
+            if d is None or (i and sql[i - 1].isalnum()):  # a name may hold a $
+                j = i + 1
+            else:
+                j = sql.find(d.group(), d.end())
+                j = n if j < 0 else j
+                hidden.append((d.end(), j))
+                j += len(d.group())
+        else:  # a quote: a string literal, or a quoted name
+            j = _closing(sql, i + 1, token, backslash and token in strings)
+            if token in strings:
+                hidden.append((i + 1, j))
+            j += 1
+        m = _START[dialect].search(sql, j)
     return hidden
+
+
+def _closing(sql: str, j: int, quote: str, backslash: bool) -> int:
+    """Where the literal or name opened before `j` ends (len(sql) when it does not)."""
+    n = len(sql)
+    while j < n:
+        k = sql.find(quote, j)
+        k = n if k < 0 else k
+        b = sql.find("\\", j, k) if backslash else -1
+        if b >= 0:
+            j = b + 2
+        elif k + 1 < n and sql[k + 1] == quote:  # '' inside '...'
+            j = k + 2
+        else:
+            return k
+    return n
