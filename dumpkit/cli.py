@@ -10,20 +10,21 @@ from typing import List, Optional
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 from typer.core import TyperGroup
 
 from .errors import DumpkitError, machine_error
 from .progress import byte_progress
+from .terminal import plain
 
 try:
     from typer._click import exceptions as click_errors
 except ImportError:  # an older typer uses click itself
     from click import exceptions as click_errors
 
-out = Console()
-err = Console(stderr=True)
+# what comes from a dump is printed through plain(): as text, never as markup, emoji codes or escapes
+out = Console(emoji=False)
+err = Console(stderr=True, emoji=False)
 
 
 class _Commands(TyperGroup):
@@ -60,8 +61,8 @@ def one_line_errors(fn):
         try:
             return fn(*args, **kwargs)
         except DumpkitError as e:
-            # escaped: a file name like dump[1].sql is text, not markup
-            err.print(f"[red]error:[/red] {escape(str(e))}", highlight=False, soft_wrap=True)
+            # plain: a file name like dump[1].sql is text, not markup
+            err.print(f"[red]error:[/red] {plain(e)}", highlight=False, soft_wrap=True)
             raise typer.Exit(e.exit_code)
         except KeyboardInterrupt:
             err.print("interrupted")
@@ -71,11 +72,11 @@ def one_line_errors(fn):
         except Exception as e:  # a bug: still one line, the details on request
             known = machine_error(e)  # ... unless the machine said it: a full disk, a read-only folder, a lock
             if known is not None:
-                err.print(f"[red]error:[/red] {escape(str(known))}", highlight=False, soft_wrap=True)
+                err.print(f"[red]error:[/red] {plain(known)}", highlight=False, soft_wrap=True)
                 raise typer.Exit(known.exit_code)
             if "--debug" in sys.argv or os.environ.get("DUMPKIT_DEBUG"):
                 raise
-            err.print(f"[red]internal error:[/red] {type(e).__name__}: {escape(str(e))} (set DUMPKIT_DEBUG=1 for the traceback)",
+            err.print(f"[red]internal error:[/red] {type(e).__name__}: {plain(e)} (set DUMPKIT_DEBUG=1 for the traceback)",
                       highlight=False, soft_wrap=True)
             raise typer.Exit(3)
 
@@ -109,17 +110,17 @@ def inspect(
         ("charset", result.charset or "not declared"),
         ("tables", f"{len(result.tables)} ({sum(t.rows for t in result.tables):,} rows) in {result.seconds:.2f} s"),
     ]:
-        head.add_row(f"[bold]{k}[/bold]", escape(v))  # names come from the dump: text, not markup
+        head.add_row(f"[bold]{k}[/bold]", plain(v))  # names come from the dump: text, not markup
     out.print(head)
     table = Table("table", "rows", "bytes", "columns", title="Tables")
     for t in result.tables:
-        table.add_row(escape(t.table), f"{t.rows:,}", _mb(t.bytes), "" if t.columns is None else str(t.columns))
+        table.add_row(plain(t.table), f"{t.rows:,}", _mb(t.bytes), "" if t.columns is None else str(t.columns))
     out.print(table)
     if result.skipped:
         out.print("skipped statements: " + ", ".join(f"{k} {v}" for k, v in sorted(result.skipped.items())))
     for p in result.problems:
-        where = f" {escape(p['table'])}" if p["table"] else ""
-        err.print(f"[yellow]{p['kind']}[/yellow]{where} at byte {p['offset']}: {escape(p['example'])}", highlight=False)
+        where = f" {plain(p['table'])}" if p["table"] else ""
+        err.print(f"[yellow]{p['kind']}[/yellow]{where} at byte {p['offset']}: {plain(p['example'])}", highlight=False)
 
 
 @app.command()
@@ -146,8 +147,8 @@ def print_stage_summary(result) -> None:
     info = result.info
     out.print(
         f"staged [bold]{len(result.tables)}[/bold] tables, {sum(result.tables.values()):,} rows from "
-        f"{escape(info.producer)}{' ' + info.producer_version if info.producer_version else ''} ({info.dialect}) "
-        f"into {escape(str(result.db_path))} "
+        f"{plain(info.producer)}{' ' + plain(info.producer_version) if info.producer_version else ''} ({info.dialect}) "
+        f"into {plain(result.db_path)} "
         f"in {result.seconds:.2f} s ({result.mb_per_s:.1f} MB/s)",
         highlight=False,
     )
@@ -167,7 +168,7 @@ def print_stage_summary(result) -> None:
             where = f"{first.table or ''}{'.' + first.column if first.column else ''}"
             offset = "" if first.offset is None else f" @{first.offset}"
             table.add_row(("[red]" if first.fatal else "") + kind, str(len(tables - {None}) or ""), f"{count:,}",
-                          escape(f"{where}{offset}: {first.example or ''}"[:120]))
+                          plain(f"{where}{offset}: {first.example or ''}"[:120]))
         out.print(table)
 
 
@@ -206,16 +207,16 @@ def print_migrate_summary(result) -> None:
         out.print(f"[bold]demo migration[/bold]: seed {options['seed']} (rerun with --seed {options['seed']} "
                   f"for the same sample), {options['size']} products, customers and orders", highlight=False)
         for note in options.get("notes", []):
-            out.print(f"  {note}", highlight=False)
-    out.print(f"[bold]{d.platform.title}[/bold] {d.version or '(version unknown)'}, table prefix "
-              f"{d.prefix!r} -> {result.out}", highlight=False)
+            out.print(f"  {plain(note)}", highlight=False)
+    out.print(f"[bold]{plain(d.platform.title)}[/bold] {plain(d.version or '(version unknown)')}, table prefix "
+              f"{plain(repr(d.prefix))} -> {plain(result.out)}", highlight=False)
     demo = bool(options.get("demo"))
     table = Table("entity", "mapped in the shop" if demo else "source", "in the demo" if demo else "written",
                   "skipped (reason)", "warnings", "seconds", title="Demo migration" if demo else "Migration")
     for s in result.summary:
         skipped = ", ".join(f"{n} {code}" for code, n in sorted(s.skipped.items()))
         table.add_row(s.entity, "" if s.source is None else f"{s.source:,}", f"{result.counts.get(s.entity, 0):,}",
-                      skipped, str(s.warnings), f"{s.seconds:.2f}")
+                      plain(skipped), str(s.warnings), f"{s.seconds:.2f}")
     out.print(table)
     recon = Table("entity", "in source", "in package", "explained in issues", "unaccounted", title="Every record accounted for")
     for r in result.reconciliation:
@@ -226,8 +227,8 @@ def print_migrate_summary(result) -> None:
     for i in result.log.items:
         levels[i.level] = levels.get(i.level, 0) + 1
     out.print(f"issues: {', '.join(f'{n} {lvl}' for lvl, n in sorted(levels.items())) or 'none'} "
-              f"-> {result.out / 'issues.jsonl'}; done in {result.seconds:.1f} s", highlight=False)
-    out.print(f"review report: {(result.out / 'report.html').resolve()}", highlight=False)
+              f"-> {plain(result.out / 'issues.jsonl')}; done in {result.seconds:.1f} s", highlight=False)
+    out.print(f"review report: {plain((result.out / 'report.html').resolve())}", highlight=False)
 
 
 @app.command()
@@ -240,7 +241,7 @@ def report(out_dir: Path = typer.Argument(..., help="A load package folder writt
     if not (out_dir / "manifest.json").exists():
         raise DumpkitError(f"{out_dir}: no manifest.json, not a dumpkit load package")
     with hold_lock(out_dir):  # not while a migration replaces the package
-        out.print(f"review report: {write_report(out_dir).resolve()}", highlight=False)
+        out.print(f"review report: {plain(write_report(out_dir).resolve())}", highlight=False)
 
 
 def main() -> None:

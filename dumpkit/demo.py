@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from .issues import IssueLog
+from .sqlnames import qualified
 
 
 @dataclass
@@ -149,11 +150,11 @@ def apply_sample(con: duckdb.DuckDBPyConnection, log: IssueLog, seed: int, size:
         con.execute("CREATE OR REPLACE TEMP TABLE _keep (source_id VARCHAR)")
         if ids:
             con.executemany("INSERT INTO _keep VALUES (?)", [(i,) for i in ids])
-        con.execute(f'DELETE FROM pkg."{entity}" WHERE source_id NOT IN (SELECT source_id FROM _keep)')
+        con.execute(f"DELETE FROM {qualified('pkg', entity)} WHERE source_id NOT IN (SELECT source_id FROM _keep)")
     if "redirects" in _tables(con):
         con.execute("""DELETE FROM pkg.redirects WHERE NOT (
             (entity = 'products' AND entity_source_id IN (SELECT source_id FROM pkg.products)) OR
             (entity = 'categories' AND entity_source_id IN (SELECT source_id FROM pkg.categories)) OR
             (entity = 'manufacturers' AND entity_source_id IN (SELECT source_id FROM pkg.manufacturers)))""")
-    sample.kept = {e: set(_ids(con, f'SELECT source_id FROM pkg."{e}"')) for e in _tables(con)}
+    sample.kept = {e: set(_ids(con, f"SELECT source_id FROM {qualified('pkg', e)}")) for e in _tables(con)}
     return sample

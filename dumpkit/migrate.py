@@ -32,6 +32,8 @@ from .package.schema import ENTITIES
 from .package.verify import sha256_file
 from .package.write import write_package
 from .report import write_report
+from .sandbox import lock_down
+from .sqlnames import qualified
 
 # what the user picks with --only, and the package entities each brings along
 GROUPS: dict[str, list[str]] = {
@@ -165,7 +167,7 @@ def collect_review(con: duckdb.DuckDBPyConnection, platform) -> dict:
     column names are the package fields they feed)."""
     review = {}
     for entity, sql in platform.review.items():
-        ids = [r[0] for r in con.execute(f'SELECT source_id FROM pkg."{entity}"').fetchall()]
+        ids = [r[0] for r in con.execute(f"SELECT source_id FROM {qualified('pkg', entity)}").fetchall()]
         if not ids:
             continue
         con.execute("CREATE OR REPLACE TEMP TABLE review_ids AS SELECT unnest(?::VARCHAR[]) AS source_id", [ids])
@@ -221,7 +223,7 @@ def _migrate(dumps: list[Path], out: Path, entities: list[str], implied: list[st
     out.mkdir(parents=True, exist_ok=True)
     log = IssueLog()
     db, source = stage_or_reuse(dumps, out, log, on_progress)
-    con = duckdb.connect(str(db))
+    con = lock_down(duckdb.connect(str(db)))  # the staged tables and their names are the dump's
     try:
         con.execute("DROP SCHEMA IF EXISTS pkg CASCADE")
         con.execute("DROP SCHEMA IF EXISTS src CASCADE")

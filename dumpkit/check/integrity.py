@@ -11,6 +11,7 @@ import duckdb
 
 from ..issues import IssueLog
 from ..package.schema import REFERENCES
+from ..sqlnames import ident, qualified
 
 # child entity -> (reference column, what happens when the target is missing)
 _DROP = {("orders", "customer_source_id"), ("order_lines", "order_source_id"), ("order_totals", "order_source_id"),
@@ -31,25 +32,27 @@ def check_references(con: duckdb.DuckDBPyConnection, log: IssueLog) -> None:
     for (entity, column), target in REFERENCES.items():
         if entity not in tables or target not in tables:
             continue
-        col_type = con.execute(f"SELECT data_type FROM information_schema.columns WHERE table_schema='pkg' "
-                               f"AND table_name='{entity}' AND column_name='{column}'").fetchall()
+        col_type = con.execute("SELECT data_type FROM information_schema.columns WHERE table_schema='pkg' "
+                               "AND table_name = ? AND column_name = ?", [entity, column]).fetchall()
         col_type = col_type[0] if col_type else None
         if col_type is None:
             continue
+        # names are the package's own (REFERENCES), quoted all the same
+        child, parent, col = qualified("pkg", entity), qualified("pkg", target), ident(column)
         if col_type[0].endswith("[]"):
             # list references (product categories, variant option values): drop the unknown items
             # DuckDB 2 allows no subquery inside a lambda: the known ids come in as one list
-            known = f"(SELECT coalesce(list(source_id), []::VARCHAR[]) AS known FROM pkg.{target}) AS _k"
-            bad = con.execute(f"""SELECT source_id, list_filter({column}, lambda x: NOT list_contains(_k.known, x))
-                FROM pkg.{entity}, {known} WHERE len(list_filter({column}, lambda x: NOT list_contains(_k.known, x))) > 0""").fetchall()
+            known = f"(SELECT coalesce(list(source_id), []::VARCHAR[]) AS known FROM {parent}) AS _k"
+            bad = con.execute(f"""SELECT source_id, list_filter({col}, lambda x: NOT list_contains(_k.known, x))
+                FROM {child}, {known} WHERE len(list_filter({col}, lambda x: NOT list_contains(_k.known, x))) > 0""").fetchall()
             for sid, missing in bad:
                 log.add("check", entity, sid, "warning", "REFERENCE_MISSING", column,
                         f"{column} points at {target} {', '.join(missing)} not in the package; reference removed")
             if bad:
-                con.execute(f"UPDATE pkg.{entity} SET {column} = list_filter({column}, lambda x: list_contains(_k.known, x)) FROM {known}")
+                con.execute(f"UPDATE {child} SET {col} = list_filter({col}, lambda x: list_contains(_k.known, x)) FROM {known}")
             continue
-        bad = con.execute(f"""SELECT source_id, {column} FROM pkg.{entity}
-            WHERE {column} IS NOT NULL AND {column} NOT IN (SELECT source_id FROM pkg.{target})""").fetchall()
+        bad = con.execute(f"""SELECT source_id, {col} FROM {child}
+            WHERE {col} IS NOT NULL AND {col} NOT IN (SELECT source_id FROM {parent})""").fetchall()
         if not bad:
             continue
         code = _CODES.get((entity, column), "REFERENCE_MISSING")
@@ -57,12 +60,12 @@ def check_references(con: duckdb.DuckDBPyConnection, log: IssueLog) -> None:
             for sid, ref in bad:
                 log.add("check", entity, sid, "error", code, column,
                         f"{column} {ref} is not in the package ({target}); row left out")
-            con.execute(f"DELETE FROM pkg.{entity} WHERE {column} NOT IN (SELECT source_id FROM pkg.{target})")
+            con.execute(f"DELETE FROM {child} WHERE {col} NOT IN (SELECT source_id FROM {parent})")
         else:
             for sid, ref in bad:
                 log.add("check", entity, sid, "warning", code, column,
                         f"{column} {ref} is not in the package ({target}); reference cleared, the row keeps its own data")
-            con.execute(f"UPDATE pkg.{entity} SET {column} = NULL WHERE {column} NOT IN (SELECT source_id FROM pkg.{target})")
+            con.execute(f"UPDATE {child} SET {col} = NULL WHERE {col} NOT IN (SELECT source_id FROM {parent})")
 
 
 def check_order_money(con: duckdb.DuckDBPyConnection, log: IssueLog, tolerance: float = 0.01) -> None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from ..issues import IssueLog
+from ..sqlnames import qualified
 
 
 @dataclass
@@ -32,7 +33,7 @@ def reconcile(con: duckdb.DuckDBPyConnection, sources: dict[str, str], log: Issu
         source_ids = {str(r[0]) for r in con.execute(sql).fetchall() if r[0] is not None}
         if restrict is not None:
             source_ids &= restrict.get(entity, set())
-        written = {r[0] for r in con.execute(f"SELECT source_id FROM pkg.{entity}").fetchall()} if entity in pkg else set()
+        written = {r[0] for r in con.execute(f"SELECT source_id FROM {qualified('pkg', entity)}").fetchall()} if entity in pkg else set()
         reasons: dict[str, int] = {}
         for i in log.items:
             if i.entity == entity and i.source_id in source_ids and i.source_id not in written:

@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 
 from ..errors import DumpkitError
+from ..sqlnames import qualified
 
 
 def _mappings_dir() -> Path:
@@ -104,7 +105,7 @@ def detect(con: duckdb.DuckDBPyConnection, platforms: dict[str, Platform], force
             if t.endswith(first):
                 prefix = t[: -len(first)]
                 if all(prefix + s in tables for s in p.signature):
-                    rows = sum(con.execute(f'SELECT count(*) FROM main."{prefix + s}"').fetchall()[0][0] for s in p.signature)
+                    rows = sum(con.execute(f"SELECT count(*) FROM {qualified('main', prefix + s)}").fetchall()[0][0] for s in p.signature)
                     matches.append((rows, p, prefix))
     if not matches:
         if forced:
@@ -158,4 +159,4 @@ def create_source_views(con: duckdb.DuckDBPyConnection, prefix: str) -> None:
     for t in names:
         if t.startswith(prefix):
             short = t[len(prefix):]
-            con.execute(f'CREATE OR REPLACE VIEW src."{short}" AS SELECT * FROM main."{t}"')
+            con.execute(f"CREATE OR REPLACE VIEW {qualified('src', short)} AS SELECT * FROM {qualified('main', t)}")

@@ -15,6 +15,7 @@ import duckdb
 import pyarrow as pa
 
 from ..issues import IssueLog
+from ..sqlnames import ident
 from .functions import slugify
 
 UNCATEGORIZED = "dumpkit:uncategorized"
@@ -86,7 +87,8 @@ def add_guest_customers(con: duckdb.DuckDBPyConnection, log: IssueLog) -> None:
     if guests:
         table = pa.table({c: [g.get(c) for g in guests.values()] for c in cols if any(c in g for g in guests.values())})
         con.register("_guests", table)
-        sel = ", ".join(f"CAST({'_guests.' + c if c in table.column_names else 'NULL'} AS {types[c]}) AS \"{c}\"" for c in cols)
+        sel = ", ".join(f"CAST({'_guests.' + ident(c) if c in table.column_names else 'NULL'} AS {types[c]}) AS {ident(c)}"
+                        for c in cols)
         con.execute(f"INSERT INTO pkg.customers SELECT {sel} FROM _guests")
         con.unregister("_guests")
     con.register("_assign", pa.table({"order_id": list(assign), "customer_id": list(assign.values())}))
@@ -138,8 +140,8 @@ def add_default_tax_class(con: duckdb.DuckDBPyConnection, log: IssueLog) -> None
     for sid in lonely:
         log.add("check", "products", sid, "warning", "TAX_CLASS_MISSING", "tax_class_source_id",
                 f"product has no tax class in the package; given the standard 25 % class {target}")
-    con.execute(f"""UPDATE pkg.products SET tax_class_source_id = '{target}'
-        WHERE tax_class_source_id IS NULL OR tax_class_source_id NOT IN ({known})""")
+    con.execute(f"""UPDATE pkg.products SET tax_class_source_id = ?
+        WHERE tax_class_source_id IS NULL OR tax_class_source_id NOT IN ({known})""", [target])
     if standard is None and has_classes:
         con.execute(f"""INSERT INTO pkg.tax_classes BY NAME SELECT '{DEFAULT_TAX_CLASS}' AS source_id,
             'MVA 25%' AS title, 'Standard sats (lagt til av dumpkit)' AS description, 25 AS tax_rate""")

@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 from ..errors import DumpkitError, machine_error
 from ..issues import IssueLog
 from ..package.schema import ENTITIES
+from ..sqlnames import ident, qualified
 from . import functions
 from .platforms import Detection
 
@@ -48,7 +49,7 @@ def prepare(con: duckdb.DuckDBPyConnection, detection: Detection, value_maps: di
         con.executemany("INSERT INTO value_map VALUES (?, ?, ?)", rows)
     options = {**options, "table_prefix": detection.prefix}
     for name, value in options.items():
-        con.execute(f"SET VARIABLE {name} = ?", [value])
+        con.execute(f"SET VARIABLE {ident(name)} = ?", [value])
     run_script(con, COMMON_SQL.read_text(encoding="utf-8"))
     platform = detection.platform
     for table, columns in platform.optional_tables.items():
@@ -56,7 +57,7 @@ def prepare(con: duckdb.DuckDBPyConnection, detection: Detection, value_maps: di
                              [table]).fetchall()[0][0]
         if not exists:
             # a table this version of the platform does not have: an empty stand-in keeps the SQL simple
-            con.execute(f'CREATE TABLE src."{table}" ({columns})')
+            con.execute(f"CREATE TABLE {qualified('src', table)} ({columns})")
     for name, sql in platform.params.items():
         try:
             value = next(iter(con.execute(sql).fetchall()), None)
@@ -64,7 +65,7 @@ def prepare(con: duckdb.DuckDBPyConnection, detection: Detection, value_maps: di
             raise machine_error(e) or DumpkitError(
                 f"the {platform.name} setting {name!r} cannot be read from this dump "
                 f"(mappings/{platform.folder.name}/platform.toml [params]): {str(e).splitlines()[0]}") from None
-        con.execute(f"SET VARIABLE {name} = ?", [None if value is None else value[0]])
+        con.execute(f"SET VARIABLE {ident(name)} = ?", [None if value is None else value[0]])
 
 
 def run_mapping(con: duckdb.DuckDBPyConnection, entity: str, sql: str, log: IssueLog) -> pa.Table:
@@ -77,7 +78,7 @@ def run_mapping(con: duckdb.DuckDBPyConnection, entity: str, sql: str, log: Issu
         if f.name not in table.column_names and f.nullable:
             table = table.append_column(f, pa.nulls(table.num_rows, f.type))
     con.register("_mapped", table)
-    con.execute(f'CREATE OR REPLACE TABLE pkg."{entity}" AS SELECT * FROM _mapped')
+    con.execute(f"CREATE OR REPLACE TABLE {qualified('pkg', entity)} AS SELECT * FROM _mapped")
     con.unregister("_mapped")
     return table
 

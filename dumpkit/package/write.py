@@ -18,6 +18,7 @@ import pyarrow.parquet as pq
 
 from .. import __version__
 from ..issues import IssueLog
+from ..sqlnames import qualified
 from .schema import ENTITIES, SCHEMA_VERSION, conform, file_name, validate
 from .verify import REVIEW, describe_files, package_files
 
@@ -36,7 +37,7 @@ def entity_table(con: duckdb.DuckDBPyConnection, entity: str) -> pa.Table:
                          [entity]).fetchall()[0][0]
     if not exists:
         return ENTITIES[entity].empty_table()
-    table = con.sql(f'SELECT * FROM pkg."{entity}"').to_arrow_table()
+    table = con.sql(f"SELECT * FROM {qualified('pkg', entity)}").to_arrow_table()
     order = sorted(range(table.num_rows), key=lambda i: _natural_key(table.column("source_id")[i].as_py()))
     return conform(entity, table.take(pa.array(order, pa.int64())))
 

@@ -19,6 +19,7 @@ from typing import BinaryIO, Iterator
 
 import pyarrow as pa
 
+from ..redact import mask_literals
 from .ddl import parse_create_table, parse_create_table_loose
 from .events import Column, DumpInfo, Event, Problem, RowBatch, RowCount, Skipped, TableDef
 from .mysql_tuples import tuple_lines
@@ -741,16 +742,17 @@ class MySQLReader:
             for kind, per_col in table_notes(data).items():
                 for col, (count, example) in per_col.items():
                     column = names[int(col)] if names and int(col) < len(names) else f"column_{int(col) + 1}"
-                    yield Problem(kind, p.offset, p.table, column, _NOTE_TEXT[kind].format(ex=example), count)
+                    yield Problem(kind, p.offset, p.table, column, mask_literals(_NOTE_TEXT[kind].format(ex=example)), count)
         rows = sum(t.num_rows for t in tables)
         for k, err in errors:
             where = p.starts[k] + err.offset
             if cut and k == len(p.parts) - 1:
                 yield Problem("truncated", self.offset, p.table, example=self._where(
                     f"the input ends inside an INSERT into {p.table} (statement at byte {p.offset}); "
-                    f"{rows} complete rows staged; {err}"), fatal=True)
+                    f"{rows} complete rows staged; {mask_literals(str(err))}"), fatal=True)
             else:
-                yield Problem("unparsable_statement", where, p.table, example=self._where(f"{note}{err}; rows before it staged"))
+                yield Problem("unparsable_statement", where, p.table,
+                              example=self._where(f"{note}{mask_literals(str(err))}; rows before it staged"))
         if cut and not errors:
             yield Problem("truncated", self.offset, p.table, example=self._where(
                 f"the input ends inside an INSERT into {p.table} (statement at byte {p.offset}); "
@@ -763,7 +765,8 @@ def _table_name_after(body: bytes, prefix: bytes) -> str | None:
 
 
 def _snippet(text: bytes, n: int = 200) -> str:
-    s = text[:n].decode("utf-8", "replace").replace("\n", " ")
+    """The statement's start, its string literals masked (redact: they hold customers' data)."""
+    s = mask_literals(text[:n].decode("utf-8", "replace")).replace("\n", " ")
     return s + ("..." if len(text) > n else "")
 
 

@@ -28,6 +28,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from sqlglot import exp
 
+from ..redact import mask_fields, mask_literals, mask_value, mask_window
 from .ddl import duck_type, parse_create_table, staged_name
 from .events import Column, DumpInfo, Event, Problem, RowBatch, Skipped, TableDef
 
@@ -387,9 +388,15 @@ def _column_list(text: str) -> list[str]:
     return [_ident(c) for c in _split_top(text) if c.strip()]
 
 
-def _snippet(text: str) -> str:
+def _snippet(text: str, dialect: str = "postgres") -> str:
+    """A statement's start, its string literals masked (redact: they hold customers' data)."""
     text = text.strip()
-    return text if len(text) <= SNIPPET else text[:SNIPPET] + "..."
+    return mask_literals(text if len(text) <= SNIPPET else text[:SNIPPET] + "...", dialect)
+
+
+def _snippet_at(text: str, start: int) -> str:
+    """The statement `text` from `start` on, masked as part of the whole statement."""
+    return mask_window(text, start, start + SNIPPET, "postgres").strip() + ("..." if len(text) > start + SNIPPET else "")
 
 
 _TYPE_END = re.compile(
@@ -953,7 +960,7 @@ class PostgresReader:
         except UnicodeDecodeError as e:
             text = raw.decode(self.encoding, "replace")
             return text, Problem(
-                "bad_encoding", offset + e.start, example=_snippet(text[max(0, e.start - 40) :]),
+                "bad_encoding", offset + e.start, example=_snippet_at(text, max(0, e.start - 40)),
                 count=max(1, text.count("\ufffd")),
             )
 
@@ -1000,7 +1007,7 @@ class PostgresReader:
                         out.append(decode_bytea(v))
                     except ValueError:
                         bad += 1
-                        example = example or v[:SNIPPET]
+                        example = example or mask_value(v[:SNIPPET])
                         out.append(None)
                 arrays.append(pa.array(out, pa.binary()))
             else:
@@ -1257,7 +1264,7 @@ class PostgresReader:
             return list(self._flush()) + [
                 Problem(
                     "unparsable_statement", offset, table=table,
-                    example=f"{e} at +{at + lead}: " + _snippet(text if at < SNIPPET else body[max(0, at - 60) :]),
+                    example=f"{e} at +{at + lead}: " + (_snippet(text) if at < SNIPPET else _snippet_at(body, max(0, at - 60))),
                 )
             ]
         mode = "insert"
@@ -1272,7 +1279,7 @@ class PostgresReader:
             out.extend(self._flush())
             out.append(Problem(
                 "bad_row", offset, table=table,
-                example=f"{len(badrows[0])} values for {width} columns: " + _snippet(repr(badrows[0])),
+                example=f"{len(badrows[0])} values for {width} columns: " + _snippet(repr(badrows[0]), "mysql"),  # a Python repr
                 count=len(badrows),
             ))
         if not good:
@@ -1417,7 +1424,7 @@ class PostgresReader:
                 break
             if status == "eof":
                 yield from self._copy_problems(spec, stats)
-                lost = bytes(inp.buf[inp.pos : inp.pos + SNIPPET]).decode(self.encoding, "replace")
+                lost = mask_fields(bytes(inp.buf[inp.pos : inp.pos + SNIPPET]).decode(self.encoding, "replace"))
                 yield Problem(
                     "truncated", inp.offset, table=spec.table,
                     example=(f"{inp.error}; " if inp.error else "")
@@ -1514,8 +1521,8 @@ class PostgresReader:
                         n_bad = fixed.count("\ufffd")
                         if not stats["enc"]:
                             stats["enc_off"] = data_off + ue.start
-                            stats["enc_ex"] = _snippet(
-                                data[max(0, ue.start - 60) : ue.start + 60].decode("utf-8", "replace"))
+                            stats["enc_ex"] = mask_value(
+                                data[max(0, ue.start - 60) : ue.start + 60].decode("utf-8", "replace").strip())
                         stats["enc"] += n_bad
                         data = fixed.encode("utf-8")
                         continue
@@ -1555,7 +1562,7 @@ class PostgresReader:
     def _bad_row(self, stats: dict, offset: int, text: str, ncols: int, actual: int) -> None:
         if not stats["bad_rows"] or offset < stats["bad_row_off"]:
             stats["bad_row_off"] = offset
-            stats["bad_row_ex"] = f"{actual} fields for {ncols} columns: " + _snippet(text)
+            stats["bad_row_ex"] = f"{actual} fields for {ncols} columns: " + mask_fields(text[:SNIPPET])
         stats["bad_rows"] += 1
 
     def _bytea_column(self, arr: pa.Array, csv: bool, stats: dict) -> pa.Array:
@@ -1572,6 +1579,6 @@ class PostgresReader:
                 out.append(decode_bytea(t))
             except ValueError:
                 stats["bytea"] += 1
-                stats["bytea_ex"] = stats["bytea_ex"] or "invalid bytea: " + v[:SNIPPET]
+                stats["bytea_ex"] = stats["bytea_ex"] or "invalid bytea: " + mask_value(v[:SNIPPET])
                 out.append(None)
         return pa.array(out, pa.binary())

@@ -18,6 +18,9 @@ import threading
 
 import pyarrow as pa
 
+from ..redact import mask_value
+from ..sqlnames import sql_type
+
 # staged DuckDB type -> the Arrow type Arrow's own cast can produce exactly
 _ARROW = {
     "TINYINT": pa.int8(), "SMALLINT": pa.int16(), "INTEGER": pa.int32(), "BIGINT": pa.int64(),
@@ -56,12 +59,20 @@ def cast_sql(value: str, duck_type: str) -> tuple[str, str | None, str | None]:
     value, condition for a zero date)."""
     if duck_type in TEXT_TYPES:
         return value, None, None
-    expr = f"TRY_CAST({value} AS {duck_type})"
+    expr = f"TRY_CAST({value} AS {sql_type(duck_type)})"
     if duck_type in DATE_TYPES:
         zero = _ZERO_DATE_SQL.format(v=value)
         return (f"CASE WHEN {zero} THEN NULL ELSE {expr} END",
                 f"{value} IS NOT NULL AND NOT ({zero}) AND {expr} IS NULL", f"{value} IS NOT NULL AND ({zero})")
     return expr, f"{value} IS NOT NULL AND {expr} IS NULL", None
+
+
+def cast_note(kind: str, example: str, type_name: str) -> str:
+    """The issue text for values a cast turned into NULL. The example is masked (redact):
+    a value that fails its cast may be anyone's birthday or phone number, and its shape
+    ('**.**.****' for a DATE) says what went wrong."""
+    shown = repr(mask_value(example))
+    return f"{shown} staged as NULL" if kind == "zero_date" else f"{shown} is not a valid {type_name}; staged as NULL"
 
 
 def cast_table(table: pa.Table, duck_types: list[str | None]) -> tuple[pa.Table, dict]:
@@ -111,8 +122,11 @@ def _duckdb_cast(table: pa.Table, positions: list[int], duck_types: list, notes:
     if _duck is None:
         import duckdb
 
+        from ..sandbox import lock_down
+
         _duck = _local.duck = duckdb.connect()
         _duck.execute("SET threads = 1")
+        lock_down(_duck)  # it reads the dump's values: no file access, whatever they say
     part = pa.table([table.column(i) for i in positions], names=[f"c{i}" for i in positions])
     exprs, checks = [], []
     for i in positions:
@@ -132,9 +146,7 @@ def _duckdb_cast(table: pa.Table, positions: list[int], duck_types: list, notes:
             for k, (kind, i, _) in enumerate(checks):
                 n, example = row[2 * k], row[2 * k + 1]
                 if n:
-                    text = (f"{example!r} staged as NULL" if kind == "zero_date"
-                            else f"{example!r} is not a valid {duck_types[i]}; staged as NULL")
-                    notes.setdefault(kind, {})[str(i)] = [n, text]
+                    notes.setdefault(kind, {})[str(i)] = [n, cast_note(kind, example, duck_types[i])]
     finally:
         _duck.unregister("_part")
     return typed.columns

@@ -11,6 +11,8 @@ from typing import Callable
 from .. import __version__
 from ..errors import DumpkitError, machine_error
 from ..lock import hold_lock
+from ..sandbox import lock_down
+from ..sqlnames import literal
 from ..read import inspect_parts
 from ..read.mysql_values import RESTORE_TIME
 from ..read.events import DumpInfo, Problem, RowBatch, Skipped, TableDef
@@ -108,22 +110,25 @@ def _stage_locked(paths: list[Path], db_path: Path, workers: int | None, on_prog
         # a shop: about 5 % less wall time for the whole stage, in paired runs
         con = duckdb.connect()
         try:
-            path = str(db_path).replace("'", "''")
-            con.execute(f"ATTACH '{path}' AS stage (ROW_GROUP_SIZE {ROW_GROUP_ROWS})")
+            con.execute(f"ATTACH {literal(str(db_path))} AS stage (ROW_GROUP_SIZE {ROW_GROUP_ROWS})")
             con.execute("USE stage")
             # each COMMIT (every 64 MB) writes its rows to the file, not to the write-ahead log first
             con.execute("SET checkpoint_threshold = '1MB'")
             # bounded memory whatever the dump size: DuckDB spills to disk beyond this (DUMPKIT_MEMORY overrides)
             memory = os.environ.get("DUMPKIT_MEMORY", "100MB")
-            con.execute(f"SET memory_limit = '{memory}'")
+            con.execute(f"SET memory_limit = {literal(memory)}")
             # DuckDB's blocks come from a pool it keeps: glibc would hand each freed block back to
             # the kernel and fault it in again, zeroed (a tenth of the stager's time)
-            con.execute(f"SET block_allocator_memory = '{memory}'")
+            con.execute(f"SET block_allocator_memory = {literal(memory)}")
             con.execute(f"SET threads = {spare}")
             con.execute("SET preserve_insertion_order = true")
             # compression (every mode analysed, then encoded) was a fifth of DuckDB's work here; a
             # staging file is read once, by the mappings, so it stays uncompressed: about the dump's size
             con.execute("SET force_compression = 'uncompressed'")
+            # from here on the connection runs the dump's names: no file access, settings locked. So
+            # the passes at the end keep the stager's threads (DuckDB 2 has no SET under a lock; the
+            # passes are a few percent of a stage, and one thread did them as fast in the benchmark)
+            lock_down(con)
             writer = StageWriter(con)
             for ev in reader:
                 if isinstance(ev, RowBatch):
@@ -137,7 +142,6 @@ def _stage_locked(paths: list[Path], db_path: Path, workers: int | None, on_prog
                     partial |= ev.fatal
             info.extra["input_bytes"] = total
             info.extra["parts"] = ", ".join(p.name for p in parts)
-            con.execute(f"SET threads = {os.cpu_count() or 1}")  # the reader is done: its core is free
             writer.finish(info)
             # the completion mark, last and in a transaction of its own: a file without it is
             # from a stage run that was stopped, and migrate refuses it (check_staged)

@@ -25,7 +25,8 @@ if TYPE_CHECKING:
 
 from ..read.mysql_values import restore_time
 from ..read.events import Column, DumpInfo, Problem, RowBatch, Skipped, TableDef
-from ..read.typed import cast_sql, cast_table, is_text
+from ..read.typed import cast_note, cast_sql, cast_table, is_text
+from ..sqlnames import ident as q, sql_type
 
 COMMIT_BYTES = 64 << 20
 META = "dumpkit"
@@ -36,10 +37,6 @@ _MERGED = {"charset_guessed", "bad_encoding", "utf8_in_latin1_dump", "value_comp
 # skipped kinds whose statements name something worth listing (dumpkit.skipped.names)
 _NAMED = {"view", "trigger", "procedure", "function", "event", "drop_routine", "truncate", "drop_table",
           "create_table_exists"}
-
-
-def q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 @dataclass
@@ -115,7 +112,7 @@ class StageWriter:
     def _staged_type(t: _Table, c: Column) -> str:
         if t.tdef is None:
             return "BLOB" if c.binary else "VARCHAR"
-        return c.duck_type
+        return sql_type(c.duck_type)
 
     def row_batch(self, ev: RowBatch, nbytes: int = 0) -> None:
         t = self.tables.get(ev.table)
@@ -370,9 +367,7 @@ class StageWriter:
             for k, (c, kind, _) in enumerate(checks):
                 n, example = row[2 * k], row[2 * k + 1]
                 if n:
-                    text = (f"{example!r} staged as NULL" if kind == "zero_date"
-                            else f"{example!r} is not a valid {c.source_type or c.duck_type}; staged as NULL")
-                    self.issue(kind, t.name, c.name, n, None, text)
+                    self.issue(kind, t.name, c.name, n, None, cast_note(kind, example, c.source_type or c.duck_type))
         self._rewrite(t, f"SELECT {', '.join(exprs)} FROM {t.ref}")
 
     def _infer_types(self, t: _Table) -> None:
