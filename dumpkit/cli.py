@@ -41,7 +41,7 @@ class _Commands(TyperGroup):
             code = 0
         except click_errors.ClickException as e:
             command = getattr(getattr(e, "ctx", None), "command_path", None) or "dumpkit"
-            err.print(f"[red]error:[/red] {escape(e.format_message())} (see {command} --help)",
+            err.print(f"[red]error:[/red] {plain(e.format_message())} (see {command} --help)",
                       highlight=False, soft_wrap=True)
             code = 1
         except typer.Abort:
