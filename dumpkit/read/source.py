@@ -58,15 +58,20 @@ class CountingReader(io.RawIOBase):
 
 
 def _decompressor(kind: str):
+    """A decompressor for one member (gzip) or stream (bzip2, xz) or frame (zstd). Each
+    takes `max_length`, so no call yields more than that: a few KB of a hostile file can
+    inflate to gigabytes."""
     if kind == "gzip":
         return zlib.decompressobj(wbits=31)
     if kind == "bzip2":
         return bz2.BZ2Decompressor()
     if kind == "xz":
         return lzma.LZMADecompressor()
-    import zstandard
-
-    return zstandard.ZstdDecompressor().decompressobj()
+    try:
+        from compression import zstd  # Python 3.14
+    except ImportError:
+        from backports import zstd
+    return zstd.ZstdDecompressor()
 
 
 class _Produced(io.RawIOBase):
@@ -76,6 +81,7 @@ class _Produced(io.RawIOBase):
     def __init__(self, raw: BinaryIO):
         self.raw = raw
         self.out = b""
+        self.out_pos = 0  # served from out so far (slicing it on each read would copy it again)
 
     def readable(self) -> bool:
         return True
@@ -84,12 +90,13 @@ class _Produced(io.RawIOBase):
         raise NotImplementedError
 
     def readinto(self, b) -> int:
-        while not self.out:
+        while self.out_pos >= len(self.out):
+            self.out, self.out_pos = b"", 0
             if not self._produce():
-                break
-        n = min(len(b), len(self.out))
-        b[:n] = self.out[:n]
-        self.out = self.out[n:]
+                return 0
+        n = min(len(b), len(self.out) - self.out_pos)
+        b[:n] = memoryview(self.out)[self.out_pos:self.out_pos + n]
+        self.out_pos += n
         return n
 
     def close(self) -> None:
@@ -97,57 +104,57 @@ class _Produced(io.RawIOBase):
         super().close()
 
 
+OUT_BYTES = 1 << 20  # the most one decompressor call may yield
+IN_BYTES = 1 << 16
+
+
 class Decompressed(_Produced):
-    """A gzip/bzip2/xz/zstd stream, decompressed as it is read, at most about 1 MB at a
-    time. Concatenated members are read one after the other. Where the data ends early
-    or is corrupt, reading stops as at a normal end and `error` says what happened, so
-    everything before that point is still read."""
+    """A gzip/bzip2/xz/zstd stream, decompressed as it is read, at most OUT_BYTES at a
+    time. Concatenated members (`cat a.gz b.gz`, pigz, bgzip, pbzip2, xz -T, zstd -T)
+    are read one after the other, each exactly once; zero bytes after a member are
+    padding. Where the data ends early or is corrupt, reading stops as at a normal end
+    and `error` says what happened, so everything before that point is still read."""
 
     def __init__(self, raw: BinaryIO, kind: str):
         super().__init__(raw)
         self.kind = kind
         self.d = _decompressor(kind)
-        self.inbuf = b""
+        self.pending = b""  # compressed bytes not yet given to the decompressor
         self.consumed = 0  # compressed bytes read
         self.error: str | None = None
 
-    def _more_input(self) -> bool:
-        if self.kind == "gzip":
-            return not self.inbuf
-        if self.kind in ("bzip2", "xz"):
-            return self.d.needs_input and not self.inbuf
-        return not self.inbuf
+    def _read_raw(self) -> bytes:
+        data = self.raw.read(IN_BYTES)
+        self.consumed += len(data)
+        return data
+
+    def _next_member(self) -> bool:
+        """After a member's end: start the next one, or end at padding or end of file."""
+        rest = self.d.unused_data + self.pending
+        while not rest.strip(b"\x00"):  # zero bytes: padding (xz streams, tape blocks)
+            rest = self._read_raw()
+            if not rest:
+                return False
+        self.d, self.pending = _decompressor(self.kind), rest.lstrip(b"\x00")
+        return True
 
     def _produce(self) -> bool:
-        if self.error:
+        if self.error or (self.d.eof and not self._next_member()):
             return False
-        if self.d.eof:
-            # the next member of a concatenated stream, or padding after the last one
-            rest = self.d.unused_data + self.inbuf
-            while not rest.strip(b"\x00"):
-                rest = self.raw.read(1 << 16)
-                if not rest:
-                    return False
-                self.consumed += len(rest)
-            self.d, self.inbuf = _decompressor(self.kind), rest
-        if self._more_input():
-            data = self.raw.read(1 << 16)
-            if not data:
-                self.error = f"the {self.kind} data ends early (after {self.consumed:,} compressed bytes): the file is cut"
-                return False
-            self.consumed += len(data)
-            self.inbuf = data
-        data, self.inbuf = self.inbuf, b""
+        # zlib hands back what it did not use (unconsumed_tail; after a member's end the next
+        # member is in unused_data, and unconsumed_tail still holds it too: never read it
+        # then); bzip2, xz and zstd keep it and say whether they need more (needs_input)
+        wants = self.kind == "gzip" or self.d.needs_input
+        data, self.pending = (self.pending or self._read_raw()) if wants else b"", b""
         try:
-            if self.kind == "gzip":
-                self.out = self.d.decompress(data, 1 << 20)
-                self.inbuf = self.d.unconsumed_tail
-            elif self.kind in ("bzip2", "xz"):
-                self.out = self.d.decompress(data, max_length=1 << 20)
-            else:
-                self.out = self.d.decompress(data)
+            self.out = self.d.decompress(data, OUT_BYTES)
         except Exception as e:  # zlib.error, OSError, LZMAError, ZstdError
             self.error = f"the {self.kind} data is corrupt near compressed byte {self.consumed:,}: {e}"
+            return False
+        if self.kind == "gzip" and not self.d.eof:
+            self.pending = self.d.unconsumed_tail
+        if wants and not data and not self.out and not self.d.eof:
+            self.error = f"the {self.kind} data ends early (after {self.consumed:,} compressed bytes): the file is cut"
             return False
         return True
 
