@@ -37,10 +37,12 @@ def read_events(
     offset = 0
     for part in parts:
         with part.open(on_read) as stream:
-            if info.dialect == "postgres":
+            if getattr(stream, "ignored", None):  # a file in a folder that is not a SQL dump, a link out of it
+                yield Problem(stream.ignored_kind, offset, example=stream.ignored)
+            elif info.dialect == "postgres":
                 from .postgres import read_postgres
 
-                reader = read_postgres(stream, info)
+                reader = read_postgres(stream, info, max_statement_mb << 20)
                 for ev in reader:
                     ev.offset += offset
                     yield ev

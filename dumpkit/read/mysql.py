@@ -457,10 +457,6 @@ class MySQLReader:
 
     # ---------------------------------------------------------------- statements to events
     def events(self) -> Iterator[Event]:
-        ignored = getattr(self.stream, "ignored", None)
-        if ignored:  # a file in a folder that is not a SQL dump
-            yield Problem("not_a_dump", self.offset, example=ignored)
-            return
         cut = False
         for offset, text, status in self.statements():
             if status == "cut":

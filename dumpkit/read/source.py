@@ -10,6 +10,7 @@ import bz2
 import codecs
 import io
 import lzma
+import os
 import re
 import shutil
 import subprocess
@@ -204,6 +205,7 @@ class PartStream(io.BufferedReader):
 
     part_name: str | None = None
     ignored: str | None = None
+    ignored_kind: str = "not_a_dump"
 
     @property
     def error(self) -> str | None:
@@ -215,13 +217,25 @@ class PartStream(io.BufferedReader):
         return None
 
 
-def _text_stream(raw: io.RawIOBase, name: str | None) -> PartStream:
-    """Unpack nested compression (a .sql.gz inside a zip) and UTF-16, by content."""
+_KIND_NAMES = {"zip": "a zip archive", "7z": "a 7z archive", "rar": "a rar archive",
+               "pg_custom": "a PostgreSQL custom-format dump (pg_dump -Fc)"}
+MAX_NESTING = 3  # compression inside compression, e.g. a .sql.gz in a zip: deeper is not a dump
+
+
+def _text_stream(raw: io.RawIOBase, name: str | None, where: str, outer: str, depth: int = 1) -> PartStream:
+    """Unpack nested compression (a .sql.gz inside a zip) and UTF-16, by content. An
+    archive inside (a zip in a zip) is refused: its bytes are not SQL."""
     stream = PartStream(raw, 1 << 20)
     head = stream.peek(8)[:8]
     for magic, kind in MAGIC:
-        if head.startswith(magic) and kind in _STREAMS:
-            return _text_stream(Decompressed(stream, kind), name)
+        if not head.startswith(magic):
+            continue
+        if kind not in _STREAMS:
+            raise NotADumpError(f"{where}: {_KIND_NAMES[kind]} inside {outer}; unpack it and give dumpkit "
+                                "the file(s) inside")
+        if depth >= MAX_NESTING:
+            raise NotADumpError(f"{where}: compressed more than {MAX_NESTING} times over, not a dump")
+        return _text_stream(Decompressed(stream, kind), name, where, f"{kind} data", depth + 1)
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         stream = PartStream(Utf16(stream), 1 << 20)
     stream.part_name = name
@@ -238,6 +252,7 @@ class DumpPart:
     member: str | None = None
     multi: bool = False  # one of several parts: messages name it
     ignored: str | None = None  # a file in a folder that is not a SQL dump: reported, not read
+    ignored_kind: str = "not_a_dump"  # the issue it is reported as
 
     @property
     def name(self) -> str:
@@ -248,7 +263,7 @@ class DumpPart:
         name = self.name if self.multi else None
         if self.ignored:
             stream = PartStream(io.BytesIO(b""))
-            stream.part_name, stream.ignored = self.name, self.ignored
+            stream.part_name, stream.ignored, stream.ignored_kind = self.name, self.ignored, self.ignored_kind
             return stream
         if self.compression == "pg_custom":
             return _pg_restore_stream(self.path)
@@ -259,12 +274,14 @@ class DumpPart:
             # zip members report uncompressed bytes; scale to the compressed size for progress
             ratio = info.compress_size / info.file_size if info.file_size else 1.0
             cb = (lambda n: on_read(int(n * ratio))) if on_read else None
-            return _text_stream(Guarded(CountingReader(inner, cb), f"zip member {self.member}"), name)
+            return _text_stream(Guarded(CountingReader(inner, cb), f"zip member {self.member}"), name, self.name,
+                                "a zip archive")
         raw = CountingReader(open(self.path, "rb", buffering=0), on_read)
         if self.compression == "none":
-            return _text_stream(raw, name)
+            return _text_stream(raw, name, self.name, "the file")
         if self.compression in _STREAMS:
-            return _text_stream(Decompressed(PartStream(raw, 1 << 20), self.compression), name)
+            return _text_stream(Decompressed(PartStream(raw, 1 << 20), self.compression), name, self.name,
+                                f"{self.compression} data")
         raise DumpkitError(f"unsupported compression {self.compression}")
 
 
@@ -338,11 +355,10 @@ def _open_parts(paths: list[Path], in_folder: bool = False) -> list[DumpPart]:
         if not p.exists():
             raise DumpkitError(f"{p}: no such file")
         if p.is_dir():
-            files = sorted((f for f in p.rglob("*") if f.is_file() and not any(x.startswith(".") for x in f.relative_to(p).parts)),
-                           key=lambda f: _natural(f.relative_to(p)))
+            files, links = _folder_files(p)
             if not files:
-                raise NotADumpError(f"{p}: folder holds no files")
-            found = _open_parts(files, in_folder=True)
+                raise NotADumpError(f"{p}: folder holds no files" + (f" ({links[0].ignored})" if links else ""))
+            found = _open_parts(files, in_folder=True) + links
             ok = [f for f in found if not f.ignored]
             if not ok:
                 raise NotADumpError(f"{p}: no SQL dump in this folder ({found[0].ignored})")
@@ -358,6 +374,27 @@ def _open_parts(paths: list[Path], in_folder: bool = False) -> list[DumpPart]:
             found = [DumpPart(p, "none", p.stat().st_size, ignored=str(e))]
         parts.extend(found)
     return parts
+
+
+def _folder_files(folder: Path) -> tuple[list[Path], list[DumpPart]]:
+    """The files of a folder of dumps, in natural order (hidden ones left out), and the
+    symbolic links that lead out of it: those are not followed (a dump folder is
+    uploaded: a link in it must not read the machine's files), but reported. A link to
+    a file inside the folder is read once: the file itself is."""
+    root = folder.resolve()
+    files, links, seen = [], [], set()
+    entries = sorted(folder.rglob("*"), key=lambda f: (f.is_symlink(), _natural(f.relative_to(folder))))
+    for f in entries:  # files first, then links
+        if any(x.startswith(".") for x in f.relative_to(folder).parts):
+            continue
+        target = f.resolve()
+        if f.is_symlink() and not target.is_relative_to(root):
+            links.append(DumpPart(f, "none", 0, ignored=f"{f.relative_to(folder)}: a symbolic link to {os.readlink(f)}, outside the folder: "
+                                  "not followed", ignored_kind="symlink_outside"))
+        elif target.is_file() and target not in seen:
+            seen.add(target)
+            files.append(f)
+    return sorted(files, key=lambda f: _natural(f.relative_to(folder))), links
 
 
 def _open_file(p: Path) -> list[DumpPart]:
