@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import BinaryIO, Callable
 
 from ..errors import DumpkitError, NotADumpError
+from ..limits import MAX_STATEMENT_MB  # noqa: F401  (the readers' default)
 from .events import DumpInfo
 
 MAGIC = [
@@ -511,3 +512,21 @@ def sniff(head: bytes) -> DumpInfo:
     if m:
         info.database = m.group(1).decode(errors="replace")
     return info
+
+
+# ---------------------------------------------------------------- bounded statements
+# a line longer than this is read in pieces; a piece ends only between two letters or digits
+# (never inside a `--`, `/*`, `''` or `\'` the statement scanners must see whole)
+LINE_BYTES = 8 << 20
+_ALNUM = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
+def piece_end(data: bytes | bytearray, start: int, end: int) -> int:
+    """Where a piece of a long line data[start:] should end, at most at `end`: between two
+    letters or digits, not right after a `$` tag start (PostgreSQL's dollar quotes); `end`
+    itself when the last 64 KB have no such place (a hostile line: no better place)."""
+    low = max(start + 1, end - (64 << 10))
+    for at in range(end - 1, low, -1):
+        if data[at] in _ALNUM and data[at - 1] in _ALNUM and data.rfind(b"$", max(low, at - 64), at) < 0:
+            return at
+    return end

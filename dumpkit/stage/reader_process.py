@@ -36,7 +36,7 @@ class ReaderProcess:
     yields the events in dump order; at the end `info` holds what the reader learnt.
     The owner calls close(), also on failure: it ends the process and removes its files."""
 
-    def __init__(self, parts, info: DumpInfo, workers: int, on_read: Callable[[int], None]):
+    def __init__(self, parts, info: DumpInfo, workers: int, on_read: Callable[[int], None], max_statement_mb: int):
         self.info, self.on_read = info, on_read
         ctx = multiprocessing.get_context("fork")
         self.box = ctx.Queue()
@@ -45,11 +45,12 @@ class ReaderProcess:
         self.budget = ctx.Semaphore(HANDOVER_MB)
         self.handover = tempfile.mkdtemp(prefix="dumpkit-", dir=_handover_dir())
         self.parent = os.getpid()
-        self.child = ctx.Process(target=self._produce, args=(parts, workers), name="dumpkit-reader", daemon=True)
+        self.child = ctx.Process(target=self._produce, args=(parts, workers, max_statement_mb), name="dumpkit-reader",
+                                 daemon=True)
         self.child.start()
 
     # ---------------------------------------------------------------- in the reader process
-    def _produce(self, parts, workers: int) -> None:
+    def _produce(self, parts, workers: int, max_statement_mb: int) -> None:
         _reuse_freed_memory()
         gc.freeze()  # what the stager had imported lives as long as this process: the collector may skip it
         out, info = _Outbox(self.box), self.info
@@ -57,7 +58,8 @@ class ReaderProcess:
         tables: dict[str, TableDef] = {}
         try:
             with pool or nullcontext():
-                for i, ev in enumerate(read_events(parts, info, pool, lambda n: out.put("read", n))):
+                events = read_events(parts, info, pool, lambda n: out.put("read", n), max_statement_mb=max_statement_mb)
+                for i, ev in enumerate(events):
                     if isinstance(ev, TableDef):
                         tables[ev.table] = ev
                     if isinstance(ev, RowBatch) and ev.data.num_rows:
