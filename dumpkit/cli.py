@@ -13,8 +13,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from .errors import DumpkitError
+from .errors import DumpkitError, resource_error
 from .progress import byte_progress
+from .limits import MAX_STATEMENT_MB
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Migrate a webshop to Mystore from its database dump.")
 out = Console()
@@ -38,6 +39,10 @@ def one_line_errors(fn):
         except (typer.Exit, typer.Abort):
             raise
         except Exception as e:  # a bug: still one line, the details on request
+            resource = resource_error(e)  # a full disk or a read-only folder is not a bug
+            if resource is not None:
+                err.print(f"[red]error:[/red] {escape(str(resource))}", highlight=False, soft_wrap=True)
+                raise typer.Exit(resource.exit_code)
             if "--debug" in sys.argv or os.environ.get("DUMPKIT_DEBUG"):
                 raise
             err.print(f"[red]internal error:[/red] {type(e).__name__}: {escape(str(e))} (set DUMPKIT_DEBUG=1 for the traceback)",
@@ -45,6 +50,10 @@ def one_line_errors(fn):
             raise typer.Exit(3)
 
     return wrapper
+
+
+MAX_STATEMENT = typer.Option(MAX_STATEMENT_MB, "--max-statement-mb", min=1,
+                             help="A longer statement (a MySQL INSERT: a longer row) is reported and skipped")
 
 
 def _mb(n: int | None) -> str:
@@ -56,12 +65,13 @@ def _mb(n: int | None) -> str:
 def inspect(
     dump: List[Path] = typer.Argument(..., help="Dump file(s) or folder: .sql, .gz, .bz2, .xz, .zst, .zip"),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
+    max_statement_mb: int = MAX_STATEMENT,
 ):
     """What a dump holds: producer, versions, charset, every table with rows and bytes (a fast scan)."""
     from .read.inspect import inspect_dump
 
     with byte_progress("scanning") as progress:
-        result = inspect_dump(dump, on_progress=progress)
+        result = inspect_dump(dump, on_progress=progress, max_statement_mb=max_statement_mb)
     if as_json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
         return
@@ -94,12 +104,13 @@ def stage(
     db: Path = typer.Option(..., "--db", help="DuckDB file to create (replaced if it exists)"),
     allow_partial: bool = typer.Option(False, "--allow-partial", help="Exit 0 even when the dump is cut short"),
     workers: Optional[int] = typer.Option(None, help="Parser threads (default: one per core but the one that stores)"),
+    max_statement_mb: int = MAX_STATEMENT,
 ):
     """Read a dump into DuckDB staging tables, exactly as the database server would hold them."""
     from .stage import stage_dump
 
     with byte_progress("staging") as progress:
-        result = stage_dump(dump, db, workers=workers, on_progress=progress)
+        result = stage_dump(dump, db, workers=workers, on_progress=progress, max_statement_mb=max_statement_mb)
     print_stage_summary(result)
     if result.partial and not allow_partial:
         err.print("[red]error:[/red] the dump is incomplete (see 'truncated' above); "
@@ -149,6 +160,8 @@ def migrate(
     demo: bool = typer.Option(False, "--demo", help="Demo migration: a random sample of products, customers and orders"),
     seed: Optional[int] = typer.Option(None, help="Seed of the demo sample (printed; the same seed gives the same sample)"),
     size: int = typer.Option(10, help="Products, customers and orders in the demo sample"),
+    allow_partial: bool = typer.Option(False, "--allow-partial", help="Migrate what a cut dump holds (else exit 4)"),
+    max_statement_mb: int = MAX_STATEMENT,
 ):
     """Migrate a shop dump into a Mystore load package (Parquet + manifest + issues)."""
     from .migrate import migrate as run
@@ -156,7 +169,7 @@ def migrate(
     with byte_progress("staging") as progress:
         result = run(dump, out, platform=platform, only=only.split(",") if only else None,
                      value_map_file=value_map, shop_country=shop_country, timezone=timezone, on_progress=progress,
-                     demo=demo, seed=seed, size=size)
+                     demo=demo, seed=seed, size=size, allow_partial=allow_partial, max_statement_mb=max_statement_mb)
     print_migrate_summary(result)
     errors = [r for r in result.reconciliation if not r.ok]
     if errors:

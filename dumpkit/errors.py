@@ -43,3 +43,25 @@ class BusyError(DumpkitError):
     """Another dumpkit run holds the output folder or staging file (its lock names the PID)."""
 
     exit_code = 6
+
+
+def resource_error(e: BaseException) -> ResourceError | None:
+    """A full disk or a folder that cannot be written, raised by Python (OSError) or DuckDB,
+    as the one-line ResourceError it is; None for any other error."""
+    import errno
+    import re
+
+    reasons = {errno.ENOSPC: "no space left on the disk", errno.EDQUOT: "the disk quota is used up",
+               errno.EROFS: "the file system is read-only", errno.EACCES: "permission denied",
+               errno.EPERM: "permission denied"}
+    texts = {"No space left on device": errno.ENOSPC, "Disk quota exceeded": errno.EDQUOT,
+             "Read-only file system": errno.EROFS, "Permission denied": errno.EACCES}
+    code = getattr(e, "errno", None) if isinstance(e, OSError) else None
+    first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+    if code not in reasons and (isinstance(e, OSError) or type(e).__module__.endswith("duckdb")):
+        code = next((c for text, c in texts.items() if text in first), None)
+    if code not in reasons:
+        return None
+    quoted = re.search(r'"([^"]+)"', first)  # DuckDB names the file in quotes
+    where = getattr(e, "filename", None) or (quoted.group(1) if quoted else first)
+    return ResourceError(f"{reasons[code]}: {where}")

@@ -19,7 +19,7 @@ import duckdb
 from .check.integrity import check_order_money, check_references
 from .check.reconcile import Reconciliation, reconcile
 from .demo import apply_sample
-from .errors import DumpkitError
+from .errors import DumpkitError, PartialDumpError
 from .issues import IssueLog
 from .map import refine
 from .map.platforms import Detection, detect, load_platforms
@@ -102,14 +102,14 @@ def is_staged_db(path: Path) -> bool:
         return f.read(16)[8:12] == b"DUCK"
 
 
-def stage_or_reuse(dumps: list[Path], out: Path, log: IssueLog, on_progress=None) -> tuple[Path, dict]:
+def stage_or_reuse(dumps: list[Path], out: Path, log: IssueLog, on_progress=None, **stage_options) -> tuple[Path, dict]:
     from .stage import stage_dump
 
     if len(dumps) == 1 and dumps[0].is_file() and is_staged_db(dumps[0]):
         return dumps[0], {"file_name": dumps[0].name, "size": dumps[0].stat().st_size, "sha256": sha256_file(dumps[0]),
                           "staged_db": True}
     db = out / "stage.duckdb"
-    result = stage_dump(dumps, db, on_progress=on_progress)
+    result = stage_dump(dumps, db, on_progress=on_progress, **stage_options)
     for i in result.issues:
         level = "error" if i.fatal else "warning" if i.kind not in ("zero_date", "types_inferred", "auto_increment_filled") else "info"
         log.add("stage", None, None, level, i.kind.upper(), f"{i.table}.{i.column}" if i.column else i.table,
@@ -149,19 +149,29 @@ def migrate(
     demo: bool = False,
     seed: int | None = None,
     size: int = 10,
+    allow_partial: bool = False,
+    max_statement_mb: int | None = None,
 ) -> MigrateResult:
     """Migrate a dump (or a staged DuckDB file) into the load package at `out`.
     With `demo`, only a random sample of `size` products, customers and orders (and what
-    they need) is kept; the same `seed` gives the same sample."""
+    they need) is kept; the same `seed` gives the same sample. A dump cut short raises
+    PartialDumpError (exit 4, as `stage` does) unless `allow_partial`."""
     start = time.perf_counter()
     dumps = [Path(d) for d in dumps] if isinstance(dumps, (list, tuple)) else [Path(dumps)]
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     entities, implied = resolve_entities(only)
     log = IssueLog()
-    db, source = stage_or_reuse(dumps, out, log, on_progress)
+    options = {"max_statement_mb": max_statement_mb} if max_statement_mb else {}
+    db, source = stage_or_reuse(dumps, out, log, on_progress, **options)
     con = duckdb.connect(str(db))
     try:
+        from .stage import first_fatal_issue
+
+        cut = None if allow_partial else first_fatal_issue(con)
+        if cut:
+            raise PartialDumpError(f"the dump is incomplete: {cut}; the complete rows are staged in {db}, "
+                                   "use --allow-partial to migrate them")
         con.execute("DROP SCHEMA IF EXISTS pkg CASCADE")
         con.execute("DROP SCHEMA IF EXISTS src CASCADE")
         con.execute("DROP SCHEMA IF EXISTS demo CASCADE")
