@@ -420,7 +420,7 @@ class MySQLReader:
                     slice_at = size + self.stream_bytes // 2
             if size > self.max_statement:  # (a sliced INSERT: at the tuple it could not pass on)
                 yield buf[0][0] + sliced, buf[0][1][:1000], "too_large"
-                drop_start = buf[0]
+                drop_start = (buf[0][0] + sliced, buf[0][1][:200])
                 buf, dropping = [], True
 
         while True:
@@ -528,7 +528,7 @@ class MySQLReader:
         if buf:
             yield buf[0][0], b"".join(x for _, x in buf), "cut"
         elif dropping:  # the statement skipped as too long never ends: a quote never closed, or a cut dump
-            yield drop_start[0], b"(skipped as too long) " + drop_start[1][:200], "cut"
+            yield drop_start[0], b"(skipped as too long) " + drop_start[1], "cut"
 
     def _slice(self, buf: list[tuple[int, bytes]]) -> tuple | None:
         """A long INSERT's whole tuples so far as a statement of its own, (offset, the

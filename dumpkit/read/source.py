@@ -62,13 +62,14 @@ class CountingReader(io.RawIOBase):
 def _decompressor(kind: str):
     """A decompressor for one member (gzip) or stream (bzip2, xz) or frame (zstd). Each
     takes `max_length`, so no call yields more than that: a few KB of a hostile file can
-    inflate to gigabytes."""
+    inflate to gigabytes. The window xz and zstd keep is capped at 128 MB (zstd's default;
+    `xz -9` needs 65 MB, `zstd --long` 128 MB): a file asking for more is reported as corrupt."""
     if kind == "gzip":
         return zlib.decompressobj(wbits=31)
     if kind == "bzip2":
         return bz2.BZ2Decompressor()
     if kind == "xz":
-        return lzma.LZMADecompressor()
+        return lzma.LZMADecompressor(memlimit=WINDOW_BYTES)
     try:
         from compression import zstd  # Python 3.14
     except ImportError:
@@ -107,6 +108,7 @@ class _Produced(io.RawIOBase):
 
 
 OUT_BYTES = 1 << 20  # the most one decompressor call may yield
+WINDOW_BYTES = 128 << 20  # the most memory an xz stream may ask for (zstd frames: the same by default)
 IN_BYTES = 1 << 16
 
 
@@ -433,7 +435,10 @@ def read_head(part: DumpPart) -> bytes:
         return b""
     try:
         with part.open() as f:
-            return f.read(HEAD_BYTES)
+            head = f.read(HEAD_BYTES)
+            if not head and getattr(f, "error", None):  # corrupt from its first byte
+                raise NotADumpError(f"{part.name}: {f.error}")
+            return head
     except (OSError, EOFError, zipfile.BadZipFile) as e:  # unreadable before the first byte
         raise NotADumpError(f"{part.name}: cannot be read ({e})") from None
 
