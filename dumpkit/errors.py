@@ -58,6 +58,9 @@ def resource_error(e: BaseException) -> ResourceError | None:
              "Read-only file system": errno.EROFS, "Permission denied": errno.EACCES}
     code = getattr(e, "errno", None) if isinstance(e, OSError) else None
     first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+    if type(e).__module__.endswith("duckdb") and ("could not allocate" in first or "Out of Memory" in first):
+        return ResourceError(f"DuckDB ran out of the memory it is given (DUMPKIT_MEMORY, default 100MB; a value "
+                             f"this large needs more): {first}")
     if code not in reasons and (isinstance(e, OSError) or type(e).__module__.endswith("duckdb")):
         code = next((c for text, c in texts.items() if text in first), None)
     if code not in reasons:

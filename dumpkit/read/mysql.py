@@ -46,7 +46,7 @@ BATCH_BYTES = 2 << 20  # coalesce small INSERTs of one table up to this much VAL
 # plainly starts, is cut there (an unclosed quote must not swallow the rest of the dump)
 STATEMENT_LIMIT = 64 << 20
 # an INSERT longer than this is passed on in slices of whole tuples while it is read
-STREAM_BYTES = 16 << 20
+STREAM_BYTES = 4 << 20
 
 # lexer states between lines: 0 outside strings/comments, 1 in '..', 2 in "..", 3 in `..`, 4 in /* */
 _SCAN = {

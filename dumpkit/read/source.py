@@ -522,7 +522,7 @@ def sniff(head: bytes) -> DumpInfo:
 # ---------------------------------------------------------------- bounded statements
 # a line longer than this is read in pieces; a piece ends only between two letters or digits
 # (never inside a `--`, `/*`, `''` or `\'` the statement scanners must see whole)
-LINE_BYTES = 8 << 20
+LINE_BYTES = 4 << 20
 _ALNUM = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
 
