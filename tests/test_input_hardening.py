@@ -10,7 +10,6 @@ import lzma
 import os
 import re
 import zipfile
-import zlib
 from pathlib import Path
 
 import pytest
