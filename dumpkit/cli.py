@@ -14,6 +14,7 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from .errors import DumpkitError, machine_error
+from .limits import MAX_STATEMENT_MB
 from .progress import byte_progress
 from .terminal import plain
 
@@ -83,6 +84,10 @@ def one_line_errors(fn):
     return wrapper
 
 
+MAX_STATEMENT = typer.Option(MAX_STATEMENT_MB, "--max-statement-mb", min=1,
+                             help="A longer statement (a MySQL INSERT: a longer row) is reported and skipped")
+
+
 def _mb(n: int | None) -> str:
     return "" if n is None else f"{n / 1e6:,.2f} MB" if n >= 100_000 else f"{n:,} B"
 
@@ -92,12 +97,13 @@ def _mb(n: int | None) -> str:
 def inspect(
     dump: List[Path] = typer.Argument(..., help="Dump file(s) or folder: .sql, .gz, .bz2, .xz, .zst, .zip"),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
+    max_statement_mb: int = MAX_STATEMENT,
 ):
     """What a dump holds: producer, versions, charset, every table with rows and bytes (a fast scan)."""
     from .read.inspect import inspect_dump
 
     with byte_progress("scanning") as progress:
-        result = inspect_dump(dump, on_progress=progress)
+        result = inspect_dump(dump, on_progress=progress, max_statement_mb=max_statement_mb)
     if as_json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
         return
@@ -130,12 +136,13 @@ def stage(
     db: Path = typer.Option(..., "--db", help="DuckDB file to create (replaced if it exists)"),
     allow_partial: bool = typer.Option(False, "--allow-partial", help="Exit 0 even when the dump is cut short"),
     workers: Optional[int] = typer.Option(None, help="Parser threads (default: one per core but the one that stores)"),
+    max_statement_mb: int = MAX_STATEMENT,
 ):
     """Read a dump into DuckDB staging tables, exactly as the database server would hold them."""
     from .stage import stage_dump
 
     with byte_progress("staging") as progress:
-        result = stage_dump(dump, db, workers=workers, on_progress=progress)
+        result = stage_dump(dump, db, workers=workers, on_progress=progress, max_statement_mb=max_statement_mb)
     print_stage_summary(result)
     if result.partial and not allow_partial:
         err.print("[red]error:[/red] the dump is incomplete (see 'truncated' above); "
@@ -185,6 +192,8 @@ def migrate(
     demo: bool = typer.Option(False, "--demo", help="Demo migration: a random sample of products, customers and orders"),
     seed: Optional[int] = typer.Option(None, help="Seed of the demo sample (printed; the same seed gives the same sample)"),
     size: int = typer.Option(10, help="Products, customers and orders in the demo sample"),
+    allow_partial: bool = typer.Option(False, "--allow-partial", help="Migrate what a cut dump holds (else exit 4)"),
+    max_statement_mb: int = MAX_STATEMENT,
 ):
     """Migrate a shop dump into a Mystore load package (Parquet + manifest + issues)."""
     from .migrate import migrate as run
@@ -192,7 +201,7 @@ def migrate(
     with byte_progress("staging") as progress:
         result = run(dump, out, platform=platform, only=only.split(",") if only else None,
                      value_map_file=value_map, shop_country=shop_country, timezone=timezone, on_progress=progress,
-                     demo=demo, seed=seed, size=size)
+                     demo=demo, seed=seed, size=size, allow_partial=allow_partial, max_statement_mb=max_statement_mb)
     print_migrate_summary(result)
     errors = [r for r in result.reconciliation if not r.ok]
     if errors:

@@ -21,7 +21,7 @@ import duckdb
 from .check.integrity import check_order_money, check_references
 from .check.reconcile import Reconciliation, reconcile
 from .demo import apply_sample
-from .errors import DumpkitError, machine_error
+from .errors import DumpkitError, PartialDumpError, machine_error
 from .issues import IssueLog
 from .lock import hold_lock
 from .map import refine
@@ -140,7 +140,7 @@ def staged_input(dumps: list[Path]) -> Path | None:
     return dumps[0] if len(dumps) == 1 and dumps[0].is_file() and is_staged_db(dumps[0]) else None
 
 
-def stage_or_reuse(dumps: list[Path], out: Path, log: IssueLog, on_progress=None) -> tuple[Path, dict]:
+def stage_or_reuse(dumps: list[Path], out: Path, log: IssueLog, on_progress=None, **stage_options) -> tuple[Path, dict]:
     """The staging file to map: the one given, or the dump staged into `out/stage.duckdb`
     (`out` is the package's temporary folder: the staging file moves with the package)."""
     from .stage import stage_dump
@@ -149,7 +149,7 @@ def stage_or_reuse(dumps: list[Path], out: Path, log: IssueLog, on_progress=None
         return dumps[0], {"file_name": dumps[0].name, "size": dumps[0].stat().st_size, "sha256": sha256_file(dumps[0]),
                           "staged_db": True}
     db = out / STAGE_FILE
-    result = stage_dump(dumps, db, on_progress=on_progress)
+    result = stage_dump(dumps, db, on_progress=on_progress, **stage_options)
     for i in result.issues:
         level = "error" if i.fatal else "warning" if i.kind not in ("zero_date", "types_inferred", "auto_increment_filled") else "info"
         log.add("stage", None, None, level, i.kind.upper(), f"{i.table}.{i.column}" if i.column else i.table,
@@ -189,10 +189,13 @@ def migrate(
     demo: bool = False,
     seed: int | None = None,
     size: int = 10,
+    allow_partial: bool = False,
+    max_statement_mb: int | None = None,
 ) -> MigrateResult:
     """Migrate a dump (or a staged DuckDB file) into the load package at `out`.
     With `demo`, only a random sample of `size` products, customers and orders (and what
-    they need) is kept; the same `seed` gives the same sample.
+    they need) is kept; the same `seed` gives the same sample. A dump cut short raises
+    PartialDumpError (exit 4, as `stage` does) unless `allow_partial`.
     The package is written into a new folder next to `out` and swapped into place, under
     the lock of `out` (and of a staged input file): `out` is the old package or the new
     one, whole, whenever the run stops (dumpkit.package.folder)."""
@@ -212,19 +215,26 @@ def migrate(
         carry = staged if staged and staged.name == STAGE_FILE and staged.resolve().parent == out.resolve() else None
         work = held.enter_context(package_folder(out, dumps, carry))
         result = _migrate(dumps, work, entities, implied, value_maps, start, platform, only, value_map_file,
-                          shop_country, timezone, on_progress, demo, seed, size)
+                          shop_country, timezone, on_progress, demo, seed, size, allow_partial, max_statement_mb)
     result.out = out
     return result
 
 
 def _migrate(dumps: list[Path], out: Path, entities: list[str], implied: list[str], value_maps: dict, start: float,
-             platform, only, value_map_file, shop_country, timezone, on_progress, demo, seed, size) -> MigrateResult:
+             platform, only, value_map_file, shop_country, timezone, on_progress, demo, seed, size,
+             allow_partial, max_statement_mb) -> MigrateResult:
     """migrate() with its options checked, writing the package into `out`, a new folder."""
     out.mkdir(parents=True, exist_ok=True)
     log = IssueLog()
-    db, source = stage_or_reuse(dumps, out, log, on_progress)
+    options = {"max_statement_mb": max_statement_mb} if max_statement_mb else {}
+    db, source = stage_or_reuse(dumps, out, log, on_progress, **options)
     con = lock_down(duckdb.connect(str(db)))  # the staged tables and their names are the dump's
     try:
+        from .stage import first_fatal_issue
+
+        cut = None if allow_partial else first_fatal_issue(con)
+        if cut:
+            raise PartialDumpError(f"the dump is incomplete: {cut}; use --allow-partial to migrate its complete rows")
         con.execute("DROP SCHEMA IF EXISTS pkg CASCADE")
         con.execute("DROP SCHEMA IF EXISTS src CASCADE")
         con.execute("DROP SCHEMA IF EXISTS demo CASCADE")

@@ -441,13 +441,16 @@ def test_unparsable_statement_is_reported_and_reading_continues():
     assert raw[p2.offset :].startswith(b"FOO BAR") and "FOO BAR" in p2.example
 
 
-def test_unclosed_quote_stops_at_the_statement_cap(monkeypatch):
-    monkeypatch.setattr(P, "MAX_STATEMENT", 1000)
+def test_unclosed_quote_stops_at_the_statement_cap():
+    """Past the statement limit the statement is reported and read past, keeping nothing;
+    a quote that never closes runs to the end of the dump, which is then cut short."""
     raw = ("CREATE TABLE public.t (a text);\nINSERT INTO public.t VALUES ('unclosed);\n"
-           + "INSERT INTO public.t VALUES ('x');\n" * 100).encode()
-    res = read(raw)
-    (p,) = res.problems
-    assert p.kind == "unparsable_statement" and p.fatal and raw[p.offset :].startswith(b"INSERT INTO public.t VALUES ('unc")
+           + "INSERT INTO public.t VALUES ('x');\n" * 100000).encode()
+    res = Result(list(read_postgres(io.BytesIO(raw), DumpInfo("postgres"), max_statement=1 << 20)))
+    too_long, cut = res.problems
+    assert too_long.kind == "statement_too_large" and not too_long.fatal and too_long.table == "t"
+    assert raw[too_long.offset :].startswith(b"INSERT INTO public.t VALUES ('unc") and "1 MB" in too_long.example
+    assert cut.kind == "truncated" and cut.fatal and cut.offset == too_long.offset
 
 
 def test_copy_into_an_unknown_table_counts_fields_from_the_first_row():

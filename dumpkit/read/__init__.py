@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .events import DumpInfo, Event, Problem
-from .source import DumpPart, check_is_sql, open_parts, read_head, sniff
+from .source import MAX_STATEMENT_MB, DumpPart, check_is_sql, open_parts, read_head, sniff
 
 
 def inspect_parts(paths: list[Path]) -> tuple[list[DumpPart], DumpInfo]:
@@ -30,23 +30,27 @@ def read_events(
     executor: Executor | None = None,
     on_read: Callable[[int], None] | None = None,
     count_only: bool = False,
+    max_statement_mb: int = MAX_STATEMENT_MB,
 ) -> Iterator[Event]:
-    """Every event of every part, in order. Offsets count decompressed bytes across parts."""
+    """Every event of every part, in order. Offsets count decompressed bytes across parts.
+    A statement longer than `max_statement_mb` is reported and skipped (source.MAX_STATEMENT_MB)."""
     from .mysql import MySQLReader
 
     offset = 0
     for part in parts:
         with part.open(on_read) as stream:
-            if info.dialect == "postgres":
+            if getattr(stream, "ignored", None):  # a file in a folder that is not a SQL dump, a link out of it
+                yield Problem(stream.ignored_kind, offset, example=stream.ignored)
+            elif info.dialect == "postgres":
                 from .postgres import read_postgres
 
-                reader = read_postgres(stream, info)
+                reader = read_postgres(stream, info, max_statement_mb << 20)
                 for ev in reader:
                     ev.offset += offset
                     yield ev
                 offset += getattr(reader, "bytes_read", 0)
             else:
-                reader = MySQLReader(stream, info, executor, offset, count_only)
+                reader = MySQLReader(stream, info, executor, offset, count_only, max_statement_mb << 20)
                 try:
                     yield from reader.events()
                 except (EOFError, OSError) as e:  # a cut gzip/xz/bz2 stream

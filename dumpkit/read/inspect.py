@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import inspect_parts, read_events
+from . import MAX_STATEMENT_MB, inspect_parts, read_events
 from .events import Problem, RowBatch, RowCount, Skipped, TableDef
 
 
@@ -37,7 +37,8 @@ class InspectResult:
         return asdict(self)
 
 
-def inspect_dump(paths: list[Path], on_progress: Callable[[int, int], None] | None = None) -> InspectResult:
+def inspect_dump(paths: list[Path], on_progress: Callable[[int, int], None] | None = None,
+                 max_statement_mb: int = MAX_STATEMENT_MB) -> InspectResult:
     start = time.perf_counter()
     parts, info = inspect_parts([Path(p) for p in paths])
     total = sum(p.size for p in parts)
@@ -51,7 +52,7 @@ def inspect_dump(paths: list[Path], on_progress: Callable[[int, int], None] | No
     tables: dict[str, TableSummary] = {}
     skipped: dict[str, int] = {}
     problems: list[dict] = []
-    for ev in read_events(parts, info, None, on_read, count_only=True):
+    for ev in read_events(parts, info, None, on_read, count_only=True, max_statement_mb=max_statement_mb):
         if isinstance(ev, TableDef):
             t = tables.setdefault(ev.table, TableSummary(ev.table))
             t.columns, t.has_ddl = len(ev.columns), True

@@ -23,6 +23,7 @@ from ..redact import mask_literals
 from .ddl import parse_create_table, parse_create_table_loose
 from .events import Column, DumpInfo, Event, Problem, RowBatch, RowCount, Skipped, TableDef
 from .mysql_tuples import tuple_lines
+from .source import LINE_BYTES, MAX_STATEMENT_MB, piece_end
 from .mysql_values import (ValuesError, count_rows, decode_latin1, decode_text, parse_values_fast,
                            parse_values_slow, table_notes, with_notes)
 
@@ -45,6 +46,8 @@ BATCH_BYTES = 2 << 20  # coalesce small INSERTs of one table up to this much VAL
 # an unterminated statement longer than this, with a place where a new statement
 # plainly starts, is cut there (an unclosed quote must not swallow the rest of the dump)
 STATEMENT_LIMIT = 64 << 20
+# an INSERT longer than this is passed on in slices of whole tuples while it is read
+STREAM_BYTES = 4 << 20
 
 # lexer states between lines: 0 outside strings/comments, 1 in '..', 2 in "..", 3 in `..`, 4 in /* */
 _SCAN = {
@@ -56,6 +59,16 @@ _SCAN = {
     4: re.compile(rb"(?:[^*]++|\*(?!/))*+"),
 }
 _CLOSE = {1: b"'", 2: b'"', 3: b"`", 4: b"*/"}
+# whole tuples of a VALUES list, each followed by its comma: where a long INSERT may be cut.
+# Parentheses nest three deep (now(), concat(a, lower(b))); a tuple nested deeper is not cut
+# before, so the statement is then held whole (and over the limit, skipped)
+_ATOM = (rb"""[^'"`;\#/\-()]++|'(?:[^'\\]++|\\.|'')*+'|"(?:[^"\\]++|\\.|"")*+"|`[^`]*+`"""
+         rb"""|--(?=\s)[^\n]*+|\#[^\n]*+|/\*.*?\*/|-|/(?!\*)""")
+_NESTED = rb"\((?:" + _ATOM + rb")*+\)"
+for _ in range(2):
+    _NESTED = rb"\((?:" + _ATOM + rb"|" + _NESTED + rb")*+\)"
+_GAP = rb"(?:\s++|--(?=\s)[^\n]*+|\#[^\n]*+|/\*.*?\*/)*+"
+_TUPLES = re.compile(rb"(?:" + _GAP + _NESTED + _GAP + rb",)*+", re.S)
 _OPEN = {39: 1, 34: 2, 96: 3}
 # a line where a dump tool plainly starts a new statement (unbalanced-quote recovery)
 _RESUME = re.compile(
@@ -277,8 +290,10 @@ _NOTE_TEXT = {
 
 class MySQLReader:
     def __init__(self, stream: BinaryIO, info: DumpInfo, executor: Executor | None = None, base_offset: int = 0,
-                 count_only: bool = False):
+                 count_only: bool = False, max_statement: int = MAX_STATEMENT_MB << 20):
         self.stream = stream
+        self.max_statement = max_statement  # bytes of a statement held whole (see source.MAX_STATEMENT_MB)
+        self.stream_bytes = min(STREAM_BYTES, max_statement // 2)
         self._buf, self._pos = b"", 0  # read-ahead of the stream (see _read_line)
         self.count_only = count_only
         self.info = info
@@ -314,13 +329,15 @@ class MySQLReader:
             yield off, line
 
     def _read_line(self) -> bytes:
-        """The input through the next newline (or to its end), read in blocks."""
-        end = self._buf.find(b"\n", self._pos)
+        """The input through the next newline (or to its end), read in blocks; a line longer
+        than LINE_BYTES comes in pieces (see source.piece_end), so no line is held whole."""
+        end = self._buf.find(b"\n", self._pos, self._pos + LINE_BYTES)
         if end >= 0:
             out, self._pos = self._buf[self._pos:end + 1], end + 1
             return out
         pieces = [self._buf[self._pos:]]
-        while True:
+        size = len(pieces[0])
+        while size < LINE_BYTES:
             more = self.stream.read(READ_BYTES)
             if not more:
                 self._buf, self._pos = b"", 0
@@ -331,22 +348,32 @@ class MySQLReader:
                 self._buf, self._pos = more, cut + 1
                 return b"".join(pieces)
             pieces.append(more)
+            size += len(more)
+        text = b"".join(pieces)
+        at = piece_end(text, 0, LINE_BYTES)
+        self._buf, self._pos = text, at
+        return text[:at]
 
     def _read_tuple_lines(self) -> bytes | None:
         """The rest of an INSERT that mariadb-dump wrote one tuple per line, through its
         closing ';' (or to the end of the input), found in C without a look at the values;
         None, with nothing consumed, when a line is not a tuple (a damaged dump: the
         careful line scan takes it)."""
-        pieces, buf, pos = [], self._buf, self._pos
+        pieces, buf, pos, size = [], self._buf, self._pos, 0
         while True:
             status, at = tuple_lines(buf, pos)
             if status == 0:
                 pieces.append(buf[pos:at])
                 self._buf, self._pos = buf, at
                 return b"".join(pieces)
-            if status == 2:
+            if status == 2 or (len(buf) - pos > self.stream_bytes and at == pos):
+                # not tuple lines, or a line too long to be one: the line scan takes it
                 self._buf, self._pos = b"".join(pieces) + buf[pos:], 0
                 return None
+            if size > self.stream_bytes:  # a long INSERT: its lines so far (whole tuples), the rest later
+                self._buf, self._pos = buf, pos
+                return b"".join(pieces)
+            size += at - pos
             more = self.stream.read(READ_BYTES)
             if not more:
                 pieces.append(buf[pos:])
@@ -358,7 +385,10 @@ class MySQLReader:
 
     def statements(self) -> Iterator[tuple[int, bytes, str | None]]:
         """(offset, text, status) per statement; status None, "cut" (the input ends inside
-        it) or "unbalanced" (a string never closes: cut where the next statement starts)."""
+        it), "unbalanced" (a string never closes: cut where the next statement starts) or
+        "too_large" (longer than max_statement: text is its start, the rest is read past).
+        An INSERT longer than stream_bytes comes as several statements, each with the
+        INSERT's head and a slice of its whole tuples (see _slice), so it is never held whole."""
         delimiter = b";"
         buf: list[tuple[int, bytes]] = []
         state = 0
@@ -366,9 +396,34 @@ class MySQLReader:
         candidates: list[int] = []  # buf indexes where the next statement plainly starts
         open_semicolon = False  # the last line ended in ';' inside a string
         in_block_comment = False
+        comment_goes_on = False  # a comment line read in pieces: the next piece is comment too
         tool_insert = False
+        dropping = False  # reading past a statement longer than max_statement, keeping none of it
+        drop_start = (0, b"")  # its offset and first line
         source = self._lines()
         back: deque = deque()  # lines given back after a split, read again before the stream
+
+        slice_at = self.stream_bytes  # the size at which a long INSERT is sliced next
+        sliced = 0  # once sliced, the length of the INSERT's head before the rest of its tuples
+
+        def outgrown() -> Iterator[tuple[int, bytes, str | None]]:
+            # an INSERT passes on its whole tuples; what is still too long is reported and read past
+            nonlocal buf, size, dropping, candidates, slice_at, drop_start, sliced
+            if size > slice_at:
+                part = self._slice(buf)  # buf is left with the rest
+                if part is None:  # not an INSERT: never sliced
+                    slice_at = self.max_statement
+                elif part:
+                    yield part
+                    size, candidates = len(buf[0][1]), []
+                    slice_at, sliced = self.stream_bytes, _INSERT.match(buf[0][1]).end()
+                else:  # no whole tuple yet: try again when more has come
+                    slice_at = size + self.stream_bytes // 2
+            if size > self.max_statement:  # (a sliced INSERT: at the tuple it could not pass on)
+                yield buf[0][0] + sliced, buf[0][1][:1000], "too_large"
+                drop_start = (buf[0][0] + sliced, buf[0][1][:200])
+                buf, dropping = [], True
+
         while True:
             if back:
                 off, line = back.popleft()
@@ -382,7 +437,10 @@ class MySQLReader:
                         continue
                     break
                 off, line = nxt
-            if not buf:
+            if comment_goes_on:
+                comment_goes_on = not line.endswith(b"\n")
+                continue
+            if not buf and not dropping:
                 stripped = line.strip()
                 if in_block_comment:
                     if b"*/" in stripped:
@@ -395,6 +453,7 @@ class MySQLReader:
                         self.saw_trailer = True
                     elif _HEADER.match(stripped):
                         self.tool_dump = True
+                    comment_goes_on = not line.endswith(b"\n")
                     continue
                 if stripped.startswith(b"/*") and not stripped.startswith((b"/*!", b"/*M!")):
                     if b"*/" not in stripped:
@@ -410,46 +469,85 @@ class MySQLReader:
                     delimiter = m.group(1)
                     yield off, b"DELIMITER " + delimiter, None
                     continue
-                state, size, candidates, open_semicolon = 0, 0, [], False
+                state, size, candidates, open_semicolon, slice_at, sliced = 0, 0, [], False, self.stream_bytes, 0
                 tool_insert = self.tool_dump and _INSERT.match(line) is not None
             elif open_semicolon and _RESUME.match(line):
+                if dropping:  # the statement read past had a string that never closes: resume here
+                    dropping = False
+                    back.appendleft((off, line))
+                    continue
                 candidates.append(len(buf))
-            buf.append((off, line))
+            if not dropping:
+                buf.append((off, line))
             size += len(line)
             tail = line.rstrip()
             if delimiter != b";":
                 if tail.endswith(delimiter):
-                    text = b"".join(x for _, x in buf).rstrip()
-                    yield buf[0][0], text[: -len(delimiter)] + b";", None
-                    buf = []
+                    if not dropping:
+                        text = b"".join(x for _, x in buf).rstrip()
+                        yield buf[0][0], text[: -len(delimiter)] + b";", None
+                    buf, dropping = [], False
+                elif size > self.stream_bytes and not dropping:
+                    yield from outgrown()
                 continue
-            if tool_insert and len(buf) == 1 and not back and not tail.endswith(b";"):
+            if tool_insert and len(buf) == 1 and not back and not tail.endswith(b";") and line.endswith(b"\n"):
                 # mariadb-dump writes one tuple per line: take the whole statement in one search,
                 # its end is the first ';' at a line end (no raw newline inside strings)
                 rest = self._read_tuple_lines()
                 if rest is not None:
                     buf.append((self.offset, rest))
                     self.offset += len(rest)
+                    size += len(rest)
                     line, tail = rest, rest.rstrip()
             if tool_insert:
-                if tail.endswith(b";"):  # mysqldump: no raw newline inside strings
-                    yield buf[0][0], b"".join(x for _, x in buf), None
-                    buf = []
+                if tail.endswith(b";"):  # mysqldump: no raw newline inside strings (a piece never ends in ';')
+                    if not dropping:
+                        yield buf[0][0], b"".join(x for _, x in buf), None
+                    buf, dropping = [], False
+                elif size > self.stream_bytes and not dropping:
+                    yield from outgrown()
                 continue
             state, end = _scan(line, 0, state)
             if end is None:
                 open_semicolon = state != 0 and tail.endswith(b";")
-                if state != 0 and size > STATEMENT_LIMIT and candidates:
+                if dropping:
+                    continue
+                if state != 0 and size > min(STATEMENT_LIMIT, self.max_statement) and candidates:
                     yield from self._split_unbalanced(buf, candidates, back)
                     buf = []
+                elif size > self.stream_bytes:
+                    yield from outgrown()
                 continue
-            head = b"".join(x for _, x in buf[:-1])
-            yield buf[0][0], head + line[:end], None
+            if dropping:
+                dropping = False
+            else:
+                head = b"".join(x for _, x in buf[:-1])
+                yield buf[0][0], head + line[:end], None
             buf = []
             if line[end:].strip():
                 back.appendleft((off + end, line[end:]))  # more statements on this line
         if buf:
             yield buf[0][0], b"".join(x for _, x in buf), "cut"
+        elif dropping:  # the statement skipped as too long never ends: a quote never closed, or a cut dump
+            yield drop_start[0], b"(skipped as too long) " + drop_start[1], "cut"
+
+    def _slice(self, buf: list[tuple[int, bytes]]) -> tuple | None:
+        """A long INSERT's whole tuples so far as a statement of its own, (offset, the
+        INSERT's head and those tuples, None); buf is left holding the head and the rest, at
+        an offset placed so that the VALUES text keeps its place in the dump (errors in rows
+        point at their byte). () when no tuple is whole yet (or one nests too deep), None
+        when the statement is not an INSERT."""
+        text = b"".join(x for _, x in buf)
+        m = _INSERT.match(text)
+        if m is None:
+            return None
+        start = m.end()
+        end = _TUPLES.match(text, start).end()
+        if end == start:
+            return ()
+        base, head = buf[0][0], text[:start]
+        buf[:] = [(base + end - start, head + text[end:])]
+        return base, text[:end - 1], None
 
     def _split_unbalanced(self, buf, candidates, back) -> Iterator[tuple[int, bytes, str]]:
         c = candidates[0]
@@ -458,10 +556,6 @@ class MySQLReader:
 
     # ---------------------------------------------------------------- statements to events
     def events(self) -> Iterator[Event]:
-        ignored = getattr(self.stream, "ignored", None)
-        if ignored:  # a file in a folder that is not a SQL dump
-            yield Problem("not_a_dump", self.offset, example=ignored)
-            return
         cut = False
         for offset, text, status in self.statements():
             if status == "cut":
@@ -473,6 +567,8 @@ class MySQLReader:
                 break
             if status == "unbalanced":
                 yield from self._unbalanced(offset, text)
+            elif status == "too_large":
+                yield from self._too_large(offset, text)
             else:
                 yield from self._statement(offset, text)
             yield from self._drain(all_=False)
@@ -497,6 +593,15 @@ class MySQLReader:
         else:
             yield Problem("truncated", self.offset, example=self._where(
                 f"the input ends inside a statement that starts at byte {offset}: {_snippet(text)}"), fatal=True)
+
+    def _too_large(self, offset: int, start: bytes) -> Iterator[Event]:
+        m = _INSERT.match(start)
+        table = self._staged_name(*_split_ident(m.group(3))) if m else None
+        what = "a tuple of this INSERT is" if m else "the statement is"
+        self._flush()
+        yield Problem("statement_too_large", offset, table, example=self._where(
+            f"{what} longer than {self.max_statement >> 20} MB (raise --max-statement-mb to read it): skipped "
+            f"to its end{'; the rows before it are staged' if m else ''}: {_snippet(start)}"))
 
     def _unbalanced(self, offset: int, text: bytes) -> Iterator[Event]:
         m = _INSERT.match(text)

@@ -31,6 +31,7 @@ from sqlglot import exp
 from ..redact import mask_fields, mask_literals, mask_value, mask_window
 from .ddl import duck_type, parse_create_table, staged_name
 from .events import Column, DumpInfo, Event, Problem, RowBatch, Skipped, TableDef
+from .source import LINE_BYTES, MAX_STATEMENT_MB, piece_end
 
 MAX_ROWS = 50_000  # rows per RowBatch
 MAX_BYTES = 4 << 20  # bytes of dump text per RowBatch (bounds the reader's memory)
@@ -38,15 +39,15 @@ READ_CHUNK = 4 << 20
 COPY_WINDOW = 1 << 20  # first slice of a COPY block; later slices aim at MAX_ROWS rows
 MIN_WINDOW = 64 << 10
 SNIPPET = 200
-MAX_STATEMENT = 1 << 30  # a longer statement is an unclosed quote, not SQL: stop there
 
 __all__ = ["read_postgres", "PostgresReader", "decode_bytea", "unescape_copy_text"]
 
 
-def read_postgres(stream: BinaryIO, info: DumpInfo) -> Iterator[Event]:
+def read_postgres(stream: BinaryIO, info: DumpInfo, max_statement: int = MAX_STATEMENT_MB << 20) -> Iterator[Event]:
     """Events of a plain-format PostgreSQL dump, in dump order. The returned
-    iterator has `bytes_read` (the decompressed bytes consumed so far)."""
-    return PostgresReader(stream, info)
+    iterator has `bytes_read` (the decompressed bytes consumed so far). A statement
+    or COPY row longer than `max_statement` bytes is reported and skipped."""
+    return PostgresReader(stream, info, max_statement)
 
 
 # ---------------------------------------------------------------------------
@@ -87,14 +88,20 @@ class _Input:
         return True
 
     def readline(self) -> bytes:
+        """The next line; a line longer than LINE_BYTES in pieces (see source.piece_end)."""
         scanned = 0
         while True:
-            i = self.buf.find(b"\n", self.pos + scanned)
+            i = self.buf.find(b"\n", self.pos + scanned, self.pos + LINE_BYTES)
             if i >= 0:
                 line = bytes(self.buf[self.pos : i + 1])
                 self.pos = i + 1
                 return line
             scanned = len(self.buf) - self.pos
+            if scanned >= LINE_BYTES:
+                end = piece_end(self.buf, self.pos, self.pos + LINE_BYTES)
+                line = bytes(self.buf[self.pos : end])
+                self.pos = end
+                return line
             if not self._fill():
                 line = bytes(self.buf[self.pos :])
                 self.pos = len(self.buf)
@@ -105,12 +112,12 @@ class _Input:
         nxt = self.buf[k + 2 : k + 4]
         return nxt[:1] == b"\n" or nxt == b"\r\n" or (not nxt and self.eof) or (nxt == b"\r" and self.eof)
 
-    def copy_chunk(self, window: int, max_rows: int) -> tuple[bytes, int, str, int]:
+    def copy_chunk(self, window: int, max_rows: int, max_line: int = 1 << 62) -> tuple[bytes, int, str, int]:
         """The next slice of whole data lines of a COPY block: (data, offset of
         data, status, rows) with status "more", "end" (the terminator line was
-        read) or "eof" (the stream ended inside the block; an incomplete last
-        line is left unread). One numpy pass finds the line ends and the
-        terminator line."""
+        read), "eof" (the stream ended inside the block; an incomplete last
+        line is left unread) or "long" (one line longer than max_line, read past
+        and dropped). One numpy pass finds the line ends and the terminator line."""
         while len(self.buf) - self.pos < window + 4 and self._fill():
             pass
         pos = self.pos
@@ -146,8 +153,13 @@ class _Input:
                     j = self.buf.find(b"\n", self.pos + scan_rel)
                     if j >= 0:
                         cut = j + 1 - self.pos
+                        if cut > max_line:
+                            self.pos = j + 1
+                            return b"", start_off, "long", 0
                         break
                     scan_rel = len(self.buf) - self.pos
+                    if scan_rel > max_line:  # a row longer than the limit: read past it, keep none of it
+                        return self._skip_line(start_off)
                     if not self._fill():
                         break
                 if cut < 0:  # the stream ended inside this line
@@ -170,6 +182,17 @@ class _Input:
         else:
             self.pos = pos + cut
         return data[:cut] if cut != span else data, start_off, status, nrows
+
+
+    def _skip_line(self, start_off: int) -> tuple[bytes, int, str, int]:
+        while True:
+            j = self.buf.find(b"\n", self.pos)
+            if j >= 0:
+                self.pos = j + 1
+                return b"", start_off, "long", 0
+            self.pos = len(self.buf)
+            if not self._fill():
+                return b"", start_off, "eof", 0
 
 
 # ---------------------------------------------------------------------------
@@ -756,8 +779,10 @@ _IDCHAR = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345
 class PostgresReader:
     """Iterator of the events of one plain-format PostgreSQL dump stream."""
 
-    def __init__(self, stream: BinaryIO, info: DumpInfo):
+    def __init__(self, stream: BinaryIO, info: DumpInfo, max_statement: int = MAX_STATEMENT_MB << 20):
         self.info = info
+        self.max_statement = max_statement
+        self._open_dumps: set[str] = set()  # "database dump" seen opening, not yet "complete"
         self.inp = _Input(stream)
         self.tables: dict[str, TableDef] = {}
         self.domains: dict[str, str] = {}
@@ -800,6 +825,8 @@ class PostgresReader:
         parts: list[bytes] = []
         stmt_start = 0
         in_stmt = False
+        dropping = False  # reading past a statement longer than max_statement, keeping none of it
+        comment_goes_on = False  # a comment line read in pieces: the next piece is comment too
         state: object = None  # None, b"'", b"E", b'"', b"$tag$", or int (block comment depth)
         while True:
             line_off = inp.offset
@@ -808,6 +835,8 @@ class PostgresReader:
                 break
             pos, n, seg = 0, len(line), 0
             copy_spec = None
+            if comment_goes_on:
+                comment_goes_on, pos = not line.endswith(b"\n"), n
             while pos < n:
                 if state is None:
                     if not in_stmt:
@@ -816,7 +845,9 @@ class PostgresReader:
                             break
                         c = line[pos]
                         if c == 0x2D and line.startswith(b"--", pos):
-                            pos = n
+                            if line.startswith(b"-- PostgreSQL database ", pos):
+                                self._dump_comment(line[pos:].strip())
+                            comment_goes_on, pos = not line.endswith(b"\n"), n
                             break
                         if c == 0x2F and line.startswith(b"/*", pos):
                             state, pos = 1, pos + 2
@@ -845,15 +876,15 @@ class PostgresReader:
                         parts.append(line[seg : m.end()])
                         in_stmt = False
                         pos = m.end()
-                        events, copy_spec = self._statement(b"".join(parts), stmt_start)
-                        parts = []
+                        events, copy_spec = self._statement(b"".join(parts), stmt_start) if not dropping else ([], None)
+                        parts, dropping = [], False
                         for ev in events:
                             yield ev
                         if copy_spec is not None:
                             break
                         continue
                     if c == 0x2D:  # -- comment to the end of the line
-                        pos = n
+                        comment_goes_on, pos = not line.endswith(b"\n"), n
                         break
                     if c == 0x2F:
                         state, pos = 1, m.end()
@@ -921,20 +952,18 @@ class PostgresReader:
                 if self._fatal:
                     return
                 continue
-            if in_stmt:
+            if in_stmt and not dropping:
                 parts.append(line[seg:])
-                stmt_len = inp.offset - stmt_start
-                if stmt_len > MAX_STATEMENT:
+                if inp.offset - stmt_start > self.max_statement:
+                    # held whole to be parsed: one this long is reported, and read past to its end
                     yield from self._flush()
-                    text = self._decode(parts[0][:1000], stmt_start)[0]
-                    yield Problem(
-                        "unparsable_statement", stmt_start, table=self._table_of(text), fatal=True,
-                        example=f"statement longer than {MAX_STATEMENT >> 20} MB (an unclosed quote?): "
-                        + _snippet(text),
-                    )
-                    return
+                    yield self._too_large(parts[0][:1000], stmt_start)
+                    parts, dropping = [], True
         yield from self._flush()
-        if in_stmt:
+        if dropping:  # the skipped statement never ends: a quote never closed, or a cut dump
+            yield Problem("truncated", stmt_start, example=f"the dump ends inside the statement at byte {stmt_start} "
+                          "that was skipped as too long (a quote never closed?)", fatal=True)
+        elif in_stmt:
             text = self._decode(b"".join(parts), stmt_start)[0]
             yield Problem(
                 "truncated", stmt_start, table=self._table_of(text),
@@ -942,8 +971,27 @@ class PostgresReader:
             )
         elif inp.error:
             yield Problem("truncated", inp.offset, example=f"compressed stream is cut: {inp.error}", fatal=True)
+        elif self._open_dumps and not in_stmt:
+            what = " and ".join(sorted(self._open_dumps))
+            yield Problem("truncated", inp.offset, example=f"the dump ends without the '-- PostgreSQL {what} "
+                          "complete' line that pg_dump writes last: it is cut short", fatal=True)
 
     _fatal = False
+
+    def _too_large(self, start: bytes, offset: int) -> Problem:
+        text = self._decode(start, offset)[0]
+        return Problem("statement_too_large", offset, table=self._table_of(text), example=f"the statement is longer "
+                       f"than {self.max_statement >> 20} MB (raise --max-statement-mb to read it; or is a quote never "
+                       f"closed?): skipped to its end: " + _snippet(text))
+
+    def _dump_comment(self, line: bytes) -> None:
+        """pg_dump (and pg_dumpall) open with '-- PostgreSQL database [cluster] dump' and end with
+        the same line and 'complete': a dump that opened and did not end is cut short."""
+        what = line[3:].decode("ascii", "replace")  # "PostgreSQL database dump complete"
+        if what.endswith(" complete"):
+            self._open_dumps.discard(what[len("PostgreSQL "):-len(" complete")])
+        elif what in ("PostgreSQL database dump", "PostgreSQL database cluster dump"):
+            self._open_dumps.add(what[len("PostgreSQL "):])
 
     def _table_of(self, text: str) -> str | None:
         m = re.match(r"\s*(?:INSERT\s+INTO|COPY|CREATE\s+(?:\w+\s+)?TABLE(?:\s+IF\s+NOT\s+EXISTS)?)\s+(" + _NAME_RE + ")", text, re.I)
@@ -1035,6 +1083,8 @@ class PostgresReader:
     # -- statements ----------------------------------------------------------
 
     def _statement(self, raw: bytes, offset: int) -> tuple[list[Event], _CopySpec | None]:
+        if len(raw) > self.max_statement:  # held whole to be parsed: one this long is reported, not read
+            return [*self._flush(), self._too_large(raw[:1000], offset)], None
         text, enc_problem = self._decode(raw, offset)
         out: list[Event] = []
         if enc_problem:
@@ -1396,13 +1446,21 @@ class PostgresReader:
         first = True
         carry, carry_off = b"", 0
         while True:
-            data, data_off, status, nrows = inp.copy_chunk(window, MAX_ROWS)
+            data, data_off, status, nrows = inp.copy_chunk(window, MAX_ROWS, self.max_statement)
+            if status == "long":
+                yield Problem("statement_too_large", data_off, spec.table, example=f"a COPY row longer than "
+                              f"{self.max_statement >> 20} MB (raise --max-statement-mb to read it): skipped")
+                continue
             if spec.fmt == "csv" and not spec.skip:
                 # a quoted CSV value may hold newlines: parse only slices with balanced quotes
                 if carry:
                     data, data_off, carry = carry + data, carry_off, b""
                 if status == "more" and data.count(spec.quote.encode("utf-8")) % 2:
                     carry, carry_off = data, data_off
+                    if len(carry) > self.max_statement:  # a quote that never closes: the rest of the block goes
+                        yield Problem("statement_too_large", carry_off, spec.table, example=f"a quoted CSV value "
+                                      f"runs over {self.max_statement >> 20} MB: the rest of this COPY is skipped")
+                        spec.skip, carry = True, b""
                     continue
             if data and first and spec.header:
                 nl = data.find(b"\n")

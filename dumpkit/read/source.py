@@ -10,6 +10,7 @@ import bz2
 import codecs
 import io
 import lzma
+import os
 import re
 import shutil
 import subprocess
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import BinaryIO, Callable
 
 from ..errors import DumpkitError, NotADumpError
+from ..limits import MAX_STATEMENT_MB  # noqa: F401  (the readers' default)
 from .events import DumpInfo
 
 MAGIC = [
@@ -58,15 +60,21 @@ class CountingReader(io.RawIOBase):
 
 
 def _decompressor(kind: str):
+    """A decompressor for one member (gzip) or stream (bzip2, xz) or frame (zstd). Each
+    takes `max_length`, so no call yields more than that: a few KB of a hostile file can
+    inflate to gigabytes. The window xz and zstd keep is capped at 128 MB (zstd's default;
+    `xz -9` needs 65 MB, `zstd --long` 128 MB): a file asking for more is reported as corrupt."""
     if kind == "gzip":
         return zlib.decompressobj(wbits=31)
     if kind == "bzip2":
         return bz2.BZ2Decompressor()
     if kind == "xz":
-        return lzma.LZMADecompressor()
-    import zstandard
-
-    return zstandard.ZstdDecompressor().decompressobj()
+        return lzma.LZMADecompressor(memlimit=WINDOW_BYTES)
+    try:
+        from compression import zstd  # Python 3.14
+    except ImportError:
+        from backports import zstd
+    return zstd.ZstdDecompressor()
 
 
 class _Produced(io.RawIOBase):
@@ -76,6 +84,7 @@ class _Produced(io.RawIOBase):
     def __init__(self, raw: BinaryIO):
         self.raw = raw
         self.out = b""
+        self.out_pos = 0  # served from out so far (slicing it on each read would copy it again)
 
     def readable(self) -> bool:
         return True
@@ -84,12 +93,13 @@ class _Produced(io.RawIOBase):
         raise NotImplementedError
 
     def readinto(self, b) -> int:
-        while not self.out:
+        while self.out_pos >= len(self.out):
+            self.out, self.out_pos = b"", 0
             if not self._produce():
-                break
-        n = min(len(b), len(self.out))
-        b[:n] = self.out[:n]
-        self.out = self.out[n:]
+                return 0
+        n = min(len(b), len(self.out) - self.out_pos)
+        b[:n] = memoryview(self.out)[self.out_pos:self.out_pos + n]
+        self.out_pos += n
         return n
 
     def close(self) -> None:
@@ -97,57 +107,58 @@ class _Produced(io.RawIOBase):
         super().close()
 
 
+OUT_BYTES = 1 << 20  # the most one decompressor call may yield
+WINDOW_BYTES = 128 << 20  # the most memory an xz stream may ask for (zstd frames: the same by default)
+IN_BYTES = 1 << 16
+
+
 class Decompressed(_Produced):
-    """A gzip/bzip2/xz/zstd stream, decompressed as it is read, at most about 1 MB at a
-    time. Concatenated members are read one after the other. Where the data ends early
-    or is corrupt, reading stops as at a normal end and `error` says what happened, so
-    everything before that point is still read."""
+    """A gzip/bzip2/xz/zstd stream, decompressed as it is read, at most OUT_BYTES at a
+    time. Concatenated members (`cat a.gz b.gz`, pigz, bgzip, pbzip2, xz -T, zstd -T)
+    are read one after the other, each exactly once; zero bytes after a member are
+    padding. Where the data ends early or is corrupt, reading stops as at a normal end
+    and `error` says what happened, so everything before that point is still read."""
 
     def __init__(self, raw: BinaryIO, kind: str):
         super().__init__(raw)
         self.kind = kind
         self.d = _decompressor(kind)
-        self.inbuf = b""
+        self.pending = b""  # compressed bytes not yet given to the decompressor
         self.consumed = 0  # compressed bytes read
         self.error: str | None = None
 
-    def _more_input(self) -> bool:
-        if self.kind == "gzip":
-            return not self.inbuf
-        if self.kind in ("bzip2", "xz"):
-            return self.d.needs_input and not self.inbuf
-        return not self.inbuf
+    def _read_raw(self) -> bytes:
+        data = self.raw.read(IN_BYTES)
+        self.consumed += len(data)
+        return data
+
+    def _next_member(self) -> bool:
+        """After a member's end: start the next one, or end at padding or end of file."""
+        rest = self.d.unused_data + self.pending
+        while not rest.strip(b"\x00"):  # zero bytes: padding (xz streams, tape blocks)
+            rest = self._read_raw()
+            if not rest:
+                return False
+        self.d, self.pending = _decompressor(self.kind), rest.lstrip(b"\x00")
+        return True
 
     def _produce(self) -> bool:
-        if self.error:
+        if self.error or (self.d.eof and not self._next_member()):
             return False
-        if self.d.eof:
-            # the next member of a concatenated stream, or padding after the last one
-            rest = self.d.unused_data + self.inbuf
-            while not rest.strip(b"\x00"):
-                rest = self.raw.read(1 << 16)
-                if not rest:
-                    return False
-                self.consumed += len(rest)
-            self.d, self.inbuf = _decompressor(self.kind), rest
-        if self._more_input():
-            data = self.raw.read(1 << 16)
-            if not data:
-                self.error = f"the {self.kind} data ends early (after {self.consumed:,} compressed bytes): the file is cut"
-                return False
-            self.consumed += len(data)
-            self.inbuf = data
-        data, self.inbuf = self.inbuf, b""
+        # zlib hands back what it did not use (unconsumed_tail; after a member's end the next
+        # member is in unused_data, and unconsumed_tail still holds it too: never read it
+        # then); bzip2, xz and zstd keep it and say whether they need more (needs_input)
+        wants = self.kind == "gzip" or self.d.needs_input
+        data, self.pending = (self.pending or self._read_raw()) if wants else b"", b""
         try:
-            if self.kind == "gzip":
-                self.out = self.d.decompress(data, 1 << 20)
-                self.inbuf = self.d.unconsumed_tail
-            elif self.kind in ("bzip2", "xz"):
-                self.out = self.d.decompress(data, max_length=1 << 20)
-            else:
-                self.out = self.d.decompress(data)
+            self.out = self.d.decompress(data, OUT_BYTES)
         except Exception as e:  # zlib.error, OSError, LZMAError, ZstdError
             self.error = f"the {self.kind} data is corrupt near compressed byte {self.consumed:,}: {e}"
+            return False
+        if self.kind == "gzip" and not self.d.eof:
+            self.pending = self.d.unconsumed_tail
+        if wants and not data and not self.out and not self.d.eof:
+            self.error = f"the {self.kind} data ends early (after {self.consumed:,} compressed bytes): the file is cut"
             return False
         return True
 
@@ -197,6 +208,7 @@ class PartStream(io.BufferedReader):
 
     part_name: str | None = None
     ignored: str | None = None
+    ignored_kind: str = "not_a_dump"
 
     @property
     def error(self) -> str | None:
@@ -208,13 +220,25 @@ class PartStream(io.BufferedReader):
         return None
 
 
-def _text_stream(raw: io.RawIOBase, name: str | None) -> PartStream:
-    """Unpack nested compression (a .sql.gz inside a zip) and UTF-16, by content."""
+_KIND_NAMES = {"zip": "a zip archive", "7z": "a 7z archive", "rar": "a rar archive",
+               "pg_custom": "a PostgreSQL custom-format dump (pg_dump -Fc)"}
+MAX_NESTING = 3  # compression inside compression, e.g. a .sql.gz in a zip: deeper is not a dump
+
+
+def _text_stream(raw: io.RawIOBase, name: str | None, where: str, outer: str, depth: int = 1) -> PartStream:
+    """Unpack nested compression (a .sql.gz inside a zip) and UTF-16, by content. An
+    archive inside (a zip in a zip) is refused: its bytes are not SQL."""
     stream = PartStream(raw, 1 << 20)
     head = stream.peek(8)[:8]
     for magic, kind in MAGIC:
-        if head.startswith(magic) and kind in _STREAMS:
-            return _text_stream(Decompressed(stream, kind), name)
+        if not head.startswith(magic):
+            continue
+        if kind not in _STREAMS:
+            raise NotADumpError(f"{where}: {_KIND_NAMES[kind]} inside {outer}; unpack it and give dumpkit "
+                                "the file(s) inside")
+        if depth >= MAX_NESTING:
+            raise NotADumpError(f"{where}: compressed more than {MAX_NESTING} times over, not a dump")
+        return _text_stream(Decompressed(stream, kind), name, where, f"{kind} data", depth + 1)
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         stream = PartStream(Utf16(stream), 1 << 20)
     stream.part_name = name
@@ -231,6 +255,7 @@ class DumpPart:
     member: str | None = None
     multi: bool = False  # one of several parts: messages name it
     ignored: str | None = None  # a file in a folder that is not a SQL dump: reported, not read
+    ignored_kind: str = "not_a_dump"  # the issue it is reported as
 
     @property
     def name(self) -> str:
@@ -241,7 +266,7 @@ class DumpPart:
         name = self.name if self.multi else None
         if self.ignored:
             stream = PartStream(io.BytesIO(b""))
-            stream.part_name, stream.ignored = self.name, self.ignored
+            stream.part_name, stream.ignored, stream.ignored_kind = self.name, self.ignored, self.ignored_kind
             return stream
         if self.compression == "pg_custom":
             return _pg_restore_stream(self.path)
@@ -252,12 +277,14 @@ class DumpPart:
             # zip members report uncompressed bytes; scale to the compressed size for progress
             ratio = info.compress_size / info.file_size if info.file_size else 1.0
             cb = (lambda n: on_read(int(n * ratio))) if on_read else None
-            return _text_stream(Guarded(CountingReader(inner, cb), f"zip member {self.member}"), name)
+            return _text_stream(Guarded(CountingReader(inner, cb), f"zip member {self.member}"), name, self.name,
+                                "a zip archive")
         raw = CountingReader(open(self.path, "rb", buffering=0), on_read)
         if self.compression == "none":
-            return _text_stream(raw, name)
+            return _text_stream(raw, name, self.name, "the file")
         if self.compression in _STREAMS:
-            return _text_stream(Decompressed(PartStream(raw, 1 << 20), self.compression), name)
+            return _text_stream(Decompressed(PartStream(raw, 1 << 20), self.compression), name, self.name,
+                                f"{self.compression} data")
         raise DumpkitError(f"unsupported compression {self.compression}")
 
 
@@ -331,11 +358,10 @@ def _open_parts(paths: list[Path], in_folder: bool = False) -> list[DumpPart]:
         if not p.exists():
             raise DumpkitError(f"{p}: no such file")
         if p.is_dir():
-            files = sorted((f for f in p.rglob("*") if f.is_file() and not any(x.startswith(".") for x in f.relative_to(p).parts)),
-                           key=lambda f: _natural(f.relative_to(p)))
+            files, links = _folder_files(p)
             if not files:
-                raise NotADumpError(f"{p}: folder holds no files")
-            found = _open_parts(files, in_folder=True)
+                raise NotADumpError(f"{p}: folder holds no files" + (f" ({links[0].ignored})" if links else ""))
+            found = _open_parts(files, in_folder=True) + links
             ok = [f for f in found if not f.ignored]
             if not ok:
                 raise NotADumpError(f"{p}: no SQL dump in this folder ({found[0].ignored})")
@@ -351,6 +377,27 @@ def _open_parts(paths: list[Path], in_folder: bool = False) -> list[DumpPart]:
             found = [DumpPart(p, "none", p.stat().st_size, ignored=str(e))]
         parts.extend(found)
     return parts
+
+
+def _folder_files(folder: Path) -> tuple[list[Path], list[DumpPart]]:
+    """The files of a folder of dumps, in natural order (hidden ones left out), and the
+    symbolic links that lead out of it: those are not followed (a dump folder is
+    uploaded: a link in it must not read the machine's files), but reported. A link to
+    a file inside the folder is read once: the file itself is."""
+    root = folder.resolve()
+    files, links, seen = [], [], set()
+    entries = sorted(folder.rglob("*"), key=lambda f: (f.is_symlink(), _natural(f.relative_to(folder))))
+    for f in entries:  # files first, then links
+        if any(x.startswith(".") for x in f.relative_to(folder).parts):
+            continue
+        target = f.resolve()
+        if f.is_symlink() and not target.is_relative_to(root):
+            links.append(DumpPart(f, "none", 0, ignored=f"{f.relative_to(folder)}: a symbolic link to {os.readlink(f)}, outside the folder: "
+                                  "not followed", ignored_kind="symlink_outside"))
+        elif target.is_file() and target not in seen:
+            seen.add(target)
+            files.append(f)
+    return sorted(files, key=lambda f: _natural(f.relative_to(folder))), links
 
 
 def _open_file(p: Path) -> list[DumpPart]:
@@ -388,7 +435,10 @@ def read_head(part: DumpPart) -> bytes:
         return b""
     try:
         with part.open() as f:
-            return f.read(HEAD_BYTES)
+            head = f.read(HEAD_BYTES)
+            if not head and getattr(f, "error", None):  # corrupt from its first byte
+                raise NotADumpError(f"{part.name}: {f.error}")
+            return head
     except (OSError, EOFError, zipfile.BadZipFile) as e:  # unreadable before the first byte
         raise NotADumpError(f"{part.name}: cannot be read ({e})") from None
 
@@ -467,3 +517,21 @@ def sniff(head: bytes) -> DumpInfo:
     if m:
         info.database = m.group(1).decode(errors="replace")
     return info
+
+
+# ---------------------------------------------------------------- bounded statements
+# a line longer than this is read in pieces; a piece ends only between two letters or digits
+# (never inside a `--`, `/*`, `''` or `\'` the statement scanners must see whole)
+LINE_BYTES = 4 << 20
+_ALNUM = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
+def piece_end(data: bytes | bytearray, start: int, end: int) -> int:
+    """Where a piece of a long line data[start:] should end, at most at `end`: between two
+    letters or digits, not right after a `$` tag start (PostgreSQL's dollar quotes); `end`
+    itself when the last 64 KB have no such place (a hostile line: no better place)."""
+    low = max(start + 1, end - (64 << 10))
+    for at in range(end - 1, low, -1):
+        if data[at] in _ALNUM and data[at - 1] in _ALNUM and data.rfind(b"$", max(low, at - 64), at) < 0:
+            return at
+    return end

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from datetime import datetime
 from dataclasses import dataclass, field
@@ -9,11 +10,11 @@ from pathlib import Path
 from typing import Callable
 
 from .. import __version__
-from ..errors import DumpkitError, machine_error
+from ..errors import DumpkitError, ResourceError, machine_error, write_error
 from ..lock import hold_lock
+from ..read import MAX_STATEMENT_MB, inspect_parts
 from ..sandbox import lock_down
 from ..sqlnames import literal
-from ..read import inspect_parts
 from ..read.mysql_values import RESTORE_TIME
 from ..read.events import DumpInfo, Problem, RowBatch, Skipped, TableDef
 from .reader_process import ReaderProcess
@@ -39,6 +40,45 @@ def _check_target(db_path: Path, paths: list[Path]) -> None:
                 raise DumpkitError(f"--db {db_path} exists and is not a DuckDB file; not replacing it")
 
 
+class DiskGuard:
+    """Stops staging with one line before the disk holding the staging file is full. The file
+    grows to about the dump's uncompressed size, and DuckDB writes the rows it holds in
+    memory in bursts: rows handed to it that are not in the file yet count as written. A
+    margin stays free: 5 % of the file system, at most 512 MB (DUMPKIT_DISK_MARGIN_MB sets
+    it; 0 turns the check off)."""
+
+    def __init__(self, db_path: Path):
+        self.db_path = db_path
+        st = os.statvfs(db_path.parent)
+        margin = os.environ.get("DUMPKIT_DISK_MARGIN_MB")
+        self.margin = int(margin) << 20 if margin else min(512 << 20, st.f_blocks * st.f_frsize // 20)
+        self.staged = 0  # bytes of rows handed to DuckDB
+
+    def check(self, nbytes: int = 0) -> None:
+        self.staged += nbytes
+        if not self.margin:
+            return
+        st = os.statvfs(self.db_path.parent)
+        free = st.f_bavail * st.f_frsize
+        written = sum(os.stat(f).st_size for f in (self.db_path, Path(f"{self.db_path}.wal")) if f.exists())
+        pending = max(0, self.staged - written)
+        if free - pending < self.margin:
+            raise ResourceError(
+                f"the disk holding {self.db_path} is nearly full ({free / 1e6:,.0f} MB free, about "
+                f"{pending / 1e6:,.0f} MB of rows still to be written, {self.margin / 1e6:,.0f} MB kept free): "
+                "staging stopped; the staging file needs about the dump's uncompressed size")
+
+
+def _remove_staging(db_path: Path) -> None:
+    """A staging file that did not finish is not left behind to look whole."""
+    try:
+        for suffix in ("", ".wal"):
+            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    except OSError:  # a read-only folder holds no half-written file of ours
+        pass
+    shutil.rmtree(f"{db_path}.tmp", ignore_errors=True)  # DuckDB's spill folder
+
+
 @dataclass
 class StageResult:
     db_path: Path
@@ -61,12 +101,16 @@ def stage_dump(
     db_path: Path,
     workers: int | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    max_statement_mb: int = MAX_STATEMENT_MB,
 ) -> StageResult:
     """Read the dump(s) at `paths` into a new DuckDB file at `db_path`.
 
     `workers` threads of the reader process parse INSERT rows (default: one per core
     but the stager's);
-    `on_progress(bytes_read, total_bytes)` is called as the input is read.
+    `on_progress(bytes_read, total_bytes)` is called as the input is read;
+    a statement longer than `max_statement_mb` is reported and skipped.
+    A full disk or a folder that cannot be written raises ResourceError, and no
+    staging file is left behind.
     """
     paths = [Path(p) for p in paths] if isinstance(paths, (list, tuple)) else [Path(paths)]
     db_path = Path(db_path)
@@ -74,15 +118,30 @@ def stage_dump(
     if workers is not None and workers < 1:
         raise DumpkitError(f"--workers must be at least 1, not {workers}")
     with hold_lock(db_path):  # another run staging into the same file: BusyError
-        return _stage_locked(paths, db_path, workers, on_progress)
+        return _stage_locked(paths, db_path, workers, on_progress, max_statement_mb)
 
 
-def _stage_locked(paths: list[Path], db_path: Path, workers: int | None, on_progress) -> StageResult:
+def _stage_locked(paths: list[Path], db_path: Path, workers: int | None, on_progress,
+                  max_statement_mb: int) -> StageResult:
     parts, info = inspect_parts(paths)
+    try:
+        return _stage(parts, info, db_path, workers, on_progress, max_statement_mb)
+    except BaseException as e:
+        _remove_staging(db_path)
+        # a full disk, a read-only folder: one line (a permission error here is about what we write)
+        known = (write_error(e, db_path.parent) if isinstance(e, PermissionError) and
+                 str(e.filename or "").startswith(str(db_path.parent)) else machine_error(e))
+        if known is not None:
+            raise known from None
+        raise
+
+
+def _stage(parts, info: DumpInfo, db_path: Path, workers: int | None, on_progress, max_statement_mb: int) -> StageResult:
     total = sum(p.size for p in parts)
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", ".wal"):
-        Path(str(db_path) + suffix).unlink(missing_ok=True)
+    _remove_staging(db_path)
+    disk = DiskGuard(db_path)
+    disk.check()
     start = time.perf_counter()
     # now() inside the dump means the time the dump file was written: the same dump stages the same
     os.environ[RESTORE_TIME] = datetime.fromtimestamp(max(p.path.stat().st_mtime for p in parts)).replace(
@@ -98,7 +157,7 @@ def _stage_locked(paths: list[Path], db_path: Path, workers: int | None, on_prog
         if on_progress:
             on_progress(read[0], total)
 
-    reader = ReaderProcess(parts, info, workers, on_read)  # forked before DuckDB starts its threads
+    reader = ReaderProcess(parts, info, workers, on_read, max_statement_mb)  # forked before DuckDB starts its threads
     # imported only now: the reader is already at work (and importing what it needs) meanwhile
     import duckdb
 
@@ -133,6 +192,7 @@ def _stage_locked(paths: list[Path], db_path: Path, workers: int | None, on_prog
             for ev in reader:
                 if isinstance(ev, RowBatch):
                     writer.row_batch(ev, ev.data.nbytes)
+                    disk.check(ev.data.nbytes)
                 elif isinstance(ev, TableDef):
                     writer.table_def(ev)
                 elif isinstance(ev, Skipped):
@@ -181,3 +241,16 @@ def check_staged(db_path: Path) -> None:
     if not marked:
         raise DumpkitError(f"{db_path} is an unfinished staging file (its stage run was stopped before the end, "
                            "or dumpkit stage did not write it); stage the dump again")
+
+
+def first_fatal_issue(con) -> str | None:
+    """What cut the staged dump short (its first fatal issue, with its byte offset), or None
+    when it was read whole. `migrate` refuses such a staging file unless --allow-partial."""
+    import duckdb
+
+    try:
+        row = con.execute("SELECT example, byte_offset FROM dumpkit.issues WHERE fatal "
+                          "ORDER BY byte_offset NULLS LAST LIMIT 1").fetchone()
+    except duckdb.CatalogException:  # not staged by dumpkit: nothing recorded
+        return None
+    return None if row is None else row[0] + ("" if row[1] is None else f" (byte {row[1]:,})")
