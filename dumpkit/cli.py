@@ -190,9 +190,34 @@ def print_migrate_summary(result) -> None:
     levels = {}
     for i in result.log.items:
         levels[i.level] = levels.get(i.level, 0) + 1
+    print_issue_lines(result.log.items)
     out.print(f"issues: {', '.join(f'{n} {lvl}' for lvl, n in sorted(levels.items())) or 'none'} "
               f"-> {result.out / 'issues.jsonl'}; done in {result.seconds:.1f} s", highlight=False)
     out.print(f"review report: {(result.out / 'report.html').resolve()}", highlight=False)
+
+
+def print_issue_lines(items, limit: int = 40) -> None:
+    """One line per cause (count and example ids), not one per record; staging notes on tables
+    no mapping reads are counted in one technical line."""
+    from .issues import group_issues
+
+    groups = group_issues(items)
+    shop = [g for g in groups if not g.technical]
+    table = Table("level", "code", "entity", "records", "what (e.g. source ids)", title="Issues, one line per cause")
+    for g in shop[:limit]:
+        colour = {"error": "red", "warning": "yellow"}.get(g.level, "")
+        examples = f" (e.g. {', '.join(g.examples)}{', ...' if g.more else ''})" if g.count > 1 and g.examples else ""
+        text = g.text + examples
+        table.add_row(f"[{colour}]{g.level}[/{colour}]" if colour else g.level, g.code, g.entity or "", f"{g.count:,}",
+                      escape(text[:300]))
+    if shop:
+        out.print(table)
+    if len(shop) > limit:
+        out.print(f"... and {len(shop) - limit} more causes in issues.jsonl", highlight=False)
+    technical = [g for g in groups if g.technical]
+    if technical:
+        out.print(f"technical: {sum(g.count for g in technical)} staging notes on tables no mapping reads "
+                  f"({', '.join(sorted({g.code for g in technical}))}); they change nothing in the package", highlight=False)
 
 
 @app.command()

@@ -112,8 +112,11 @@ def stage_or_reuse(dumps: list[Path], out: Path, log: IssueLog, on_progress=None
     result = stage_dump(dumps, db, on_progress=on_progress)
     for i in result.issues:
         level = "error" if i.fatal else "warning" if i.kind not in ("zero_date", "types_inferred", "auto_increment_filled") else "info"
-        log.add("stage", None, None, level, i.kind.upper(), f"{i.table}.{i.column}" if i.column else i.table,
-                f"{i.count} x {i.example}" + ("" if i.offset is None else f" (byte {i.offset})"))
+        # `field` is a package field; a staging note names its source table and column in the message
+        where = f"{i.table}.{i.column}: " if i.table and i.column else f"{i.table}: " if i.table else ""
+        log.add("stage", None, None, level, i.kind.upper(), None,
+                f"{where}{i.example}" + ("" if (i.count or 1) == 1 else f" ({i.count} times)")
+                + ("" if i.offset is None else f" (byte {i.offset})"), table=i.table)
     files = [p for d in dumps for p in ([d] if d.is_file() else sorted(x for x in d.rglob("*") if x.is_file()))]
     source = {"file_name": ", ".join(p.name for p in files), "size": sum(p.stat().st_size for p in files),
               "sha256": sha256_file(files[0]) if len(files) == 1 else None, "producer": result.info.producer,
@@ -166,6 +169,10 @@ def migrate(
         con.execute("DROP SCHEMA IF EXISTS src CASCADE")
         con.execute("DROP SCHEMA IF EXISTS demo CASCADE")
         detection = detect(con, load_platforms(), None if platform == "auto" else platform)
+        # staging notes on tables no mapping reads change nothing in the package: technical section only
+        # (a settings table the parameters read counts as read, unless the note is a mere info)
+        log.mark_technical(lambda i: i.phase == "stage" and i.table is not None and not detection.reads_table(i.table)
+                           and (i.level == "info" or not detection.reads_table(i.table, settings=True)))
         maps = {k: dict(v) for k, v in detection.platform.value_maps.items()}
         for name, entries in load_value_maps(value_map_file).items():
             maps.setdefault(name, {}).update(entries)

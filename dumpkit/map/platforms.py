@@ -8,6 +8,7 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import duckdb
@@ -25,6 +26,7 @@ def _mappings_dir() -> Path:
 
 MAPPINGS_DIR = _mappings_dir()
 _HEADER = re.compile(r"^--\s*(\w+):\s*(.*)$")
+_SRC_TABLE = re.compile(r'\bsrc\.(?:"([^"]+)"|([A-Za-z_][\w$]*))')
 
 
 @dataclass
@@ -49,6 +51,14 @@ class Platform:
     optional_tables: dict[str, str] = field(default_factory=dict)  # table -> column DDL, created empty when absent
     mappings: dict[str, Mapping] = field(default_factory=dict)
     review: dict[str, str] = field(default_factory=dict)  # entity -> SQL of source fields for the demo review
+
+    def tables_read(self, settings: bool = False) -> set[str]:
+        """Source tables (without prefix) whose rows the mappings read as src.<table>; with
+        `settings`, also those the [params] read for the shop's settings only."""
+        texts = [m.sql for m in self.mappings.values()] + [*self.review.values(), *self.sources.values()]
+        if settings:
+            texts += [*self.params.values(), *self.version_sql]
+        return {a or b for t in texts for a, b in _SRC_TABLE.findall(t)}
 
 
 def load_platform(folder: Path) -> Platform:
@@ -90,6 +100,20 @@ class Detection:
     prefix: str
     version: str | None
     candidates: list[str]  # other prefixes/platforms that also matched
+
+    def reads_table(self, staged: str, settings: bool = False) -> bool:
+        """Whether the mappings read rows of this staged table (with `settings`: or the
+        platform's parameters read settings from it)."""
+        short = staged[len(self.prefix):] if staged.startswith(self.prefix) else None
+        return short in (self._settings_read if settings else self._rows_read)
+
+    @cached_property
+    def _rows_read(self) -> set[str]:
+        return self.platform.tables_read()
+
+    @cached_property
+    def _settings_read(self) -> set[str]:
+        return self.platform.tables_read(settings=True)
 
 
 def detect(con: duckdb.DuckDBPyConnection, platforms: dict[str, Platform], forced: str | None = None) -> Detection:
