@@ -52,7 +52,7 @@ SELECT
     money(CASE WHEN pas.wholesale_price > 0 THEN pas.wholesale_price ELSE ps.wholesale_price END) AS cost,
     money(pas.price) AS price_difference,
     -- audit: the combination's price as the shop showed it (product price + impact, with VAT)
-    CASE WHEN rt.rate IS NOT NULL THEN money(round(CAST(ps.price + pas.price AS DECIMAL(38,10)) * (1 + CAST(rt.rate AS DECIMAL(38,10)) / 100), 2)) END AS price_gross,
+    gross(ps.price + pas.price, rt.rate) AS price_gross,
     false AS disabled,
     CASE WHEN ps.id_product IS NULL THEN 'OTHER_SHOP: product is not in the migrated shop (product_shop)'
          WHEN pas.id_product_attribute IS NULL THEN 'OTHER_SHOP: combination is not in the migrated shop (product_attribute_shop)'

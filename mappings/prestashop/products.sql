@@ -70,7 +70,7 @@ SELECT
     t.slug,
     t.description, t.meta_title, t.meta_description, t.meta_keywords,
     money(ps.price) AS price,
-    CASE WHEN r.rate IS NOT NULL THEN money(round(CAST(ps.price AS DECIMAL(38,10)) * (1 + CAST(r.rate AS DECIMAL(38,10)) / 100), 2)) END AS price_gross,
+    gross(ps.price, r.rate) AS price_gross,
     money(ps.wholesale_price) AS cost,
     sid(ps.id_tax_rules_group) AS tax_class_source_id,
     CASE WHEN p.id_manufacturer > 0 THEN sid(p.id_manufacturer) END AS manufacturer_source_id,
