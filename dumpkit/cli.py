@@ -149,14 +149,22 @@ def migrate(
     demo: bool = typer.Option(False, "--demo", help="Demo migration: a random sample of products, customers and orders"),
     seed: Optional[int] = typer.Option(None, help="Seed of the demo sample (printed; the same seed gives the same sample)"),
     size: int = typer.Option(10, help="Products, customers and orders in the demo sample"),
+    currency_rate: Optional[List[str]] = typer.Option(
+        None, "--currency-rate", help="CODE=RATE: NOK for one unit of the shop's currency, e.g. EUR=11.70 (repeatable)"),
+    currency_rate_file: Optional[Path] = typer.Option(
+        None, "--currency-rate-file", help="Rates as CODE=RATE lines (or a .json/.toml table), NOK for one unit"),
+    keep_currency: bool = typer.Option(
+        False, "--keep-currency", help="Load the amounts of a shop not in NOK unconverted, on purpose"),
 ):
     """Migrate a shop dump into a Mystore load package (Parquet + manifest + issues)."""
+    from .map.currency import parse_rates
     from .migrate import migrate as run
 
+    rates = parse_rates(currency_rate, currency_rate_file)
     with byte_progress("staging") as progress:
         result = run(dump, out, platform=platform, only=only.split(",") if only else None,
                      value_map_file=value_map, shop_country=shop_country, timezone=timezone, on_progress=progress,
-                     demo=demo, seed=seed, size=size)
+                     demo=demo, seed=seed, size=size, currency_rates=rates, keep_currency=keep_currency)
     print_migrate_summary(result)
     errors = [r for r in result.reconciliation if not r.ok]
     if errors:
@@ -194,6 +202,13 @@ def print_migrate_summary(result) -> None:
     out.print(f"issues: {', '.join(f'{n} {lvl}' for lvl, n in sorted(levels.items())) or 'none'} "
               f"-> {result.out / 'issues.jsonl'}; done in {result.seconds:.1f} s", highlight=False)
     out.print(f"review report: {(result.out / 'report.html').resolve()}", highlight=False)
+    money = result.manifest.get("currency") or {}
+    if money.get("amounts", "NOK") != "NOK":
+        # prominent: a package whose money is not NOK must not be loaded by mistake
+        err.print(f"[bold yellow]WARNING: the amounts in this package are in {escape(money['amounts'])}, not NOK[/bold yellow]"
+                  + (" (--keep-currency)" if money.get("kept") else
+                     f"; give --currency-rate {escape(money['amounts'])}=<NOK for one {escape(money['amounts'])}> "
+                     f"for a package to load"), highlight=False)
 
 
 def print_issue_lines(items, limit: int = 40) -> None:

@@ -21,7 +21,7 @@ from .check.reconcile import Reconciliation, reconcile
 from .demo import apply_sample
 from .errors import DumpkitError
 from .issues import IssueLog
-from .map import refine
+from .map import currency, refine
 from .map.platforms import Detection, detect, load_platforms
 from .map.runner import prepare, run_mapping
 from .package.schema import ENTITIES
@@ -152,10 +152,14 @@ def migrate(
     demo: bool = False,
     seed: int | None = None,
     size: int = 10,
+    currency_rates: dict | None = None,
+    keep_currency: bool = False,
 ) -> MigrateResult:
     """Migrate a dump (or a staged DuckDB file) into the load package at `out`.
     With `demo`, only a random sample of `size` products, customers and orders (and what
-    they need) is kept; the same `seed` gives the same sample."""
+    they need) is kept; the same `seed` gives the same sample. `currency_rates` (currency ->
+    NOK for one unit, see map/currency.py) convert a shop's amounts to NOK; without a rate for
+    them a full migration stops, unless `keep_currency` loads them unconverted on purpose."""
     start = time.perf_counter()
     dumps = [Path(d) for d in dumps] if isinstance(dumps, (list, tuple)) else [Path(dumps)]
     out = Path(out)
@@ -178,12 +182,9 @@ def migrate(
             maps.setdefault(name, {}).update(entries)
         prepare(con, detection, maps, {"timezone": timezone, "shop_country": shop_country})
         # the shop's own time zone and currency come from the platform's [params] when it has them
-        timezone, currency = con.execute("""SELECT coalesce(getvariable('timezone'), getvariable('shop_timezone'),
+        timezone, currency_code = con.execute("""SELECT coalesce(getvariable('timezone'), getvariable('shop_timezone'),
             'Europe/Oslo'), getvariable('shop_currency')""").fetchall()[0]
-        if currency and str(currency).upper() != "NOK":
-            log.add("map", None, None, "warning", "CURRENCY_NOT_NOK", "currency",
-                    f"the shop's prices are in {currency}, not NOK: amounts are written as they are, "
-                    f"convert them before loading if the Mystore shop sells in NOK")
+        money = currency.plan(con, log, currency_rates or {}, keep_currency, demo)
         summary: dict[str, EntitySummary] = {}
         for entity in entities:
             mapping = detection.platform.mappings.get(entity)
@@ -211,6 +212,7 @@ def migrate(
             # the demo's issues are about the demo's records (and the dump as a whole)
             log.items = [i for i in log.items if i.source_id is None or i.entity is None
                          or i.source_id in restrict.get(i.entity, ())]
+        currency.convert(con, log, money)
         refine.add_guest_customers(con, log)
         refine.add_uncategorized(con, log)
         refine.add_default_tax_class(con, log)
@@ -230,8 +232,10 @@ def migrate(
                                 "unaccounted": len(r.unaccounted)} for r in recon],
             "summary": [{"entity": s.entity, "source": s.source, "written": s.written, "skipped": s.skipped,
                          "seconds": round(s.seconds, 3)} for s in summary.values()],
+            "currency": money.manifest(),
             "options": {"platform": platform, "only": only, "implied": implied, "value_map": str(value_map_file) if value_map_file else None,
-                        "shop_country": shop_country, "timezone": timezone, "shop_currency": currency, **extra},
+                        "shop_country": shop_country, "timezone": timezone, "shop_currency": currency_code,
+                        "currency_rates": money.manifest()["rates"], "keep_currency": keep_currency, **extra},
         }
         counts = write_package(con, out, entities, log, manifest)
         if review:

@@ -221,7 +221,7 @@ def test_tax_rate_value_map(staged, tmp_path):
     shutil.copy(staged["3.0"], tmp_path / "stage.duckdb")
     vm = tmp_path / "map.toml"
     vm.write_text('[tax_rate]\n"20" = "15"\n', encoding="utf-8")
-    r = migrate(tmp_path / "stage.duckdb", tmp_path / "out", value_map_file=vm)
+    r = migrate(tmp_path / "stage.duckdb", tmp_path / "out", value_map_file=vm, keep_currency=True)
     assert rows(r, "tax_classes")["9"]["tax_rate"] == D("15.00")
     assert "TAX_RATE_CONVERTED" not in codes(r, "tax_classes")
 
