@@ -21,7 +21,7 @@ from .check.reconcile import Reconciliation, reconcile
 from .demo import apply_sample
 from .errors import DumpkitError
 from .issues import IssueLog
-from .map import currency, refine
+from .map import currency, languages, refine
 from .map.platforms import Detection, detect, load_platforms
 from .map.runner import prepare, run_mapping
 from .package.schema import ENTITIES
@@ -213,6 +213,7 @@ def migrate(
             log.items = [i for i in log.items if i.source_id is None or i.entity is None
                          or i.source_id in restrict.get(i.entity, ())]
         currency.convert(con, log, money)
+        languages.fill_norwegian(con, log)
         refine.add_guest_customers(con, log)
         refine.add_uncategorized(con, log)
         refine.add_default_tax_class(con, log)
@@ -235,7 +236,8 @@ def migrate(
             "currency": money.manifest(),
             "options": {"platform": platform, "only": only, "implied": implied, "value_map": str(value_map_file) if value_map_file else None,
                         "shop_country": shop_country, "timezone": timezone, "shop_currency": currency_code,
-                        "currency_rates": money.manifest()["rates"], "keep_currency": keep_currency, **extra},
+                        "currency_rates": money.manifest()["rates"], "keep_currency": keep_currency,
+                        "languages": languages.language_keys(con), **extra},
         }
         counts = write_package(con, out, entities, log, manifest)
         if review:

@@ -41,11 +41,17 @@ CREATE OR REPLACE MACRO utc(ts) AS CASE WHEN ts IS NULL THEN NULL
 -- the value map's target for a source value (NULL when the map has no entry)
 CREATE OR REPLACE MACRO map_value(m, v) AS (SELECT target FROM value_map WHERE map = m AND source = CAST(v AS VARCHAR));
 
--- the shop's main language is keyed 'no' in Mystore; another Norwegian code would collide with it
+-- a language code's ISO 639-1 part ('nb-NO', 'nb_NO' -> 'nb')
+CREATE OR REPLACE MACRO lang_iso(code) AS lower(split_part(replace(trim(code), '_', '-'), '-', 1));
+
+-- the package key of a source language: Mystore's 'no' for Norwegian (the language map/languages.py
+-- chose, variable no_language: the shop's Norwegian, else its main language), the ISO code for the
+-- others; a second Norwegian code that was not chosen ('no' next to 'nb') becomes 'nb'
 CREATE OR REPLACE MACRO lang_key(code) AS CASE
-    WHEN lower(code) = lower(getvariable('main_language')) THEN 'no'
-    WHEN lower(code) IN ('no', 'nb', 'nn') THEN 'nb'
-    ELSE lower(split_part(code, '-', 1)) END;
+    WHEN lower(trim(code)) = lower(trim(getvariable('no_language'))) THEN 'no'
+    WHEN lang_iso(code) IN ('no', 'nob', 'nor') THEN 'nb'
+    WHEN lang_iso(code) = 'nno' THEN 'nn'
+    ELSE lang_iso(code) END;
 
 -- empty or blank text as NULL
 CREATE OR REPLACE MACRO blank_null(s) AS nullif(trim(CAST(s AS VARCHAR)), '');

@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 
 from ..issues import IssueLog
 from ..package.schema import ENTITIES
-from . import functions
+from . import functions, languages
 from .platforms import Detection
 
 COMMON_SQL = Path(__file__).with_name("common.sql")
@@ -62,6 +62,7 @@ def prepare(con: duckdb.DuckDBPyConnection, detection: Detection, value_maps: di
         except duckdb.Error as e:
             raise RuntimeError(f"{platform.name} parameter {name}: {e}") from None
         con.execute(f"SET VARIABLE {name} = ?", [None if value is None else value[0]])
+    languages.choose(con)  # which source language is Mystore's 'no' (lang_key reads it)
 
 
 def run_mapping(con: duckdb.DuckDBPyConnection, entity: str, sql: str, log: IssueLog) -> pa.Table:

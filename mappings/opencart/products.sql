@@ -133,7 +133,7 @@ SELECT
     the_sku AS sku,
     the_ean AS ean,
     the_mpn AS manufacturer_sku,
-    map_concat(MAP {'no': coalesce(any_name, 'Product ' || product_id)}, names) AS name,
+    names AS name,  -- 'no' filled after the mappings when missing (map/languages.py)
     map_concat(MAP {'no': coalesce(slugify(names['no']), slugify(any_name), 'product-' || product_id)}, seo_slug) AS slug,
     nullif(descriptions, MAP {}) AS description,
     nullif(meta_titles, MAP {}) AS meta_title,
@@ -154,8 +154,6 @@ SELECT
     utc(date_modified) AS updated_at,
     CASE WHEN is_variant THEN 'VARIANT_PRODUCT: OpenCart 4 variant of product ' || master_id || '; migrated as a product_variants row of it' END AS _skip,
     nullif(concat_ws('|',
-        CASE WHEN names['no'] IS NULL
-             THEN 'name@NAME_FALLBACK: no name in the main language; ' || coalesce('used "' || any_name || '"', 'set to ''Product ' || product_id || '''') END,
         CASE WHEN the_sku IS NOT NULL AND count(*) OVER (PARTITION BY lower(the_sku), is_variant) > 1 AND NOT is_variant
              THEN 'sku@DUPLICATE_SKU: article number "' || the_sku || '" is used by more than one product' END,
         CASE WHEN raw_ean IS NOT NULL AND the_ean IS NULL THEN 'ean@INVALID_EAN: "' || raw_ean || '" is not a GTIN-8/12/13/14; left out' END,

@@ -65,8 +65,7 @@ SELECT
     CASE WHEN k.first_with_sku = p.id_product THEN k.sku END AS sku,
     e.ean,
     x.mpn AS manufacturer_sku,
-    CASE WHEN t.name['no'] IS NOT NULL THEN t.name
-         ELSE map_concat(coalesce(t.name, MAP {}), MAP {'no': coalesce(map_values(t.name)[1], 'Produkt ' || p.id_product)}) END AS name,
+    t.name,  -- without Norwegian text the main language's is copied to 'no' after the mappings (map/languages.py)
     t.slug,
     t.description, t.meta_title, t.meta_description, t.meta_keywords,
     money(ps.price) AS price,
@@ -85,7 +84,6 @@ SELECT
     utc(coalesce(ps.date_upd, p.date_upd)) AS updated_at,
     CASE WHEN ps.id_product IS NULL THEN 'OTHER_SHOP: product is not in the migrated shop (product_shop)' END AS _skip,
     nullif(concat_ws('|',
-        CASE WHEN t.name['no'] IS NULL THEN 'name@EMPTY_NAME: product has no name in the main language; another language''s name or "Produkt <id>" used' END,
         CASE WHEN k.sku IS NOT NULL AND k.first_with_sku <> p.id_product
              THEN 'sku@DUPLICATE_SKU: reference ' || k.sku || ' is also product ' || k.first_with_sku || '''s; left empty here' END,
         CASE WHEN e.raw IS NOT NULL AND e.ean IS NULL AND e.raw <> '0'
