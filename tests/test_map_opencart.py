@@ -138,6 +138,8 @@ def test_prices_net_as_stored(runs, name):
     assert products["49"]["price"] == D("199.9900")
     # (28, 'Product 1', ..., '146.40', 2, ...): weight class 2 = gram
     assert products["28"]["weight"] == D("146.4000")
+    # (30, 'Product 3', ..., '0.00000000', 1, ...): a weight of 0 is OpenCart's "no weight", not 0 g
+    assert products["30"]["weight"] is None
     # (48, 'product 20', 'test 1', ..., 'test 2', ...): sku is the SKU field when set, else the model
     assert (products["48"]["sku"], products["48"]["location"], products["31"]["sku"]) == ("test 1", "test 2", "Product 4")
     # (28, ..., '2009-02-03 16:06:50', ...): 1.5 and 2.x have no config_timezone, the shop's time is taken as Oslo (CET);

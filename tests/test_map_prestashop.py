@@ -219,8 +219,9 @@ def test_161_net_price_stock_and_categories(runs):
     products = rows(r, "products")
     # ps_product_shop (2,1,7,1,...,26.999852,8.100000,...): net with 6 decimals, rounded half-up to 4
     assert (products["2"]["price"], products["2"]["cost"]) == (D("26.9999"), D("8.1000"))
-    # ps_product ean13 '0' means none
+    # ps_product ean13 '0' means none; so does weight 0.000000 (ps_product (1,...,0.000000,...)): not set, not 0 g
     assert products["2"]["ean"] is None and "INVALID_EAN" not in codes(r)
+    assert products["1"]["weight"] is None
     # ps_category_product of product 4: 10 (default), 8, 3, 2 (Home)
     assert products["4"]["category_source_ids"] == ["10", "3", "8"]
     # two products called 'printed-dress': the second gets -1
@@ -267,6 +268,8 @@ def test_177_broken_line_total_and_foreign_rates(runs):
     p = rows(r, "products")["1"]
     # 23.90 net at Florida's 6 %: 25.334 -> 25.33 as the shop showed it
     assert (p["tax_class_source_id"], p["price"], p["price_gross"]) == ("9", D("23.9000"), D("25.3300"))
+    # ps_product_shop (1,1,4,9,...,23.900000,0.000000,...): a wholesale price of 0 is "not set", so no cost (was 0.0000)
+    assert p["cost"] is None and rows(r, "product_variants")["1"]["cost"] is None
     # (3,0,0,3,1,0,1,8,1,0,13,-1.000000,2,2.500000,1,'amount',...): one combination, from 2, for one group
     assert "COMBINATION_SPECIAL" in codes(r, "product_specials", "3")
     assert set(rows(r, "product_specials")) == {"1", "2"}

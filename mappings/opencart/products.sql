@@ -113,7 +113,7 @@ rows AS (
            [x FOR x IN [regexp_replace(coalesce(c.ean, p.ean, ''), '[\s-]', '', 'g'),
                         regexp_replace(coalesce(c.jan, p.jan, ''), '[\s-]', '', 'g'),
                         regexp_replace(coalesce(c.upc, p.upc, ''), '[\s-]', '', 'g')]
-              IF regexp_full_match(x, '\d{8}|\d{12,14}')][1] AS the_ean,
+              IF regexp_full_match(x, '\d{8}|\d{12,14}') AND NOT regexp_full_match(x, '0+')][1] AS the_ean,
            blank_null(coalesce(c.ean, p.ean)) AS raw_ean,
            cats.ids AS category_ids,
            w.grams_per_unit,
@@ -146,7 +146,8 @@ SELECT
     coalesce(category_ids, []) AS category_source_ids,
     CAST(quantity AS INTEGER) AS quantity,
     CASE WHEN CAST(status AS INTEGER) = 1 THEN 1 ELSE 0 END AS status,
-    CAST(round(CAST(weight AS DECIMAL(18,8)) * grams_per_unit, 4) AS DECIMAL(18,4)) AS weight,
+    -- 0 is OpenCart's "no weight"
+    CASE WHEN CAST(weight AS DECIMAL(18,8)) > 0 THEN money(CAST(weight AS DECIMAL(18,8)) * grams_per_unit) END AS weight,
     blank_null(location) AS location,
     utc(date_available) AS date_available,
     CAST(sort_order AS INTEGER) AS sort,
@@ -156,7 +157,7 @@ SELECT
     nullif(concat_ws('|',
         CASE WHEN the_sku IS NOT NULL AND count(*) OVER (PARTITION BY lower(the_sku), is_variant) > 1 AND NOT is_variant
              THEN 'sku@DUPLICATE_SKU: article number "' || the_sku || '" is used by more than one product' END,
-        CASE WHEN raw_ean IS NOT NULL AND the_ean IS NULL THEN 'ean@INVALID_EAN: "' || raw_ean || '" is not a GTIN-8/12/13/14; left out' END,
+        CASE WHEN raw_ean IS NOT NULL AND the_ean IS NULL AND NOT regexp_full_match(raw_ean, '0+') THEN 'ean@INVALID_EAN: "' || raw_ean || '" is not a GTIN-8/12/13/14; left out' END,
         CASE WHEN coalesce(weight, 0) <> 0 AND grams_per_unit IS NULL
              THEN 'weight@WEIGHT_UNIT_UNKNOWN: weight class ' || weight_class_id || ' cannot be converted to grams; weight left out' END,
         CASE WHEN free_input IS NOT NULL THEN 'OPTION_NOT_MIGRATED: free-input option(s) ' || free_input || ' have no place in Mystore 1.0' END,

@@ -70,13 +70,14 @@ SELECT
     t.description, t.meta_title, t.meta_description, t.meta_keywords,
     money(ps.price) AS price,
     gross(ps.price, r.rate) AS price_gross,
-    money(ps.wholesale_price) AS cost,
+    -- a wholesale price of 0 is PrestaShop's "not set"
+    CASE WHEN ps.wholesale_price > 0 THEN money(ps.wholesale_price) END AS cost,
     sid(ps.id_tax_rules_group) AS tax_class_source_id,
     CASE WHEN p.id_manufacturer > 0 THEN sid(p.id_manufacturer) END AS manufacturer_source_id,
     c.ids AS category_source_ids,
     CASE WHEN getvariable('stock_managed') THEN CAST(s.quantity AS INTEGER) END AS quantity,
     CAST(ps.active AS INTEGER) AS status,
-    CAST(round(CAST(p.weight AS DECIMAL(38,10)) * getvariable('weight_grams'), 4) AS DECIMAL(18,4)) AS weight,
+    CASE WHEN p.weight > 0 THEN money(CAST(p.weight AS DECIMAL(38,10)) * getvariable('weight_grams')) END AS weight,  -- 0 = not set
     coalesce(s.location, blank_null(p.location)) AS location,
     utc(ps.available_date) AS date_available,
     CAST(c.position AS INTEGER) AS sort,
@@ -86,7 +87,7 @@ SELECT
     nullif(concat_ws('|',
         CASE WHEN k.sku IS NOT NULL AND k.first_with_sku <> p.id_product
              THEN 'sku@DUPLICATE_SKU: reference ' || k.sku || ' is also product ' || k.first_with_sku || '''s; left empty here' END,
-        CASE WHEN e.raw IS NOT NULL AND e.ean IS NULL AND e.raw <> '0'
+        CASE WHEN e.raw IS NOT NULL AND e.ean IS NULL AND NOT regexp_full_match(e.raw, '0+')  -- 0 = none
              THEN 'ean@INVALID_EAN: ean13 ' || e.raw || ' is not a GTIN (8, 12, 13 or 14 digits); left empty' END,
         CASE WHEN p.cache_is_pack = 1 THEN 'PACK_PRODUCT: pack contents are not migrated; the pack is loaded as a plain product' END,
         CASE WHEN p.customizable > 0 THEN 'CUSTOMIZATION_DROPPED: customization fields (text or file the customer enters) are not migrated' END,

@@ -82,7 +82,7 @@ priced AS (
 SELECT
     sid(p.ID) AS source_id,
     blank_null(m.sku) AS sku,
-    CASE WHEN regexp_matches(trim(m.gtin), '^(\d{8}|\d{12,14})$') THEN trim(m.gtin) END AS ean,
+    CASE WHEN regexp_matches(trim(m.gtin), '^(\d{8}|\d{12,14})$') AND NOT regexp_matches(trim(m.gtin), '^0+$') THEN trim(m.gtin) END AS ean,
     MAP {'no': coalesce(blank_null(html_decode(p.post_title)), blank_null(url_decode(p.post_name)), 'N/A')} AS name,
     MAP {'no': coalesce(slugify(url_decode(p.post_name)), slugify(html_decode(p.post_title)), 'product-' || p.ID)} AS slug,
     CASE WHEN coalesce(blank_null(p.post_content), blank_null(p.post_excerpt)) IS NOT NULL THEN MAP {'no':
@@ -96,7 +96,9 @@ SELECT
     coalesce(c.ids, []) AS category_source_ids,
     CASE WHEN m.manage_stock = 'yes' THEN CAST(floor(coalesce(TRY_CAST(m.stock AS DECIMAL(18,4)), 0)) AS INTEGER) END AS quantity,
     CASE WHEN p.post_status = 'publish' THEN 1 ELSE 0 END AS status,
-    money(CAST(TRY_CAST(blank_null(m.weight) AS DECIMAL(18,6)) AS DECIMAL(28,6)) * getvariable('weight_to_grams')) AS weight,
+    -- an empty or 0 weight is "not set"
+    CASE WHEN TRY_CAST(blank_null(m.weight) AS DECIMAL(18,6)) > 0
+         THEN money(CAST(TRY_CAST(blank_null(m.weight) AS DECIMAL(18,6)) AS DECIMAL(28,6)) * getvariable('weight_to_grams')) END AS weight,
     CAST(p.menu_order AS INTEGER) AS sort,
     coalesce(timezone('UTC', p.post_date_gmt), utc(p.post_date)) AS created_at,
     coalesce(timezone('UTC', p.post_modified_gmt), utc(p.post_modified)) AS updated_at,
@@ -110,7 +112,7 @@ SELECT
         CASE WHEN x.untaxed AND x.zero_class IS NOT NULL THEN 'tax_class_source_id@NOT_TAXABLE: product has tax status none; given the 0 % class ' || x.zero_class END,
         CASE WHEN x.untaxed AND x.zero_class IS NULL THEN 'tax_class_source_id@NOT_TAXABLE: product has tax status none but the shop has no 0 % class; Mystore will charge the class rate' END,
         CASE WHEN coalesce(blank_null(m.tax_class), 'standard') <> x.own_class THEN 'tax_class_source_id@TAX_CLASS_UNKNOWN: tax class ''' || m.tax_class || ''' does not exist; standard class used' END,
-        CASE WHEN blank_null(m.gtin) IS NOT NULL AND NOT regexp_matches(trim(m.gtin), '^(\d{8}|\d{12,14})$') THEN 'ean@INVALID_GTIN: ''' || m.gtin || ''' is not a GTIN-8/12/13/14; left out' END,
+        CASE WHEN blank_null(m.gtin) IS NOT NULL AND NOT regexp_matches(trim(m.gtin), '^(\d{8}|\d{12,14}|0+)$') THEN 'ean@INVALID_GTIN: ''' || m.gtin || ''' is not a GTIN-8/12/13/14; left out' END,
         CASE WHEN b.n > 1 THEN 'manufacturer_source_id@SEVERAL_BRANDS: product has ' || b.n || ' brands; Mystore keeps one' END
     ), '') AS _warn
 FROM p
