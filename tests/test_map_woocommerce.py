@@ -71,7 +71,8 @@ COUNTS = {
     "serial": {"tax_classes": 3, "manufacturers": 0, "categories": 6, "product_options": 2,
                "product_option_values": 5, "products": 17, "product_variants": 7, "product_images": 27,
                "product_specials": 6, "customers": 0, "orders": 0, "order_lines": 0, "order_totals": 0,
-               "order_status_history": 0, "redirects": 23},
+               # 18 Hoodie with Pocket (hidden) and 33 WordPress Pennant (external) are inactive: no redirect
+               "order_status_history": 0, "redirects": 21},
     "guest": {"tax_classes": 3, "manufacturers": 0, "categories": 1, "product_options": 0,
               "product_option_values": 0, "products": 1, "product_variants": 0, "product_images": 0,
               "product_specials": 0, "customers": 3, "orders": 2, "order_lines": 0, "order_totals": 4,
@@ -149,7 +150,19 @@ def test_product_fields(runs):
         "no": "Strikket ullgenser i merinoull fra Fjordlin."}
     s = rows(runs["serial"], "products")
     assert s["11"]["weight"] == D("1500.0000")                       # (51,11,'_weight','1.5') kg
-    assert "EXTERNAL_PRODUCT" in issues(runs["serial"], "products", "33")
+
+
+def test_hidden_and_external_products_are_inactive(runs):
+    s, serial = rows(runs["serial"], "products"), runs["serial"]
+    # (18,6,0),(18,7,0): Hoodie with Pocket has exclude-from-search and exclude-from-catalog (visibility "Hidden")
+    assert s["18"]["status"] == 0 and "PRODUCT_HIDDEN" in issues(serial, "products", "18")
+    assert [i.level for i in serial.log.items if i.code == "PRODUCT_HIDDEN"] == ["info"]
+    # 33 WordPress Pennant is external: inactive, and the issue line carries its buy link
+    assert s["33"]["status"] == 0
+    [external] = [i for i in serial.log.items if i.code == "EXTERNAL_PRODUCT"]
+    assert (external.source_id, external.level) == ("33", "warning")
+    assert "https://mercantile.wordpress.org/product/wordpress-pennant/" in external.message
+    assert s["14"]["status"] == 1                                     # an ordinary published product
 
 
 def test_product_categories(runs):

@@ -1,10 +1,12 @@
 """Run a platform's SQL mappings over the staged tables.
 
 Each mapping is one SELECT producing one target entity, in the package's
-column names. Three kinds of extra columns carry what SQL alone cannot say:
+column names. Extra columns carry what SQL alone cannot say:
 
 * `_skip`: a reason code; the row is left out and the reason logged with its source id.
 * `_warn`: 'CODE: message'; the row is kept and the warning logged.
+* `_note`: like `_warn`, logged as info (the row is kept as the source meant it, e.g. a
+  product hidden in the shop that becomes inactive).
 * `_raw_<col>`: the source value behind a value-mapped column; when the map has
   no entry (`<col>` is NULL) the source value is kept and logged as
   UNMAPPED_VALUE with its count, never replaced by a silent default.
@@ -69,6 +71,7 @@ def run_mapping(con: duckdb.DuckDBPyConnection, entity: str, sql: str, log: Issu
     table = con.sql(sql).to_arrow_table()
     table = _apply_skips(entity, table, log)
     table = _apply_warnings(entity, table, log)
+    table = _apply_warnings(entity, table, log, "_note", "info")
     table = _apply_raw(entity, table, log)
     # a mapping may leave out optional fields: they are there, empty, for the steps after it
     for f in ENTITIES[entity]:
@@ -95,17 +98,17 @@ def _apply_skips(entity: str, table: pa.Table, log: IssueLog) -> pa.Table:
     return table.filter(pc.invert(mask)).drop_columns(["_skip"])
 
 
-def _apply_warnings(entity: str, table: pa.Table, log: IssueLog) -> pa.Table:
-    if "_warn" not in table.column_names:
+def _apply_warnings(entity: str, table: pa.Table, log: IssueLog, column: str = "_warn", level: str = "warning") -> pa.Table:
+    if column not in table.column_names:
         return table
-    warn = table.column("_warn")
+    warn = table.column(column)
     mask = pc.is_valid(warn)
     for sid, text in zip(_ids(table, mask), warn.filter(mask).to_pylist()):
         for part in text.split("|"):
             code, _, message = part.partition(":")
             field, _, code = code.strip().rpartition("@")  # 'field@CODE: message'
-            log.add("map", entity, sid, "warning", code.upper(), field or None, message.strip())
-    return table.drop_columns(["_warn"])
+            log.add("map", entity, sid, level, code.upper(), field or None, message.strip())
+    return table.drop_columns([column])
 
 
 def _apply_raw(entity: str, table: pa.Table, log: IssueLog) -> pa.Table:

@@ -76,7 +76,8 @@ SELECT
     CASE WHEN p.id_manufacturer > 0 THEN sid(p.id_manufacturer) END AS manufacturer_source_id,
     c.ids AS category_source_ids,
     CASE WHEN getvariable('stock_managed') THEN CAST(s.quantity AS INTEGER) END AS quantity,
-    CAST(ps.active AS INTEGER) AS status,
+    -- hidden in the shop (visibility 'none': neither in the catalogue nor in search) is inactive in Mystore
+    CASE WHEN ps.visibility = 'none' THEN 0 ELSE CAST(ps.active AS INTEGER) END AS status,
     CASE WHEN p.weight > 0 THEN money(CAST(p.weight AS DECIMAL(38,10)) * getvariable('weight_grams')) END AS weight,  -- 0 = not set
     coalesce(s.location, blank_null(p.location)) AS location,
     utc(ps.available_date) AS date_available,
@@ -84,6 +85,8 @@ SELECT
     utc(p.date_add) AS created_at,
     utc(coalesce(ps.date_upd, p.date_upd)) AS updated_at,
     CASE WHEN ps.id_product IS NULL THEN 'OTHER_SHOP: product is not in the migrated shop (product_shop)' END AS _skip,
+    CASE WHEN ps.visibility = 'none' AND ps.active = 1
+         THEN 'status@PRODUCT_HIDDEN: hidden in PrestaShop (visibility "nowhere": not in the catalogue, not in search); inactive in Mystore' END AS _note,
     nullif(concat_ws('|',
         CASE WHEN k.sku IS NOT NULL AND k.first_with_sku <> p.id_product
              THEN 'sku@DUPLICATE_SKU: reference ' || k.sku || ' is also product ' || k.first_with_sku || '''s; left empty here' END,
