@@ -9,9 +9,8 @@ count and example ids.
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -72,23 +71,23 @@ class IssueLog:
 
 @dataclass
 class IssueGroup:
-    """Every issue of one cause: same level, code, entity and message template."""
+    """Every issue of one cause: same level, code, entity and message."""
     level: str
     code: str
     entity: str | None
-    template: str
+    template: str  # the message the group's records share ('' for staging notes: the tables are the examples)
     count: int
     examples: list[str]  # source ids (or source tables of stage issues), at most `limit`, in the order found
     first: Issue
     technical: bool
     more: int = 0  # examples left out
-    fields: set = field(default_factory=set)
+    variants: int = 1  # distinct messages merged into this line (details that differ per record)
 
     @property
     def text(self) -> str:
-        """The cause in words: the message with the record's own id taken out (the first
-        message itself for one record, or for staging notes, whose table is the example)."""
-        return self.template if self.count > 1 and self.template else self.first.message
+        """The cause in words."""
+        text = self.template or self.first.message
+        return f"{text} (and {self.variants - 1} more like it)" if self.variants > 1 else text
 
     def line(self) -> str:
         """'warning TAX_CLASS_MISSING products x19: <message> (e.g. 1, 2, 3, ...)'."""
@@ -101,36 +100,51 @@ class IssueGroup:
 
 
 def message_template(issue: Issue) -> str:
-    """The message with what belongs to one record taken out (its source id). Records with the
-    same template share a cause. Staging notes of one kind are one cause whatever the table
-    (template ''): the tables are the examples."""
-    if issue.phase == "stage":
-        return ""
-    text = issue.message
-    if issue.source_id:
-        text = re.sub(rf"(?<![\w-]){re.escape(issue.source_id)}(?![\w-])", "<id>", text)
-    return text
+    """What the records of one cause share: the message (messages say the cause; the record is
+    in source_id). Staging notes of one kind are one cause whatever the table: ''."""
+    return "" if issue.phase == "stage" else issue.message
 
 
 _ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
-def group_issues(items: Iterable[Issue], limit: int = 5) -> list[IssueGroup]:
-    """One group per cause: (level, code, entity, message template), with the count and up to
-    `limit` example ids. Errors first, then warnings, then info; within a level the biggest first."""
+def group_issues(items: Iterable[Issue], limit: int = 5, max_variants: int = 3) -> list[IssueGroup]:
+    """One group per cause: (level, code, entity, message), with the count and up to `limit`
+    example ids. A code whose message differs in more than `max_variants` ways (a detail of each
+    record, like the duplicated SKU) is one line. Errors first, then warnings, then info; within
+    a level the biggest first."""
     groups: dict[tuple, IssueGroup] = {}
     for i in items:
-        key = (i.level, i.code, i.entity, message_template(i), i.technical)
+        key = (i.level, i.code, i.entity, i.technical, message_template(i))
         g = groups.get(key)
         if g is None:
-            g = groups[key] = IssueGroup(i.level, i.code, i.entity, key[3], 0, [], i, i.technical)
+            g = groups[key] = IssueGroup(i.level, i.code, i.entity, key[4], 0, [], i, i.technical)
         g.count += 1
-        if i.field:
-            g.fields.add(i.field)
         example = i.source_id or i.table
         if example and example not in g.examples:
             if len(g.examples) < limit:
                 g.examples.append(example)
             else:
                 g.more += 1
-    return sorted(groups.values(), key=lambda g: (_ORDER.get(g.level, 9), -g.count, g.code, g.entity or ""))
+    by_code: dict[tuple, list[IssueGroup]] = {}
+    for key, g in groups.items():
+        by_code.setdefault(key[:4], []).append(g)
+    out = []
+    for same in by_code.values():
+        if len(same) <= max_variants:
+            out += same
+            continue
+        merged = same[0]
+        for g in same[1:]:
+            merged.count += g.count
+            for e in g.examples:
+                if e in merged.examples:
+                    continue
+                if len(merged.examples) < limit:
+                    merged.examples.append(e)
+                else:
+                    merged.more += 1
+            merged.more += g.more
+        merged.variants = len(same)
+        out.append(merged)
+    return sorted(out, key=lambda g: (_ORDER.get(g.level, 9), -g.count, g.code, g.entity or ""))

@@ -217,6 +217,7 @@ def migrate(
         refine.add_guest_customers(con, log)
         refine.add_uncategorized(con, log)
         refine.add_default_tax_class(con, log)
+        refine.review_tax_classes(con, log)
         refine.unique_slugs(con, log)
         refine.repoint_redirects(con)
         refine.hygiene(con, log, shop_country)

@@ -16,6 +16,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from dumpkit.issues import group_issues
 from tests.helpers import codes, migrate_copy as _migrate, rows, stage_each
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "prestashop"
@@ -148,9 +149,11 @@ def test_817_product(runs):
     assert p["quantity"] == 2400
     assert dict(p["name"]) == {"no": "Hummingbird printed t-shirt"}
     assert dict(p["slug"]) == {"no": "hummingbird-printed-t-shirt"}
-    # no tax rules in the dump: refine gives the shop's 25 % class and says so
+    # no tax rules in the dump: refine gives the shop's 25 % class and says why, in one line for the 19 products
     assert p["tax_class_source_id"] == "dumpkit:vat25"
     assert "TAX_CLASS_MISSING" in codes(runs["8.1.7"], "products", "1")
+    [line] = [g for g in group_issues(runs["8.1.7"].log.items) if g.code == "TAX_CLASS_MISSING"]
+    assert (line.count, line.text) == (19, "tax class 1 is not in the dump; the product gets MVA 25 % (class dumpkit:vat25)")
     # the pack, the customizable mug and the downloadable graphics are loaded, with what is lost said
     assert "PACK_PRODUCT" in codes(runs["8.1.7"], "products", "15")
     assert "CUSTOMIZATION_DROPPED" in codes(runs["8.1.7"], "products", "19")
@@ -261,10 +264,16 @@ def test_177_broken_line_total_and_foreign_rates(runs):
     assert "LINE_TOTAL_INCONSISTENT" in codes(r, "order_lines", "3")
     # and the order's subtotal (total_products 169.900000) agrees with the repaired lines
     assert {t["class"]: t["value"] for t in rows(r, "order_totals").values() if t["order_source_id"] == "2"}["subtotal"] == D("169.9000")
-    # US state taxes: 'US-FL Rate (6%)' becomes 25 % with a warning, 'US-AK Rate (0%)' stays 0
+    # US state taxes: 'US-FL Rate (6%)' becomes 25 % with a warning, 'US-AK Rate (0%)' stays 0. A 25 % class is no
+    # longer titled "(6%)": 'MVA 25%', the source title in the description
     classes = rows(r, "tax_classes")
-    assert (classes["9"]["title"], classes["9"]["tax_rate"], classes["2"]["tax_rate"]) == ("US-FL Rate (6%)", D("25.00"), D("0.00"))
-    assert "VAT_RATE_NOT_NORWEGIAN" in codes(r, "tax_classes", "9")
+    assert (classes["9"]["title"], classes["9"]["tax_rate"], classes["2"]["tax_rate"]) == ("MVA 25%", D("25.00"), D("0.00"))
+    assert classes["9"]["description"] == "US-FL Rate (6%): the source rate 6 % is not Norwegian"
+    assert classes["2"]["title"] == "US-AK Rate (0%)"
+    # the products use group 9 only: its rate is a warning, the other 45 foreign rates are info, said in one line
+    assert [i.level for i in r.log.items if i.code == "VAT_RATE_NOT_NORWEGIAN" and i.source_id == "9"] == ["warning"]
+    unused = [i for i in r.log.items if i.code == "VAT_RATE_NOT_NORWEGIAN" and i.source_id != "9"]
+    assert len(unused) == 45 and {i.level for i in unused} == {"info"} and len({i.message for i in unused}) == 1
     p = rows(r, "products")["1"]
     # 23.90 net at Florida's 6 %: 25.334 -> 25.33 as the shop showed it
     assert (p["tax_class_source_id"], p["price"], p["price_gross"]) == ("9", D("23.9000"), D("25.3300"))
