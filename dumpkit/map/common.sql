@@ -53,6 +53,12 @@ CREATE OR REPLACE MACRO lang_key(code) AS CASE
     WHEN lang_iso(code) = 'nno' THEN 'nn'
     ELSE lang_iso(code) END;
 
+-- an account that stands for anonymised customers, not a customer: PrestaShop's GDPR module (psgdpr) moves
+-- the orders of every erased customer to 'anonymous@psgdpr.com' (older: 'anonymous@anonymous.com', PrestaShop's
+-- legal assistant: 'noremove@pslegalassistant.com'); WordPress's eraser writes 'deleted@site.invalid'
+CREATE OR REPLACE MACRO placeholder_account(email) AS lower(trim(email)) IN (
+    'anonymous@psgdpr.com', 'anonymous@anonymous.com', 'noremove@pslegalassistant.com', 'deleted@site.invalid');
+
 -- empty or blank text as NULL
 CREATE OR REPLACE MACRO blank_null(s) AS nullif(trim(CAST(s AS VARCHAR)), '');
 

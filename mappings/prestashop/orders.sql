@@ -57,7 +57,7 @@ extra AS (  -- orders.shipping_number exists up to 1.7 only
 SELECT
     sid(o.id_order) AS source_id,
     coalesce(blank_null(o.reference), sid(o.id_order)) AS reference,
-    CASE WHEN c.id_customer IS NOT NULL AND c.deleted = 0 THEN sid(o.id_customer) END AS customer_source_id,
+    CASE WHEN c.id_customer IS NOT NULL AND c.deleted = 0 AND NOT placeholder_account(c.email) THEN sid(o.id_customer) END AS customer_source_id,
     map_value('order_status', coalesce(sn.key_name, sn.main_name)) AS order_status,
     coalesce(sn.key_name, sn.main_name, sid(o.current_state)) AS _raw_order_status,
     coalesce(sn.main_name, sn.key_name, sid(o.current_state)) AS source_status,
@@ -105,6 +105,8 @@ SELECT
     nullif(concat_ws('|',
         CASE WHEN c.id_customer IS NULL THEN 'customer_source_id@CUSTOMER_MISSING: customer ' || o.id_customer || ' is not in the dump; kept as a guest order' END,
         CASE WHEN c.deleted = 1 THEN 'customer_source_id@CUSTOMER_DELETED: customer ' || o.id_customer || ' is deleted in PrestaShop; kept as a guest order' END,
+        CASE WHEN c.deleted = 0 AND placeholder_account(c.email)
+             THEN 'customer_source_id@ANONYMISED_CUSTOMER: the customer was erased (GDPR) and the order moved to the placeholder account; kept as a guest order' END,
         CASE WHEN cu.id_currency IS NULL THEN 'currency@CURRENCY_MISSING: currency ' || o.id_currency || ' is not in the dump; the shop''s currency assumed' END
     ), '') AS _warn
 FROM src.orders o
