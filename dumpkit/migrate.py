@@ -219,6 +219,7 @@ def migrate(
         refine.add_default_tax_class(con, log)
         refine.review_tax_classes(con, log)
         refine.unique_slugs(con, log)
+        refine.image_file_names(con)
         refine.repoint_redirects(con)
         refine.hygiene(con, log, shop_country)
         check_references(con, log)

@@ -152,6 +152,10 @@ def test_817_product(runs):
     assert p["quantity"] == 2400
     assert dict(p["name"]) == {"no": "Hummingbird printed t-shirt"}
     assert dict(p["slug"]) == {"no": "hummingbird-printed-t-shirt"}
+    # ps_product_lang: description_short '<p>Regular fit, round neckline, ...' is the first paragraph of the
+    # description (it was dropped because a long description exists)
+    description = dict(p["description"])["no"]
+    assert description.startswith("<p>Regular fit, round neckline") and "Symbol of lightness and delicacy" in description
     # no tax rules in the dump: refine gives the shop's 25 % class and says why, in one line for the 19 products
     assert p["tax_class_source_id"] == "dumpkit:vat25"
     assert "TAX_CLASS_MISSING" in codes(runs["8.1.7"], "products", "1")
@@ -187,6 +191,10 @@ def test_817_variants_options_images(runs):
     assert images["1"]["filename"] == "hummingbird-printed-t-shirt-1.jpg"
     # ps_product_attribute_image (1,2): combination 1 (White) shows image 2
     assert [i["source_id"] for i in images.values() if i["variant_source_id"] == "1"] == ["2/variant/1"]
+    # 62 rows, 23 files: one name per file, the variant rows share their file's name, no two files share one
+    names = {(i["source_url"], i["filename"]) for i in images.values()}
+    assert len(images) == 62 and len(names) == len({u for u, _ in names}) == len({n for _, n in names}) == 23
+    assert images["2/variant/1"]["filename"] == images["2"]["filename"] == "hummingbird-printed-t-shirt-2.jpg"
 
 
 def test_817_specials(runs):

@@ -143,9 +143,13 @@ def test_product_fields(runs):
     assert dict(p["slug"]) == {"no": "kaffekopp-alesund"}
     assert (p["sku"], p["ean"], p["quantity"], p["weight"], p["manufacturer_source_id"], p["status"]) == (
         "HK-KOPP-3", "7090012345674", 23, D("350.0000"), "21", 1)   # _weight 0.35 kg
-    # WordPress core is single-language: every text is the shop's main language, keyed 'no'
+    # WordPress core is single-language: every text is the shop's main language, keyed 'no'. The excerpt
+    # (short description) is the first paragraph, then the content: one HTML text (they used to be glued
+    # with a blank line into text that was neither HTML nor WordPress's layout)
     assert dict(rows(runs["hpos"], "products")["105"]["description"]) == {
-        "no": "<p>Mild og rund brunost fra Gudbrandsdalen.</p>\n\nFløtemysost, 500 g."}
+        "no": "<p>Fløtemysost, 500 g.</p>\n<p>Mild og rund brunost fra Gudbrandsdalen.</p>"}
+    # post_content of 17 Album is plain text with line breaks: paragraphs as WordPress shows them
+    assert dict(rows(runs["serial"], "products")["17"]["description"])["no"].startswith("<p>")
     assert dict(rows(runs["hpos"], "products")["101"]["meta_description"]) == {
         "no": "Strikket ullgenser i merinoull fra Fjordlin."}
     s = rows(runs["serial"], "products")
@@ -224,6 +228,8 @@ def test_images_and_specials(runs):
         ("101/111", None, 2, "https://fjordhandel.no/wp-content/uploads/2024/05/ullgenser-detalj.jpg"),
         ("103/111", "103", 1, "https://fjordhandel.no/wp-content/uploads/2024/05/ullgenser-detalj.jpg"),
         ("104/112", None, 1, "https://fjordhandel.no/wp-content/uploads/2024/05/kaffekopp.jpg")]
+    # attachment 111 is a product image and a variant image: one file, one name
+    assert i["101/111"]["filename"] == i["103/111"]["filename"] != i["101/110"]["filename"]
     sp = rows(runs["hpos"], "product_specials")["104"]
     # _sale_price 199 incl. 25 % -> 159.2; dates 1717192800 .. 1719784799 (1-30 June 2024, Oslo)
     assert (sp["specials_price"], sp["price_gross"], sp["status"]) == (D("159.2000"), D("199.0000"), 1)

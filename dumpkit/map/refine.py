@@ -232,6 +232,31 @@ def unique_slugs(con: duckdb.DuckDBPyConnection, log: IssueLog) -> None:
             con.unregister("_slugs")
 
 
+def image_file_names(con: duckdb.DuckDBPyConnection) -> None:
+    """One file, one name: every row of a source file (a product image repeated as a variant
+    image) carries the name its first row has, and two files never share one (-1, -2 before the
+    extension)."""
+    if not _exists(con, "product_images"):
+        return
+    files = con.execute("""SELECT source_url, arg_min(filename, source_id) FILTER (WHERE filename IS NOT NULL) AS name,
+        min(source_id) AS first FROM pkg.product_images GROUP BY source_url""").fetchall()
+    used, names = set(), {}
+    for url, name, _ in sorted(files, key=lambda f: _natural(f[2])):
+        if name is None:
+            continue
+        stem, dot, ext = name.rpartition(".") if "." in name else (name, "", "")
+        candidate, n = name, 0
+        while candidate in used:
+            n += 1
+            candidate = f"{stem}-{n}{dot}{ext}"
+        used.add(candidate)
+        names[url] = candidate
+    if names:
+        con.register("_names", pa.table({"url": list(names), "name": list(names.values())}))
+        con.execute("UPDATE pkg.product_images SET filename = n.name FROM _names n WHERE product_images.source_url = n.url")
+        con.unregister("_names")
+
+
 def repoint_redirects(con: duckdb.DuckDBPyConnection) -> None:
     """Redirects lead to the final Mystore URL: /products/<slug>, /categories/<slug>,
     /manufacturers/<slug>, with the redirect's own language's slug after unique_slugs

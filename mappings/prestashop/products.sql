@@ -12,9 +12,9 @@ WITH texts AS (
     SELECT pl.id_product,
            map_from_entries(list({'key': lang_key(l.iso_code), 'value': pl.name}) FILTER (WHERE blank_null(pl.name) IS NOT NULL)) AS name,
            map_from_entries(list({'key': lang_key(l.iso_code), 'value': pl.link_rewrite}) FILTER (WHERE blank_null(pl.link_rewrite) IS NOT NULL)) AS slug,
-           -- Mystore has one description: PrestaShop's long one, else the short one
-           map_from_entries(list({'key': lang_key(l.iso_code), 'value': coalesce(blank_null(pl.description), blank_null(pl.description_short))})
-                            FILTER (WHERE coalesce(blank_null(pl.description), blank_null(pl.description_short)) IS NOT NULL)) AS description,
+           -- Mystore has one description: PrestaShop's long one, the short one as its first paragraph
+           map_from_entries(list({'key': lang_key(l.iso_code), 'value': description_html(pl.description, pl.description_short)})
+                            FILTER (WHERE description_html(pl.description, pl.description_short) IS NOT NULL)) AS description,
            map_from_entries(list({'key': lang_key(l.iso_code), 'value': pl.meta_title}) FILTER (WHERE blank_null(pl.meta_title) IS NOT NULL)) AS meta_title,
            map_from_entries(list({'key': lang_key(l.iso_code), 'value': pl.meta_description}) FILTER (WHERE blank_null(pl.meta_description) IS NOT NULL)) AS meta_description,
            map_from_entries(list({'key': lang_key(l.iso_code), 'value': pl.meta_keywords}) FILTER (WHERE blank_null(pl.meta_keywords) IS NOT NULL)) AS meta_keywords

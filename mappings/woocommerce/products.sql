@@ -95,8 +95,9 @@ SELECT
     CASE WHEN regexp_matches(trim(m.gtin), '^(\d{8}|\d{12,14})$') AND NOT regexp_matches(trim(m.gtin), '^0+$') THEN trim(m.gtin) END AS ean,
     MAP {'no': coalesce(blank_null(html_decode(p.post_title)), blank_null(url_decode(p.post_name)), 'N/A')} AS name,
     MAP {'no': coalesce(slugify(url_decode(p.post_name)), slugify(html_decode(p.post_title)), 'product-' || p.ID)} AS slug,
+    -- the long description as WordPress shows it, the short description (excerpt) as its first paragraph
     CASE WHEN coalesce(blank_null(p.post_content), blank_null(p.post_excerpt)) IS NOT NULL THEN MAP {'no':
-        concat_ws(chr(10) || chr(10), blank_null(p.post_content), blank_null(p.post_excerpt))} END AS description,
+        description_html(autop(p.post_content), autop(p.post_excerpt))} END AS description,
     CASE WHEN blank_null(m.meta_title) IS NOT NULL THEN MAP {'no': m.meta_title} END AS meta_title,
     CASE WHEN blank_null(m.meta_description) IS NOT NULL THEN MAP {'no': m.meta_description} END AS meta_description,
     coalesce(net_price(x.source_price, x.tax_rate, getvariable('prices_include_tax')), 0) AS price,
