@@ -1,5 +1,6 @@
 -- entity: orders
--- reads: orders, customer, address, country, state, order_state_lang, currency, carrier, order_carrier, order_history, order_state
+-- reads: orders, customer, address, country, state, order_state_lang, currency, carrier, order_carrier, order_history, order_state,
+--        message, customer_thread, customer_message
 -- Every order of the shop. The customer is the order's customer unless that customer is
 -- deleted or missing: then customer_source_id stays empty and refine makes a guest customer
 -- from the order's e-mail (or attaches it to a registered customer with that e-mail). Guest
@@ -51,8 +52,19 @@ finished AS (
     WHERE s.shipped = 1
     GROUP BY oh.id_order
 ),
-extra AS (  -- orders.shipping_number exists up to 1.7 only
-    SELECT o.id_order, blank_null(to_json(o)->>'shipping_number') AS shipping_number FROM src.orders o
+extra AS (  -- orders.shipping_number exists up to 1.7 only, orders.note (the shop's private note) from 1.7.7
+    SELECT o.id_order, blank_null(to_json(o)->>'shipping_number') AS shipping_number, blank_null(to_json(o)->>'note') AS note
+    FROM src.orders o
+),
+private_notes AS (  -- the shop's private messages on the order: the customer never saw them
+    SELECT id_order, string_agg(message, chr(10) || chr(10) ORDER BY date_add, seq) AS notes FROM (
+        SELECT id_order, blank_null(message) AS message, date_add, id_message AS seq FROM src.message
+        WHERE id_order > 0 AND coalesce(private, 0) = 1 AND coalesce(id_employee, 0) > 0
+        UNION ALL
+        SELECT t.id_order, blank_null(m.message), m.date_add, 1000000000 + m.id_customer_message
+        FROM src.customer_message m JOIN src.customer_thread t ON t.id_customer_thread = m.id_customer_thread
+        WHERE t.id_order > 0 AND coalesce(m.private, 0) = 1)
+    WHERE message IS NOT NULL GROUP BY id_order
 )
 SELECT
     sid(o.id_order) AS source_id,
@@ -101,7 +113,10 @@ SELECT
     utc(o.date_add) AS created_at,
     utc(o.date_upd) AS updated_at,
     utc(f.shipped_at) AS finished_at,
+    nullif(concat_ws(chr(10) || chr(10), x.note, pn.notes), '') AS internal_note,
     CASE WHEN o.id_shop <> getvariable('shop_id') THEN 'OTHER_SHOP: order of another shop' END AS _skip,
+    CASE WHEN coalesce(x.note, pn.notes) IS NOT NULL
+         THEN 'internal_note@ORDER_NOTE_NOT_LOADED: the shop''s private note on the order is kept in internal_note; Mystore has no order field known to hold it, so it is not loaded' END AS _note,
     nullif(concat_ws('|',
         CASE WHEN c.id_customer IS NULL THEN 'customer_source_id@CUSTOMER_MISSING: customer ' || o.id_customer || ' is not in the dump; kept as a guest order' END,
         CASE WHEN c.deleted = 1 THEN 'customer_source_id@CUSTOMER_DELETED: customer ' || o.id_customer || ' is deleted in PrestaShop; kept as a guest order' END,
@@ -119,3 +134,4 @@ LEFT JOIN src.carrier ca ON ca.id_carrier = o.id_carrier
 LEFT JOIN tracking tr ON tr.id_order = o.id_order AND tr.n = 1
 LEFT JOIN finished f ON f.id_order = o.id_order
 LEFT JOIN extra x ON x.id_order = o.id_order
+LEFT JOIN private_notes pn ON pn.id_order = o.id_order
