@@ -22,7 +22,7 @@ from .demo import apply_sample
 from .errors import DumpkitError
 from .issues import IssueLog
 from .map import currency, languages, refine
-from .map.platforms import Detection, detect, load_platforms
+from .map.platforms import Detection, check_readable, detect, explain_sql_error, load_platforms
 from .map.runner import prepare, run_mapping
 from .package.schema import ENTITIES
 from .package.write import sha256_file, write_package
@@ -173,6 +173,7 @@ def migrate(
         con.execute("DROP SCHEMA IF EXISTS src CASCADE")
         con.execute("DROP SCHEMA IF EXISTS demo CASCADE")
         detection = detect(con, load_platforms(), None if platform == "auto" else platform)
+        check_readable(con, detection)
         # staging notes on tables no mapping reads change nothing in the package: technical section only
         # (a settings table the parameters read counts as read, unless the note is a mere info)
         log.mark_technical(lambda i: i.phase == "stage" and i.table is not None and not detection.reads_table(i.table)
@@ -196,7 +197,7 @@ def migrate(
                 table = run_mapping(con, entity, mapping.sql, log)
             except duckdb.Error as e:
                 raise DumpkitError(f"mapping {mapping.path.name} of {detection.platform.name} failed: "
-                                   f"{str(e).splitlines()[0]}") from None
+                                   f"{explain_sql_error(con, detection.prefix, e)}") from None
             new = log.items[before:]
             skipped: dict[str, int] = {}
             for i in new:

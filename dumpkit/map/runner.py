@@ -16,6 +16,7 @@ ones produced (order lines look up the package's products).
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -26,7 +27,8 @@ import pyarrow.compute as pc
 from ..issues import IssueLog
 from ..package.schema import ENTITIES
 from . import functions, languages
-from .platforms import Detection
+from ..errors import DumpkitError
+from .platforms import Detection, explain_sql_error
 
 COMMON_SQL = Path(__file__).with_name("common.sql")
 
@@ -53,18 +55,32 @@ def prepare(con: duckdb.DuckDBPyConnection, detection: Detection, value_maps: di
     run_script(con, COMMON_SQL.read_text(encoding="utf-8"))
     platform = detection.platform
     for table, columns in platform.optional_tables.items():
-        exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema='src' AND table_name=?",
-                             [table]).fetchall()[0][0]
-        if not exists:
+        have = {r[0].lower() for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema='src' AND table_name=?", [table]).fetchall()}
+        if not have:
             # a table this version of the platform does not have: an empty stand-in keeps the SQL simple
             con.execute(f'CREATE TABLE src."{table}" ({columns})')
+        else:
+            _complete_columns(con, detection.prefix + table, table, columns, have)
     for name, sql in platform.params.items():
         try:
             value = next(iter(con.execute(sql).fetchall()), None)
         except duckdb.Error as e:
-            raise RuntimeError(f"{platform.name} parameter {name}: {e}") from None
+            raise DumpkitError(f"{platform.name} setting {name} cannot be read: {explain_sql_error(con, detection.prefix, e)}") from None
         con.execute(f"SET VARIABLE {name} = ?", [None if value is None else value[0]])
     languages.choose(con)  # which source language is Mystore's 'no' (lang_key reads it)
+
+
+_COLUMN_DDL = re.compile(r'\s*("[^"]+"|\w+)\s+(\w+(?:\s*\(\s*\d+(?:\s*,\s*\d+)?\s*\))?)\s*(?:,|$)')
+
+
+def _complete_columns(con, staged: str, table: str, columns: str, have: set[str]) -> None:
+    """A table a data-only dump staged from its INSERTs has only the columns they name (OpenCart's
+    installer data leaves out date_added): the declared ones it lacks are NULL in src.<table>."""
+    missing = [(name, kind) for name, kind in _COLUMN_DDL.findall(columns) if name.strip('"').lower() not in have]
+    if missing:
+        extra = ", ".join(f"CAST(NULL AS {kind}) AS {name}" for name, kind in missing)
+        con.execute(f'CREATE OR REPLACE VIEW src."{table}" AS SELECT *, {extra} FROM main."{staged}"')
 
 
 def run_mapping(con: duckdb.DuckDBPyConnection, entity: str, sql: str, log: IssueLog) -> pa.Table:
