@@ -213,7 +213,7 @@ def migrate(
             # the demo's issues are about the demo's records (and the dump as a whole)
             log.items = [i for i in log.items if i.source_id is None or i.entity is None
                          or i.source_id in restrict.get(i.entity, ())]
-        currency.convert(con, log, money)
+        converted = currency.convert(con, log, money)
         languages.fill_norwegian(con, log)
         refine.add_guest_customers(con, log)
         refine.add_uncategorized(con, log)
@@ -224,7 +224,7 @@ def migrate(
         refine.repoint_redirects(con)
         refine.hygiene(con, log, shop_country)
         check_references(con, log)
-        check_order_money(con, log)
+        check_order_money(con, log, rates=converted)
         recon = reconcile(con, detection.platform.sources, log, entities, restrict)
         review = collect_review(con, detection.platform) if demo else {}
         manifest = {

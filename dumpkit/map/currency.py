@@ -140,8 +140,9 @@ def _missing(p: CurrencyPlan, log: IssueLog, codes: list[str], what: str) -> Non
             f"A full migration stops here; give {_hint(codes)}")
 
 
-def convert(con: duckdb.DuckDBPyConnection, log: IssueLog, p: CurrencyPlan) -> None:
-    """Convert the mapped rows in pkg to NOK (after the mappings, before the checks)."""
+def convert(con: duckdb.DuckDBPyConnection, log: IssueLog, p: CurrencyPlan) -> dict[str, Decimal]:
+    """Convert the mapped rows in pkg to NOK (after the mappings, before the checks). Returns the
+    rate each converted order's amounts were multiplied by (a cent of the source is rate x 0.01 NOK)."""
     tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'pkg'").fetchall()}
     con.register("_fx", pa.table({"currency": list(p.rates), "rate": pa.array(list(p.rates.values()), pa.decimal128(20, 10))}))
     try:
@@ -160,12 +161,13 @@ def convert(con: duckdb.DuckDBPyConnection, log: IssueLog, p: CurrencyPlan) -> N
                     f"(100 {p.shop_currency} = {(100 * rate).normalize():f} NOK); the *_gross audit fields keep the "
                     f"source's figures in {p.shop_currency}")
         if "orders" in tables:
-            _convert_orders(con, log, p, tables)
+            return _convert_orders(con, log, p, tables)
+        return {}
     finally:
         con.unregister("_fx")
 
 
-def _convert_orders(con, log: IssueLog, p: CurrencyPlan, tables: set[str]) -> None:
+def _convert_orders(con, log: IssueLog, p: CurrencyPlan, tables: set[str]) -> dict[str, Decimal]:
     # the currency each order's amounts are in, and its rate (NULL: none given)
     con.execute("""CREATE OR REPLACE TEMP TABLE _order_fx AS
         SELECT o.source_id, o.currency, x.currency AS amounts_in, fx.rate
@@ -188,7 +190,7 @@ def _convert_orders(con, log: IssueLog, p: CurrencyPlan, tables: set[str]) -> No
                                     [p.shop_currency]).fetchall():
             log.add("map", "orders", sid, "warning", "FOREIGN_CURRENCY", "currency_value",
                     f"order placed in {cur}, not the shop's {p.shop_currency}; kept unconverted (--keep-currency)")
-        return
+        return {}
     for entity, key in (("order_lines", "order_source_id"), ("order_totals", "order_source_id")):
         if entity not in tables:
             continue
@@ -202,3 +204,4 @@ def _convert_orders(con, log: IssueLog, p: CurrencyPlan, tables: set[str]) -> No
     con.execute("""UPDATE pkg.orders AS o SET currency_value = CAST(CAST(div_int(scaled_int(o.currency_value) * 1000000,
             scaled_int(x.rate)) AS DECIMAL(38,0)) * CAST(0.000001 AS DECIMAL(7,6)) AS DECIMAL(14,6))
         FROM _order_fx x WHERE o.source_id = x.source_id""")
+    return dict(con.execute("SELECT source_id, rate FROM _order_fx").fetchall())
