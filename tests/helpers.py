@@ -38,6 +38,18 @@ def migrate_copy(staged_db: Path, work: Path, sql: str | None = None, **options)
     return migrate(db, work / "out", **options)
 
 
+def changed_dump(mariadb, files: list[Path], database: str, statements: list[str], out: Path) -> Path:
+    """Restore the dump file(s) into the real MariaDB, run `statements` (a change made the way the
+    shop platform itself makes it) and dump the database again with the real mariadb-dump."""
+    for n, f in enumerate(files):
+        restored = mariadb.restore(f, database, fresh=n == 0)
+        assert not restored.errors, restored.errors[:3]
+    with mariadb.connect(database) as conn, conn.cursor() as cur:
+        for statement in statements:
+            cur.execute(statement)
+    return mariadb.dump(database, out)
+
+
 def rows(result, entity: str) -> dict[str, dict]:
     return {r["source_id"]: r for r in pq.read_table(result.out / f"{entity}.parquet").to_pylist()}
 

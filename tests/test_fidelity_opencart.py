@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from dumpkit.migrate import migrate
-from tests.helpers import codes, rows
+from tests.helpers import changed_dump, codes, rows
 
 pytestmark = pytest.mark.slow
 
@@ -43,12 +43,8 @@ CHANGES = [
 @pytest.fixture(scope="module")
 def shop(mariadb, tmp_path_factory):
     work = tmp_path_factory.mktemp("oc-fidelity")
-    assert not mariadb.restore(FIXTURES / "oc-3.0.x.sql", "oc_fidelity").errors
-    assert not mariadb.restore(FIXTURES / "oc-3-orders-data.sql", "oc_fidelity", fresh=False).errors
-    with mariadb.connect("oc_fidelity") as conn, conn.cursor() as cur:
-        for statement in CHANGES:
-            cur.execute(statement)
-    dump = mariadb.dump("oc_fidelity", work / "oc-changed.sql")
+    dump = changed_dump(mariadb, [FIXTURES / "oc-3.0.x.sql", FIXTURES / "oc-3-orders-data.sql"], "oc_fidelity", CHANGES,
+                        work / "oc-changed.sql")
     return migrate(dump, work / "out", currency_rates={"USD": D("10.50")})
 
 

@@ -17,7 +17,7 @@ import pytest
 
 from dumpkit.issues import group_issues
 from dumpkit.migrate import migrate
-from tests.helpers import codes, rows
+from tests.helpers import changed_dump, codes, rows
 
 pytestmark = pytest.mark.slow
 
@@ -84,12 +84,7 @@ CHANGES = ";\n".join([
 @pytest.fixture(scope="module")
 def shop(mariadb, tmp_path_factory):
     work = tmp_path_factory.mktemp("ps-fidelity")
-    restored = mariadb.restore(FIXTURE, "ps_fidelity")
-    assert restored.ok, restored.errors[:3]
-    with mariadb.connect("ps_fidelity") as conn, conn.cursor() as cur:
-        for statement in CHANGES.split(";\n"):
-            cur.execute(statement)
-    dump = mariadb.dump("ps_fidelity", work / "ps-changed.sql")
+    dump = changed_dump(mariadb, [FIXTURE], "ps_fidelity", CHANGES.split(";\n"), work / "ps-changed.sql")
     return migrate(dump, work / "out", currency_rates={"EUR": D("11.70")})
 
 

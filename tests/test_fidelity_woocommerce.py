@@ -18,7 +18,7 @@ import pytest
 from dumpkit.errors import DumpkitError
 from dumpkit.migrate import migrate
 from dumpkit.package.schema import ENTITIES
-from tests.helpers import codes, rows
+from tests.helpers import changed_dump, codes, rows
 
 pytestmark = pytest.mark.slow
 
@@ -30,11 +30,10 @@ D = Decimal
 def dumps(mariadb, tmp_path_factory):
     work = tmp_path_factory.mktemp("wc-fidelity")
     out = {}
-    assert mariadb.restore(FIXTURES / "wc-orders-hpos.sql", "wc_hpos").ok
-    with mariadb.connect("wc_hpos") as conn, conn.cursor() as cur:
-        cur.execute("UPDATE wp2_wc_orders SET currency = 'EUR' WHERE id = 203")
-        cur.execute("UPDATE wp2_postmeta SET meta_value = 'EUR' WHERE post_id = 203 AND meta_key = '_order_currency'")
-    out["eur_order"] = mariadb.dump("wc_hpos", work / "hpos-eur.sql")
+    out["eur_order"] = changed_dump(mariadb, [FIXTURES / "wc-orders-hpos.sql"], "wc_hpos", [
+        "UPDATE wp2_wc_orders SET currency = 'EUR' WHERE id = 203",
+        "UPDATE wp2_postmeta SET meta_value = 'EUR' WHERE post_id = 203 AND meta_key = '_order_currency'"],
+        work / "hpos-eur.sql")
     assert mariadb.restore(FIXTURES / "wc-serial-numbers.sql", "wc_serial").ok
     out["whole"] = mariadb.dump("wc_serial", work / "serial.sql")
     out["data"] = mariadb.dump("wc_serial", work / "serial-data.sql", "--no-create-info")
