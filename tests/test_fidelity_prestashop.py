@@ -154,3 +154,33 @@ def test_summary_reads_one_line_per_cause(shop):
     lines = [g.line() for g in group_issues(shop.log.items)]
     assert len(lines) == len({(g.level, g.code, g.entity, g.text) for g in group_issues(shop.log.items)})
     assert not [g for g in group_issues(shop.log.items) if g.code == "FOREIGN_CURRENCY"]
+
+
+@pytest.fixture(scope="module")
+def plain(shop, mariadb, tmp_path_factory):
+    """The same shop with friendly URLs switched off (Traffic & SEO), dumped again."""
+    work = tmp_path_factory.mktemp("ps-fidelity-plain")
+    with mariadb.connect("ps_fidelity") as conn, conn.cursor() as cur:
+        cur.execute("UPDATE ps_configuration SET value = '0' WHERE name = 'PS_REWRITING_SETTINGS'")
+    return migrate(mariadb.dump("ps_fidelity", work / "ps-plain.sql"), work / "out", currency_rates={"EUR": D("11.70")})
+
+
+def test_combination_urls_in_every_language(shop):
+    redirects = rows(shop, "redirects")
+    # ps_product_attribute 1 of product 1 (White, S): /<iso>/<category>/<id>-<combination>-<rewrite>.html
+    for path, language, slug in (("/en/men/1-1-hummingbird-printed-t-shirt.html", "en", "hummingbird-printed-t-shirt"),
+                                 ("/no/men/1-1-kolibri-t-skjorte.html", "no", "kolibri-t-skjorte"),
+                                 ("/no/1-1-kolibri-t-skjorte.html", "no", "kolibri-t-skjorte")):
+        assert (redirects[path]["language"], redirects[path]["redirect_to"]) == (language, f"/products/{slug}"), path
+
+
+def test_plain_urls_carry_the_combination_and_language(plain):
+    redirects = rows(plain, "redirects")
+    # Dispatcher::createUrl without routes: id_product, id_product_attribute (0 without one), rewrite (8.x),
+    # controller, and id_lang with several languages
+    for path in ("/index.php?id_product=1&id_product_attribute=1&rewrite=kolibri-t-skjorte&controller=product&id_lang=2",
+                 "/index.php?id_product=1&id_product_attribute=1&controller=product&id_lang=1",
+                 "/index.php?id_product=6&id_product_attribute=0&controller=product&id_lang=1",
+                 "/index.php?id_product=6&controller=product"):
+        assert redirects[path]["entity_source_id"] in ("1", "6"), path
+    assert not [r for r in redirects if r.startswith("/en/")]

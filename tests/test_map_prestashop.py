@@ -43,7 +43,8 @@ COUNTS = {
     "8.1.7": {"tax_classes": 1, "manufacturers": 2, "categories": 7, "product_options": 4, "product_option_values": 25,
               "products": 19, "product_variants": 39, "product_images": 23 + 39, "product_specials": 2, "customers": 1,
               "orders": 5, "order_lines": 7, "order_totals": 5 * 3 + 4, "order_status_history": 7,
-              "redirects": 19 + 19 + 7 + 2},
+              # 1.7.2+ product URLs carry the combination: two more per combination (with and without category)
+              "redirects": 19 + 19 + 2 * 39 + 7 + 2},
     # 1.6.1: friendly URLs off, so one index.php redirect per product, category and manufacturer
     "1.6.1": {"tax_classes": 1, "manufacturers": 1, "categories": 9, "product_options": 3, "product_option_values": 24,
               "products": 7, "product_variants": 45, "product_images": 23 + 63, "product_specials": 2, "customers": 1,
@@ -53,7 +54,7 @@ COUNTS = {
     "1.7.7": {"tax_classes": 52, "manufacturers": 2, "categories": 7, "product_options": 4, "product_option_values": 25,
               "products": 19, "product_variants": 39, "product_images": 23 + 35, "product_specials": 2, "customers": 1,
               "orders": 5, "order_lines": 7, "order_totals": 5 * 3, "order_status_history": 7,
-              "redirects": 19 + 19 + 7 + 2},
+              "redirects": 19 + 19 + 2 * 39 + 7 + 2},
 }
 
 
@@ -220,6 +221,9 @@ def test_817_redirects(runs):
     red = rows(runs["8.1.7"], "redirects")
     assert red["/1-hummingbird-printed-t-shirt.html"]["redirect_to"] == "/products/hummingbird-printed-t-shirt"
     assert red["/men/1-hummingbird-printed-t-shirt.html"]["entity_source_id"] == "1"
+    # the URL of a combination (1.7.2+ route {category:/}{id}{-:id_product_attribute}-{rewrite}{-:ean13}.html)
+    assert red["/men/1-1-hummingbird-printed-t-shirt.html"]["redirect_to"] == "/products/hummingbird-printed-t-shirt"
+    assert red["/1-1-hummingbird-printed-t-shirt.html"]["entity_source_id"] == "1"
     assert (red["/3-clothes"]["redirect_to"], red["/3-clothes"]["entity"]) == ("/categories/clothes", "categories")
     assert red["/1_studio-design"]["redirect_to"] == "/manufacturers/studio-design"
     assert "/2-home" not in red and all(r["code"] == 301 for r in red.values())

@@ -71,8 +71,9 @@ COUNTS = {
     "serial": {"tax_classes": 3, "manufacturers": 0, "categories": 6, "product_options": 2,
                "product_option_values": 5, "products": 17, "product_variants": 7, "product_images": 27,
                "product_specials": 6, "customers": 0, "orders": 0, "order_lines": 0, "order_totals": 0,
-               # 18 Hoodie with Pocket (hidden) and 33 WordPress Pennant (external) are inactive: no redirect
-               "order_status_history": 0, "redirects": 21},
+               # 18 Hoodie with Pocket (hidden) and 33 WordPress Pennant (external) are inactive: no redirect;
+               # the 7 variations of Hoodie and V-Neck T-Shirt have links of their own
+               "order_status_history": 0, "redirects": 21 + 7},
     "guest": {"tax_classes": 3, "manufacturers": 0, "categories": 1, "product_options": 0,
               "product_option_values": 0, "products": 1, "product_variants": 0, "product_images": 0,
               "product_specials": 0, "customers": 3, "orders": 2, "order_lines": 0, "order_totals": 4,
@@ -80,7 +81,7 @@ COUNTS = {
     "hpos": {"tax_classes": 3, "manufacturers": 2, "categories": 4, "product_options": 2,
              "product_option_values": 5, "products": 3, "product_variants": 2, "product_images": 4,
              "product_specials": 1, "customers": 3, "orders": 3, "order_lines": 4, "order_totals": 15,
-             "order_status_history": 6, "redirects": 9},
+             "order_status_history": 6, "redirects": 9 + 2},
 }
 
 
@@ -246,6 +247,9 @@ def test_redirects(runs):
     assert r["/brand/heimkos/"]["redirect_to"] == "/manufacturers/heimkos"
     s = rows(runs["serial"], "redirects")
     assert s["/product/hoodie/"]["redirect_to"] == "/products/hoodie"
+    # a variation's link: (533,24,'attribute_pa_color','red'), (534,24,'attribute_pa_size','') (any size: not in it)
+    assert s["/product/v-neck-t-shirt/?attribute_pa_color=red"]["redirect_to"] == "/products/v-neck-t-shirt"
+    assert r["/produkt/strikket-ullgenser/?attribute_pa_storrelse=s"]["entity_source_id"] == "101"
     assert s["/product-category/tshirts/"]["redirect_to"] == "/categories/tshirts"
 
 

@@ -135,6 +135,25 @@ def description_html(long: str | None, short: str | None) -> str | None:
     return (short if _BLOCK.match(short) else f"<p>{short}</p>") + "\n" + long
 
 
+_ROUTE_KEYWORD = re.compile(r"\{(?:([^{}:]*):)?([a-z0-9_]+)(?::([^{}]*))?\}")
+
+
+def fill_route(rule: str | None, values: dict | None) -> str | None:
+    """SQL: fill_route(rule, MAP {keyword: value}) -> the path a route rule gives, in PrestaShop's
+    syntax: '{category:/}{id}{-:id_product_attribute}-{rewrite}.html' with {prefix:keyword:suffix}
+    written only when the keyword has a value (empty, NULL and '0' have none, as PrestaShop's
+    Dispatcher::createUrl leaves them out)."""
+    if rule is None:
+        return None
+    values = dict(values or {})
+
+    def one(m: re.Match) -> str:
+        value = values.get(m.group(2))
+        return f"{m.group(1) or ''}{value}{m.group(3) or ''}" if value not in (None, "", "0") else ""
+
+    return _ROUTE_KEYWORD.sub(one, rule)
+
+
 def html_decode(text: str | None) -> str | None:
     """SQL: html_decode(text) -> text with HTML entities decoded (&lt;p&gt; -> <p>, &amp; -> &).
     OpenCart stores every admin-entered text through htmlspecialchars()."""
@@ -147,5 +166,7 @@ def register(con: duckdb.DuckDBPyConnection) -> None:
     con.create_function("strip_tags", strip_tags, [VARCHAR], VARCHAR, null_handling="special", side_effects=False)
     con.create_function("html_decode", html_decode, [VARCHAR], VARCHAR, null_handling="special", side_effects=False)
     con.create_function("autop", autop, [VARCHAR], VARCHAR, null_handling="special", side_effects=False)
+    con.create_function("fill_route", fill_route, [VARCHAR, "MAP(VARCHAR, VARCHAR)"], VARCHAR, null_handling="special",
+                        side_effects=False)
     con.create_function("description_html", description_html, [VARCHAR, VARCHAR], VARCHAR, null_handling="special",
                         side_effects=False)
