@@ -9,7 +9,8 @@
 -- the shipping address. Status: the current state's name in the main language is kept as
 -- source_status; the Mystore status comes from [value_maps.order_status] keyed by the state's
 -- English name (see platform.toml). Money here is only the currency: amounts are in
--- order_totals. `currency_value` is the order's conversion_rate (1 for the shop's currency).
+-- order_totals. `currency_value` is the order's conversion_rate (1 for the shop's currency); a shop
+-- not in NOK is converted after the mappings, currency_value with it (map/currency.py).
 WITH addr AS (
     SELECT a.id_address,
            nullif(concat_ws(' ', blank_null(a.firstname), blank_null(a.lastname)), '') AS name,
