@@ -2,7 +2,8 @@
 them and dumped again by the real mariadb-dump.
 
 - wc-orders-hpos.sql (a NOK shop): order 203 placed in EUR, as a multi-currency plugin stores it
-  (the order's currency in wc_orders and, synced, _order_currency; the amounts in EUR).
+  (the order's currency in wc_orders and, synced, _order_currency; the amounts in EUR); a weight and
+  a GTIN of 0.
 - wc-serial-numbers.sql (a catalogue without orders), dumped data-only: its empty order tables are
   not in such a dump, so it looked like "WordPress without WooCommerce". The same data with a
   schema dump must give the same package as the whole dump.
@@ -32,7 +33,10 @@ def dumps(mariadb, tmp_path_factory):
     out = {}
     out["eur_order"] = changed_dump(mariadb, [FIXTURES / "wc-orders-hpos.sql"], "wc_hpos", [
         "UPDATE wp2_wc_orders SET currency = 'EUR' WHERE id = 203",
-        "UPDATE wp2_postmeta SET meta_value = 'EUR' WHERE post_id = 203 AND meta_key = '_order_currency'"],
+        "UPDATE wp2_postmeta SET meta_value = 'EUR' WHERE post_id = 203 AND meta_key = '_order_currency'",
+        # a weight and a GTIN of 0 typed into the product form: WooCommerce saves them as they are
+        "UPDATE wp2_postmeta SET meta_value = '0' WHERE post_id = 105 AND meta_key = '_weight'",
+        "UPDATE wp2_postmeta SET meta_value = '0000000000000' WHERE post_id = 104 AND meta_key = '_global_unique_id'"],
         work / "hpos-eur.sql")
     assert mariadb.restore(FIXTURES / "wc-serial-numbers.sql", "wc_serial").ok
     out["whole"] = mariadb.dump("wc_serial", work / "serial.sql")
@@ -55,6 +59,9 @@ def test_an_order_in_another_currency_is_converted_at_its_own_rate(dumps, tmp_pa
     # the shop sells in NOK: its catalogue is untouched, and no order line of the NOK orders says anything
     assert rows(r, "products")["104"]["price"] == rows(before, "products")["104"]["price"]
     assert "FOREIGN_CURRENCY" not in codes(r) and "ORDER_TOTAL_MISMATCH" not in codes(r)
+    # zero means unset: no weight, no EAN, and no "invalid GTIN" either
+    assert (rows(r, "products")["105"]["weight"], rows(r, "products")["104"]["ean"]) == (None, None)
+    assert "INVALID_GTIN" not in codes(r)
     # without the rate: the kept run says so for that order alone, a full migration stops naming the option
     assert [i.source_id for i in before.log.items if i.code == "FOREIGN_CURRENCY"] == ["203"]
     with pytest.raises(DumpkitError, match=r"orders have their amounts in EUR, not NOK: give the rate with --currency-rate EUR="):

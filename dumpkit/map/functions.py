@@ -126,8 +126,9 @@ def autop(text: str | None) -> str | None:
 def description_html(long: str | None, short: str | None) -> str | None:
     """SQL: description_html(long, short) -> the one description Mystore has: the long description,
     with the short one as its first paragraph when it says something the long one does not."""
-    long = long if long and long.strip() else None
-    short = short.strip() if short and short.strip() else None
+    # one line ending in the HTML we build (sources mix CRLF and LF)
+    long = long.replace("\r\n", "\n") if long and long.strip() else None
+    short = short.replace("\r\n", "\n").strip() if short and short.strip() else None
     if short is None or long is None:
         return long or short
     if (strip_tags(short) or "") in (strip_tags(long) or ""):
