@@ -194,14 +194,23 @@ def migrate(
     size: int = typer.Option(10, help="Products, customers and orders in the demo sample"),
     allow_partial: bool = typer.Option(False, "--allow-partial", help="Migrate what a cut dump holds (else exit 4)"),
     max_statement_mb: int = MAX_STATEMENT,
+    currency_rate: Optional[List[str]] = typer.Option(
+        None, "--currency-rate", help="CODE=RATE: NOK for one unit of the shop's currency, e.g. EUR=11.70 (repeatable)"),
+    currency_rate_file: Optional[Path] = typer.Option(
+        None, "--currency-rate-file", help="Rates as CODE=RATE lines (or a .json/.toml table), NOK for one unit"),
+    keep_currency: bool = typer.Option(
+        False, "--keep-currency", help="Load the amounts of a shop not in NOK unconverted, on purpose"),
 ):
     """Migrate a shop dump into a Mystore load package (Parquet + manifest + issues)."""
+    from .map.currency import parse_rates
     from .migrate import migrate as run
 
+    rates = parse_rates(currency_rate, currency_rate_file)
     with byte_progress("staging") as progress:
         result = run(dump, out, platform=platform, only=only.split(",") if only else None,
                      value_map_file=value_map, shop_country=shop_country, timezone=timezone, on_progress=progress,
-                     demo=demo, seed=seed, size=size, allow_partial=allow_partial, max_statement_mb=max_statement_mb)
+                     demo=demo, seed=seed, size=size, allow_partial=allow_partial, max_statement_mb=max_statement_mb,
+                     currency_rates=rates, keep_currency=keep_currency)
     print_migrate_summary(result)
     errors = [r for r in result.reconciliation if not r.ok]
     if errors:
@@ -235,9 +244,41 @@ def print_migrate_summary(result) -> None:
     levels = {}
     for i in result.log.items:
         levels[i.level] = levels.get(i.level, 0) + 1
+    print_issue_lines(result.log.items)
     out.print(f"issues: {', '.join(f'{n} {lvl}' for lvl, n in sorted(levels.items())) or 'none'} "
               f"-> {plain(result.out / 'issues.jsonl')}; done in {result.seconds:.1f} s", highlight=False)
     out.print(f"review report: {plain((result.out / 'report.html').resolve())}", highlight=False)
+    money = result.manifest.get("currency") or {}
+    if money.get("amounts", "NOK") != "NOK":
+        # prominent: a package whose money is not NOK must not be loaded by mistake
+        err.print(f"[bold yellow]WARNING: the amounts in this package are in {plain(money['amounts'])}, not NOK[/bold yellow]"
+                  + (" (--keep-currency)" if money.get("kept") else
+                     f"; give --currency-rate {plain(money['amounts'])}=<NOK for one {plain(money['amounts'])}> "
+                     f"for a package to load"), highlight=False)
+
+
+def print_issue_lines(items, limit: int = 40) -> None:
+    """One line per cause (count and example ids), not one per record; staging notes on tables
+    no mapping reads are counted in one technical line."""
+    from .issues import group_issues
+
+    groups = group_issues(items)
+    shop = [g for g in groups if not g.technical]
+    table = Table("level", "code", "entity", "records", "what (e.g. source ids)", title="Issues, one line per cause")
+    for g in shop[:limit]:
+        colour = {"error": "red", "warning": "yellow"}.get(g.level, "")
+        examples = f" (e.g. {', '.join(g.examples)}{', ...' if g.more else ''})" if g.count > 1 and g.examples else ""
+        text = g.text + examples
+        table.add_row(f"[{colour}]{g.level}[/{colour}]" if colour else g.level, g.code, g.entity or "", f"{g.count:,}",
+                      plain(text[:300]))
+    if shop:
+        out.print(table)
+    if len(shop) > limit:
+        out.print(f"... and {len(shop) - limit} more causes in issues.jsonl", highlight=False)
+    technical = [g for g in groups if g.technical]
+    if technical:
+        out.print(f"technical: {sum(g.count for g in technical)} staging notes on tables no mapping reads "
+                  f"({', '.join(sorted({g.code for g in technical}))}); they change nothing in the package", highlight=False)
 
 
 @app.command()

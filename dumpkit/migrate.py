@@ -24,8 +24,8 @@ from .demo import apply_sample
 from .errors import DumpkitError, PartialDumpError, machine_error
 from .issues import IssueLog
 from .lock import hold_lock
-from .map import refine
-from .map.platforms import Detection, detect, load_platforms
+from .map import currency, languages, refine
+from .map.platforms import Detection, check_readable, detect, explain_sql_error, load_platforms
 from .map.runner import prepare, run_mapping
 from .package.folder import STAGE_FILE, package_folder
 from .package.schema import ENTITIES
@@ -152,8 +152,11 @@ def stage_or_reuse(dumps: list[Path], out: Path, log: IssueLog, on_progress=None
     result = stage_dump(dumps, db, on_progress=on_progress, **stage_options)
     for i in result.issues:
         level = "error" if i.fatal else "warning" if i.kind not in ("zero_date", "types_inferred", "auto_increment_filled") else "info"
-        log.add("stage", None, None, level, i.kind.upper(), f"{i.table}.{i.column}" if i.column else i.table,
-                f"{i.count} x {i.example}" + ("" if i.offset is None else f" (byte {i.offset})"))
+        # `field` is a package field; a staging note names its source table and column in the message
+        where = f"{i.table}.{i.column}: " if i.table and i.column else f"{i.table}: " if i.table else ""
+        log.add("stage", None, None, level, i.kind.upper(), None,
+                f"{where}{i.example}" + ("" if (i.count or 1) == 1 else f" ({i.count} times)")
+                + ("" if i.offset is None else f" (byte {i.offset})"), table=i.table)
     files = [p for d in dumps for p in ([d] if d.is_file() else sorted(x for x in d.rglob("*") if x.is_file()))]
     source = {"file_name": ", ".join(p.name for p in files), "size": sum(p.stat().st_size for p in files),
               "sha256": sha256_file(files[0]) if len(files) == 1 else None, "producer": result.info.producer,
@@ -191,11 +194,16 @@ def migrate(
     size: int = 10,
     allow_partial: bool = False,
     max_statement_mb: int | None = None,
+    currency_rates: dict | None = None,
+    keep_currency: bool = False,
 ) -> MigrateResult:
     """Migrate a dump (or a staged DuckDB file) into the load package at `out`.
     With `demo`, only a random sample of `size` products, customers and orders (and what
     they need) is kept; the same `seed` gives the same sample. A dump cut short raises
-    PartialDumpError (exit 4, as `stage` does) unless `allow_partial`.
+    PartialDumpError (exit 4, as `stage` does) unless `allow_partial`. `currency_rates`
+    (currency -> NOK for one unit, see map/currency.py) convert a shop's amounts to NOK;
+    without a rate for them a full migration stops, unless `keep_currency` loads them
+    unconverted on purpose.
     The package is written into a new folder next to `out` and swapped into place, under
     the lock of `out` (and of a staged input file): `out` is the old package or the new
     one, whole, whenever the run stops (dumpkit.package.folder)."""
@@ -215,14 +223,15 @@ def migrate(
         carry = staged if staged and staged.name == STAGE_FILE and staged.resolve().parent == out.resolve() else None
         work = held.enter_context(package_folder(out, dumps, carry))
         result = _migrate(dumps, work, entities, implied, value_maps, start, platform, only, value_map_file,
-                          shop_country, timezone, on_progress, demo, seed, size, allow_partial, max_statement_mb)
+                          shop_country, timezone, on_progress, demo, seed, size, allow_partial, max_statement_mb,
+                          currency_rates, keep_currency)
     result.out = out
     return result
 
 
 def _migrate(dumps: list[Path], out: Path, entities: list[str], implied: list[str], value_maps: dict, start: float,
              platform, only, value_map_file, shop_country, timezone, on_progress, demo, seed, size,
-             allow_partial, max_statement_mb) -> MigrateResult:
+             allow_partial, max_statement_mb, currency_rates, keep_currency) -> MigrateResult:
     """migrate() with its options checked, writing the package into `out`, a new folder."""
     out.mkdir(parents=True, exist_ok=True)
     log = IssueLog()
@@ -239,17 +248,19 @@ def _migrate(dumps: list[Path], out: Path, entities: list[str], implied: list[st
         con.execute("DROP SCHEMA IF EXISTS src CASCADE")
         con.execute("DROP SCHEMA IF EXISTS demo CASCADE")
         detection = detect(con, load_platforms(), None if platform == "auto" else platform)
+        check_readable(con, detection)
+        # staging notes on tables no mapping reads change nothing in the package: technical section only
+        # (a settings table the parameters read counts as read, unless the note is a mere info)
+        log.mark_technical(lambda i: i.phase == "stage" and i.table is not None and not detection.reads_table(i.table)
+                           and (i.level == "info" or not detection.reads_table(i.table, settings=True)))
         maps = {k: dict(v) for k, v in detection.platform.value_maps.items()}
         for name, entries in value_maps.items():
             maps.setdefault(name, {}).update(entries)
         prepare(con, detection, maps, {"timezone": timezone, "shop_country": shop_country})
         # the shop's own time zone and currency come from the platform's [params] when it has them
-        timezone, currency = con.execute("""SELECT coalesce(getvariable('timezone'), getvariable('shop_timezone'),
+        timezone, currency_code = con.execute("""SELECT coalesce(getvariable('timezone'), getvariable('shop_timezone'),
             'Europe/Oslo'), getvariable('shop_currency')""").fetchall()[0]
-        if currency and str(currency).upper() != "NOK":
-            log.add("map", None, None, "warning", "CURRENCY_NOT_NOK", "currency",
-                    f"the shop's prices are in {currency}, not NOK: amounts are written as they are, "
-                    f"convert them before loading if the Mystore shop sells in NOK")
+        money = currency.plan(con, log, currency_rates or {}, keep_currency, demo)
         summary: dict[str, EntitySummary] = {}
         for entity in entities:
             mapping = detection.platform.mappings.get(entity)
@@ -261,7 +272,7 @@ def _migrate(dumps: list[Path], out: Path, entities: list[str], implied: list[st
                 table = run_mapping(con, entity, mapping.sql, log)
             except duckdb.Error as e:
                 raise machine_error(e) or DumpkitError(f"mapping {mapping.path.name} of {detection.platform.name} "
-                                                       f"failed: {str(e).splitlines()[0]}") from None
+                                                       f"failed: {explain_sql_error(con, detection.prefix, e)}") from None
             new = log.items[before:]
             skipped: dict[str, int] = {}
             for i in new:
@@ -277,14 +288,18 @@ def _migrate(dumps: list[Path], out: Path, entities: list[str], implied: list[st
             # the demo's issues are about the demo's records (and the dump as a whole)
             log.items = [i for i in log.items if i.source_id is None or i.entity is None
                          or i.source_id in restrict.get(i.entity, ())]
+        converted = currency.convert(con, log, money)
+        languages.fill_norwegian(con, log)
         refine.add_guest_customers(con, log)
         refine.add_uncategorized(con, log)
         refine.add_default_tax_class(con, log)
+        refine.review_tax_classes(con, log)
         refine.unique_slugs(con, log)
+        refine.image_file_names(con)
         refine.repoint_redirects(con)
         refine.hygiene(con, log, shop_country)
         check_references(con, log)
-        check_order_money(con, log)
+        check_order_money(con, log, rates=converted)
         recon = reconcile(con, detection.platform.sources, log, entities, restrict)
         review = collect_review(con, detection.platform) if demo else {}
         manifest = {
@@ -296,8 +311,11 @@ def _migrate(dumps: list[Path], out: Path, entities: list[str], implied: list[st
                                 "unaccounted": len(r.unaccounted)} for r in recon],
             "summary": [{"entity": s.entity, "source": s.source, "written": s.written, "skipped": s.skipped,
                          "seconds": round(s.seconds, 3)} for s in summary.values()],
+            "currency": money.manifest(),
             "options": {"platform": platform, "only": only, "implied": implied, "value_map": str(value_map_file) if value_map_file else None,
-                        "shop_country": shop_country, "timezone": timezone, "shop_currency": currency, **extra},
+                        "shop_country": shop_country, "timezone": timezone, "shop_currency": currency_code,
+                        "currency_rates": money.manifest()["rates"], "keep_currency": keep_currency,
+                        "languages": languages.language_keys(con), **extra},
         }
         counts = write_package(con, out, entities, log, manifest, review)
     finally:

@@ -65,7 +65,7 @@ def guests(package: dict) -> set:
 
 @pytest.mark.parametrize("shop", list(SHOPS))
 def test_demo_is_closed_and_reproducible(shop, staged, tmp_path):
-    full = migrate(staged(shop), tmp_path / "full")
+    full = migrate(staged(shop), tmp_path / "full", keep_currency=True)
     full_package = read(tmp_path / "full")
     demo = migrate(staged(shop), tmp_path / "demo", demo=True, seed=7, size=3)
     package = read(tmp_path / "demo")
@@ -90,7 +90,7 @@ def test_demo_is_closed_and_reproducible(shop, staged, tmp_path):
 
 @pytest.mark.parametrize("shop", ["prestashop-8", "woocommerce-hpos", "opencart-3-orders"])
 def test_demo_sample_is_representative(shop, staged, tmp_path):
-    migrate(staged(shop), tmp_path / "full")
+    migrate(staged(shop), tmp_path / "full", keep_currency=True)
     full = read(tmp_path / "full")
     with_variants = set(full["product_variants"].column("product_source_id").to_pylist())
     lines = full["order_lines"].column("order_source_id").to_pylist()

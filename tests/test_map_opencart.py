@@ -60,17 +60,22 @@ CATALOGUE = {
     "product_specials": 3,
     "customers": 0, "orders": 0, "order_lines": 0, "order_totals": 0, "order_status_history": 0,
 }
+# Redirects: the plain URL of every product, category and manufacturer (they work with SEO URLs on or off), the
+# SEO URL where keywords exist, and (1.5-3.x) a product as each of its 30 product_to_category listings links it:
+# plain with &path=, and with the category's keyword path when every keyword is there
+PLAIN = 19 + 38 + 6 + 30
 COUNTS = {
-    # 1.5: url_alias has keywords for 2 products, 4 categories, 1 manufacturer; all 63 get a redirect
-    "1.5": {**CATALOGUE, "redirects": 19 + 38 + 6},
-    "2.3": {**CATALOGUE, "redirects": 19 + 38 + 6},
-    "3.0": {**CATALOGUE, "redirects": 19 + 38 + 6},
-    # 4.0: seo_url holds two 'path' keywords for category 30 (printer, component/printers): both redirect
-    "4.0": {**CATALOGUE, "redirects": 19 + 39 + 6},
+    # 1.5: url_alias has keywords for 2 products, 4 categories, 1 manufacturer; 3 listings have whole keyword paths
+    "1.5": {**CATALOGUE, "redirects": PLAIN + 2 + 4 + 1 + 3},
+    "2.3": {**CATALOGUE, "redirects": PLAIN + 19 + 38 + 6 + 30},
+    "3.0": {**CATALOGUE, "redirects": PLAIN + 19 + 38 + 6 + 30},
+    # 4.0: seo_url holds two 'path' keywords for category 30 (printer, component/printers): both redirect; its
+    # SEO URLs carry no category path of a product
+    "4.0": {**CATALOGUE, "redirects": 19 + 38 + 6 + 19 + 39 + 6},
     # the retailCRM data: 1 customer, 2 orders with 1 line, 3 totals and 1 history row each; its two
     # specials (440 for customer group 2, left out; 441 for the default group) come on top
     "3.0+orders": {**CATALOGUE, "product_specials": 4, "customers": 1, "orders": 2, "order_lines": 2,
-                   "order_totals": 6, "order_status_history": 2, "redirects": 19 + 38 + 6},
+                   "order_totals": 6, "order_status_history": 2, "redirects": PLAIN + 19 + 38 + 6 + 30},
 }
 
 
@@ -138,6 +143,8 @@ def test_prices_net_as_stored(runs, name):
     assert products["49"]["price"] == D("199.9900")
     # (28, 'Product 1', ..., '146.40', 2, ...): weight class 2 = gram
     assert products["28"]["weight"] == D("146.4000")
+    # (30, 'Product 3', ..., '0.00000000', 1, ...): a weight of 0 is OpenCart's "no weight", not 0 g
+    assert products["30"]["weight"] is None
     # (48, 'product 20', 'test 1', ..., 'test 2', ...): sku is the SKU field when set, else the model
     assert (products["48"]["sku"], products["48"]["location"], products["31"]["sku"]) == ("test 1", "test 2", "Product 4")
     # (28, ..., '2009-02-03 16:06:50', ...): 1.5 and 2.x have no config_timezone, the shop's time is taken as Oslo (CET);
@@ -186,7 +193,19 @@ def test_slugs_and_redirects_15(runs):
     # (536, 'category_id=36', 'Normal') sits under 28, which has no keyword: OpenCart writes no SEO URL
     assert redirects["/index.php?route=product/category&path=25_28_36"]["redirect_to"] == "/categories/normal"
     assert redirects["/index.php?route=product/product&product_id=40"]["redirect_to"] == "/products/iphone"
+    # the plain URL works next to a keyword, and a product as its category listing links it
+    assert redirects["/index.php?route=product/product&product_id=48"]["redirect_to"] == "/products/ipod-classic"
+    assert redirects["/index.php?route=product/category&path=20_27"]["entity_source_id"] == "27"
     assert redirects["/apple"]["redirect_to"] == "/manufacturers/apple"
+
+
+def test_product_urls_in_a_category_listing(runs):
+    # oc_product_to_category (41, 27): iMac listed under Desktops > Mac links /desktops/mac/imac, plain
+    # index.php?route=product/product&path=20_27&product_id=41
+    redirects = rows(runs["3.0"], "redirects")
+    for path in ("/desktops/mac/imac", "/imac", "/index.php?route=product/product&path=20_27&product_id=41",
+                 "/index.php?route=product/product&product_id=41"):
+        assert (redirects[path]["entity_source_id"], redirects[path]["redirect_to"]) == ("41", "/products/imac"), path
 
 
 def test_slugs_and_redirects_40(runs):
@@ -221,7 +240,7 @@ def test_tax_rate_value_map(staged, tmp_path):
     shutil.copy(staged["3.0"], tmp_path / "stage.duckdb")
     vm = tmp_path / "map.toml"
     vm.write_text('[tax_rate]\n"20" = "15"\n', encoding="utf-8")
-    r = migrate(tmp_path / "stage.duckdb", tmp_path / "out", value_map_file=vm)
+    r = migrate(tmp_path / "stage.duckdb", tmp_path / "out", value_map_file=vm, keep_currency=True)
     assert rows(r, "tax_classes")["9"]["tax_rate"] == D("15.00")
     assert "TAX_RATE_CONVERTED" not in codes(r, "tax_classes")
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from dumpkit.issues import group_issues
 from tests.helpers import codes, migrate_copy as _migrate, rows, stage_each
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "prestashop"
@@ -37,11 +38,13 @@ def runs(staged, tmp_path_factory):
 # every fixture
 
 COUNTS = {
-    # 8.1.7: no tax rules in the dump (products use group 1, which is not there): refine's 25 % class
+    # 8.1.7: no tax rules in the dump (products use group 1, which is not there): refine's 25 % class.
+    # 8.1.7 and 1.7.7: customer 1 is the GDPR module's placeholder 'anonymous@psgdpr.com', not a customer
     "8.1.7": {"tax_classes": 1, "manufacturers": 2, "categories": 7, "product_options": 4, "product_option_values": 25,
-              "products": 19, "product_variants": 39, "product_images": 23 + 39, "product_specials": 2, "customers": 2,
+              "products": 19, "product_variants": 39, "product_images": 23 + 39, "product_specials": 2, "customers": 1,
               "orders": 5, "order_lines": 7, "order_totals": 5 * 3 + 4, "order_status_history": 7,
-              "redirects": 19 + 19 + 7 + 2},
+              # 1.7.2+ product URLs carry the combination: two more per combination (with and without category)
+              "redirects": 19 + 19 + 2 * 39 + 7 + 2},
     # 1.6.1: friendly URLs off, so one index.php redirect per product, category and manufacturer
     "1.6.1": {"tax_classes": 1, "manufacturers": 1, "categories": 9, "product_options": 3, "product_option_values": 24,
               "products": 7, "product_variants": 45, "product_images": 23 + 63, "product_specials": 2, "customers": 1,
@@ -49,9 +52,9 @@ COUNTS = {
               "redirects": 7 + 9 + 1},
     # 1.7.7: 52 US tax groups; 4 combination images point at image 0 (none); one special is per combination
     "1.7.7": {"tax_classes": 52, "manufacturers": 2, "categories": 7, "product_options": 4, "product_option_values": 25,
-              "products": 19, "product_variants": 39, "product_images": 23 + 35, "product_specials": 2, "customers": 2,
+              "products": 19, "product_variants": 39, "product_images": 23 + 35, "product_specials": 2, "customers": 1,
               "orders": 5, "order_lines": 7, "order_totals": 5 * 3, "order_status_history": 7,
-              "redirects": 19 + 19 + 7 + 2},
+              "redirects": 19 + 19 + 2 * 39 + 7 + 2},
 }
 
 
@@ -74,6 +77,8 @@ def test_everything_accounted_for(runs, version):
         assert code not in codes(r), code
     # Root and Home are structure, skipped with their reason
     assert codes(r, "categories").count("ROOT_CATEGORY") == 2
+    # ps_customer (1,...,'Anonymous','Anonymous','anonymous@psgdpr.com',...): psgdpr's placeholder, not a customer
+    assert codes(r, "customers", "1") == (["PLACEHOLDER_ACCOUNT"] if version != "1.6.1" else [])
 
 
 def test_versions_detected(runs):
@@ -148,9 +153,15 @@ def test_817_product(runs):
     assert p["quantity"] == 2400
     assert dict(p["name"]) == {"no": "Hummingbird printed t-shirt"}
     assert dict(p["slug"]) == {"no": "hummingbird-printed-t-shirt"}
-    # no tax rules in the dump: refine gives the shop's 25 % class and says so
+    # ps_product_lang: description_short '<p>Regular fit, round neckline, ...' is the first paragraph of the
+    # description (it was dropped because a long description exists)
+    description = dict(p["description"])["no"]
+    assert description.startswith("<p>Regular fit, round neckline") and "Symbol of lightness and delicacy" in description
+    # no tax rules in the dump: refine gives the shop's 25 % class and says why, in one line for the 19 products
     assert p["tax_class_source_id"] == "dumpkit:vat25"
     assert "TAX_CLASS_MISSING" in codes(runs["8.1.7"], "products", "1")
+    [line] = [g for g in group_issues(runs["8.1.7"].log.items) if g.code == "TAX_CLASS_MISSING"]
+    assert (line.count, line.text) == (19, "tax class 1 is not in the dump; the product gets MVA 25 % (class dumpkit:vat25)")
     # the pack, the customizable mug and the downloadable graphics are loaded, with what is lost said
     assert "PACK_PRODUCT" in codes(runs["8.1.7"], "products", "15")
     assert "CUSTOMIZATION_DROPPED" in codes(runs["8.1.7"], "products", "19")
@@ -181,6 +192,10 @@ def test_817_variants_options_images(runs):
     assert images["1"]["filename"] == "hummingbird-printed-t-shirt-1.jpg"
     # ps_product_attribute_image (1,2): combination 1 (White) shows image 2
     assert [i["source_id"] for i in images.values() if i["variant_source_id"] == "1"] == ["2/variant/1"]
+    # 62 rows, 23 files: one name per file, the variant rows share their file's name, no two files share one
+    names = {(i["source_url"], i["filename"]) for i in images.values()}
+    assert len(images) == 62 and len(names) == len({u for u, _ in names}) == len({n for _, n in names}) == 23
+    assert images["2/variant/1"]["filename"] == images["2"]["filename"] == "hummingbird-printed-t-shirt-2.jpg"
 
 
 def test_817_specials(runs):
@@ -206,6 +221,9 @@ def test_817_redirects(runs):
     red = rows(runs["8.1.7"], "redirects")
     assert red["/1-hummingbird-printed-t-shirt.html"]["redirect_to"] == "/products/hummingbird-printed-t-shirt"
     assert red["/men/1-hummingbird-printed-t-shirt.html"]["entity_source_id"] == "1"
+    # the URL of a combination (1.7.2+ route {category:/}{id}{-:id_product_attribute}-{rewrite}{-:ean13}.html)
+    assert red["/men/1-1-hummingbird-printed-t-shirt.html"]["redirect_to"] == "/products/hummingbird-printed-t-shirt"
+    assert red["/1-1-hummingbird-printed-t-shirt.html"]["entity_source_id"] == "1"
     assert (red["/3-clothes"]["redirect_to"], red["/3-clothes"]["entity"]) == ("/categories/clothes", "categories")
     assert red["/1_studio-design"]["redirect_to"] == "/manufacturers/studio-design"
     assert "/2-home" not in red and all(r["code"] == 301 for r in red.values())
@@ -219,8 +237,9 @@ def test_161_net_price_stock_and_categories(runs):
     products = rows(r, "products")
     # ps_product_shop (2,1,7,1,...,26.999852,8.100000,...): net with 6 decimals, rounded half-up to 4
     assert (products["2"]["price"], products["2"]["cost"]) == (D("26.9999"), D("8.1000"))
-    # ps_product ean13 '0' means none
+    # ps_product ean13 '0' means none; so does weight 0.000000 (ps_product (1,...,0.000000,...)): not set, not 0 g
     assert products["2"]["ean"] is None and "INVALID_EAN" not in codes(r)
+    assert products["1"]["weight"] is None
     # ps_category_product of product 4: 10 (default), 8, 3, 2 (Home)
     assert products["4"]["category_source_ids"] == ["10", "3", "8"]
     # two products called 'printed-dress': the second gets -1
@@ -260,13 +279,21 @@ def test_177_broken_line_total_and_foreign_rates(runs):
     assert "LINE_TOTAL_INCONSISTENT" in codes(r, "order_lines", "3")
     # and the order's subtotal (total_products 169.900000) agrees with the repaired lines
     assert {t["class"]: t["value"] for t in rows(r, "order_totals").values() if t["order_source_id"] == "2"}["subtotal"] == D("169.9000")
-    # US state taxes: 'US-FL Rate (6%)' becomes 25 % with a warning, 'US-AK Rate (0%)' stays 0
+    # US state taxes: 'US-FL Rate (6%)' becomes 25 % with a warning, 'US-AK Rate (0%)' stays 0. A 25 % class is no
+    # longer titled "(6%)": 'MVA 25%', the source title in the description
     classes = rows(r, "tax_classes")
-    assert (classes["9"]["title"], classes["9"]["tax_rate"], classes["2"]["tax_rate"]) == ("US-FL Rate (6%)", D("25.00"), D("0.00"))
-    assert "VAT_RATE_NOT_NORWEGIAN" in codes(r, "tax_classes", "9")
+    assert (classes["9"]["title"], classes["9"]["tax_rate"], classes["2"]["tax_rate"]) == ("MVA 25%", D("25.00"), D("0.00"))
+    assert classes["9"]["description"] == "US-FL Rate (6%): the source rate 6 % is not Norwegian"
+    assert classes["2"]["title"] == "US-AK Rate (0%)"
+    # the products use group 9 only: its rate is a warning, the other 45 foreign rates are info, said in one line
+    assert [i.level for i in r.log.items if i.code == "VAT_RATE_NOT_NORWEGIAN" and i.source_id == "9"] == ["warning"]
+    unused = [i for i in r.log.items if i.code == "VAT_RATE_NOT_NORWEGIAN" and i.source_id != "9"]
+    assert len(unused) == 45 and {i.level for i in unused} == {"info"} and len({i.message for i in unused}) == 1
     p = rows(r, "products")["1"]
     # 23.90 net at Florida's 6 %: 25.334 -> 25.33 as the shop showed it
     assert (p["tax_class_source_id"], p["price"], p["price_gross"]) == ("9", D("23.9000"), D("25.3300"))
+    # ps_product_shop (1,1,4,9,...,23.900000,0.000000,...): a wholesale price of 0 is "not set", so no cost (was 0.0000)
+    assert p["cost"] is None and rows(r, "product_variants")["1"]["cost"] is None
     # (3,0,0,3,1,0,1,8,1,0,13,-1.000000,2,2.500000,1,'amount',...): one combination, from 2, for one group
     assert "COMBINATION_SPECIAL" in codes(r, "product_specials", "3")
     assert set(rows(r, "product_specials")) == {"1", "2"}
@@ -365,7 +392,8 @@ def _nok(amount: str) -> Decimal:
 
 def test_scenario_accounted_for(scenario):
     assert all(rec.ok for rec in scenario.reconciliation)
-    assert scenario.reconciliation[[r.entity for r in scenario.reconciliation].index("customers")].skipped == {"DELETED_IN_SOURCE": 1}
+    assert scenario.reconciliation[[r.entity for r in scenario.reconciliation].index("customers")].skipped == {
+        "DELETED_IN_SOURCE": 1, "PLACEHOLDER_ACCOUNT": 1}
     assert "ORDER_TOTAL_MISMATCH" not in codes(scenario) and "ORDER_LINES_MISMATCH" not in codes(scenario)
 
 

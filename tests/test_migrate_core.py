@@ -60,9 +60,27 @@ def test_net_price_keeps_net_prices(con):
         Decimal("100.0000"), Decimal("100.0000"))
 
 
-def test_lang_key_puts_main_language_under_no(con):
-    assert con.execute("SELECT lang_key('en'), lang_key('EN'), lang_key('nb'), lang_key('fr-FR')").fetchall()[0] == (
-        "no", "no", "nb", "fr")
+def test_lang_key_puts_norwegian_under_no(con):
+    # a shop without Norwegian: its main language stands in for it
+    con.execute("SET VARIABLE no_language = 'en'")
+    assert con.execute("SELECT lang_key('en'), lang_key('EN'), lang_key('fr-FR')").fetchall()[0] == ("no", "no", "fr")
+    # an English shop with a Norwegian translation: Norwegian is 'no', English 'en' (it was the other way round, 'nb')
+    con.execute("SET VARIABLE no_language = 'nb-NO'")
+    assert con.execute("SELECT lang_key('nb-NO'), lang_key('en-gb'), lang_key('no'), lang_key('nn')").fetchall()[0] == (
+        "no", "en", "nb", "nn")
+
+
+@pytest.mark.parametrize("main,languages,chosen", [
+    ("en", ["en", "nb"], "nb"),                  # a Norwegian translation wins over the main language
+    ("nb", ["en", "nb"], "nb"),
+    ("en-gb", ["en-gb", "nn-no", "no-no"], "no-no"),  # Bokmål before Nynorsk
+    ("nb_NO", ["nb_NO"], "nb_NO"),
+    ("en", ["en", "sv"], "en"),                  # no Norwegian: the main language
+])
+def test_which_language_becomes_no(main, languages, chosen):
+    from dumpkit.map.languages import choose_norwegian
+
+    assert choose_norwegian(main, languages) == chosen
 
 
 def test_utc_converts_oslo_wall_clock(con):

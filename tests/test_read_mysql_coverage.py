@@ -132,8 +132,10 @@ def test_every_statement_is_staged_skipped_or_reported(path: Path):
     assert not [p for p in got["problems"] if p.fatal], got["problems"]
     unparsable = [p for p in got["problems"] if p.kind == "unparsable_statement"]
     assert not unparsable, unparsable
-    # each non-INSERT statement is exactly one TableDef, Skipped or Problem
-    assert got["tabledef"] + got["skipped"] + len(got["problems"]) == others
+    # each non-INSERT statement is exactly one TableDef, Skipped or Problem (a ddl_fallback is a note on
+    # the TableDef it comes with: PrestaShop 9's template has one for each of its 229 tables)
+    notes = [p for p in got["problems"] if p.kind == "ddl_fallback"]
+    assert got["tabledef"] + got["skipped"] + len(got["problems"]) - len(notes) == others
     assert inserts == 0 or got["rows"] == rows
 
 

@@ -68,8 +68,11 @@ def check_references(con: duckdb.DuckDBPyConnection, log: IssueLog) -> None:
             con.execute(f"UPDATE {child} SET {col} = NULL WHERE {col} NOT IN (SELECT source_id FROM {parent})")
 
 
-def check_order_money(con: duckdb.DuckDBPyConnection, log: IssueLog, tolerance: float = 0.01) -> None:
-    """Lines plus shipping and fees minus discounts (net) plus VAT equal the order total, per order."""
+def check_order_money(con: duckdb.DuckDBPyConnection, log: IssueLog, tolerance: float = 0.01,
+                      rates: dict | None = None) -> None:
+    """Lines plus shipping and fees minus discounts (net) plus VAT equal the order total, per order,
+    within a cent of the currency the source's amounts were in (`rates`: NOK for one unit of it, for
+    the orders converted to NOK: a cent of EUR is 0.117 NOK at 11.70)."""
     tables = _tables(con)
     if "order_totals" not in tables:
         return
@@ -83,13 +86,14 @@ def check_order_money(con: duckdb.DuckDBPyConnection, log: IssueLog, tolerance: 
     if "order_lines" in tables:
         lines = dict(con.execute("SELECT order_source_id, sum(line_total) FROM pkg.order_lines GROUP BY 1").fetchall())
     for oid, parts, total, subtotal in rows:
+        tolerance_here = tolerance * float((rates or {}).get(oid, 1))
         if total is None:
             log.add("check", "orders", oid, "warning", "ORDER_TOTAL_MISSING", "order_totals", "order has no total row")
             continue
-        if parts is not None and abs(parts - total) > tolerance:
+        if parts is not None and abs(parts - total) > tolerance_here:
             log.add("check", "orders", oid, "warning", "ORDER_TOTAL_MISMATCH", "order_totals",
                     f"subtotal + shipping + fees - discounts + VAT = {parts:.2f}, order total = {total:.2f} "
                     f"(difference {total - parts:+.2f})")
-        if subtotal is not None and oid in lines and abs(lines[oid] - subtotal) > tolerance:
+        if subtotal is not None and oid in lines and abs(lines[oid] - subtotal) > tolerance_here:
             log.add("check", "orders", oid, "warning", "ORDER_LINES_MISMATCH", "order_lines",
                     f"order lines add up to {lines[oid]:.2f}, subtotal is {subtotal:.2f} (difference {subtotal - lines[oid]:+.2f})")

@@ -110,6 +110,51 @@ def strip_tags(text: str | None) -> str | None:
     return None if text is None else re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text)).strip()
 
 
+_BLOCK = re.compile(r"<\s*(p|div|ul|ol|li|h[1-6]|table|blockquote|pre|section|figure|hr|form|dl|address)\b", re.I)
+
+
+def autop(text: str | None) -> str | None:
+    """SQL: autop(text) -> HTML paragraphs of text written for WordPress, the way WordPress shows it
+    (wpautop, simplified): a blank line starts a paragraph, a line break is <br>, a chunk that is
+    already a block (<p>, <ul>, <h2>...) stays as it is."""
+    if text is None or not text.strip():
+        return None
+    chunks = [c.strip() for c in re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n")) if c.strip()]
+    return "\n".join(c if _BLOCK.match(c) else "<p>" + re.sub(r"\s*\n\s*", "<br>\n", c) + "</p>" for c in chunks)
+
+
+def description_html(long: str | None, short: str | None) -> str | None:
+    """SQL: description_html(long, short) -> the one description Mystore has: the long description,
+    with the short one as its first paragraph when it says something the long one does not."""
+    # one line ending in the HTML we build (sources mix CRLF and LF)
+    long = long.replace("\r\n", "\n") if long and long.strip() else None
+    short = short.replace("\r\n", "\n").strip() if short and short.strip() else None
+    if short is None or long is None:
+        return long or short
+    if (strip_tags(short) or "") in (strip_tags(long) or ""):
+        return long
+    return (short if _BLOCK.match(short) else f"<p>{short}</p>") + "\n" + long
+
+
+_ROUTE_KEYWORD = re.compile(r"\{(?:([^{}:]*):)?([a-z0-9_]+)(?::([^{}]*))?\}")
+
+
+def fill_route(rule: str | None, values: dict | None) -> str | None:
+    """SQL: fill_route(rule, MAP {keyword: value}) -> the path a route rule gives, in PrestaShop's
+    syntax: '{category:/}{id}{-:id_product_attribute}-{rewrite}.html' with {prefix:keyword:suffix}
+    written only when the keyword has a value (empty, NULL and '0' have none, as PrestaShop's
+    Dispatcher::createUrl leaves them out)."""
+    if rule is None:
+        return None
+    values = dict(values or {})
+
+    def one(m: re.Match) -> str:
+        value = values.get(m.group(2))
+        return f"{m.group(1) or ''}{value}{m.group(3) or ''}" if value not in (None, "", "0") else ""
+
+    return _ROUTE_KEYWORD.sub(one, rule)
+
+
 def html_decode(text: str | None) -> str | None:
     """SQL: html_decode(text) -> text with HTML entities decoded (&lt;p&gt; -> <p>, &amp; -> &).
     OpenCart stores every admin-entered text through htmlspecialchars()."""
@@ -121,3 +166,8 @@ def register(con: duckdb.DuckDBPyConnection) -> None:
     con.create_function("slugify", slugify, [VARCHAR], VARCHAR, null_handling="special", side_effects=False)
     con.create_function("strip_tags", strip_tags, [VARCHAR], VARCHAR, null_handling="special", side_effects=False)
     con.create_function("html_decode", html_decode, [VARCHAR], VARCHAR, null_handling="special", side_effects=False)
+    con.create_function("autop", autop, [VARCHAR], VARCHAR, null_handling="special", side_effects=False)
+    con.create_function("fill_route", fill_route, [VARCHAR, "MAP(VARCHAR, VARCHAR)"], VARCHAR, null_handling="special",
+                        side_effects=False)
+    con.create_function("description_html", description_html, [VARCHAR, VARCHAR], VARCHAR, null_handling="special",
+                        side_effects=False)

@@ -8,6 +8,7 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import duckdb
@@ -26,6 +27,7 @@ def _mappings_dir() -> Path:
 
 MAPPINGS_DIR = _mappings_dir()
 _HEADER = re.compile(r"^--\s*(\w+):\s*(.*)$")
+_SRC_TABLE = re.compile(r'\bsrc\.(?:"([^"]+)"|([A-Za-z_][\w$]*))')
 
 
 @dataclass
@@ -50,6 +52,14 @@ class Platform:
     optional_tables: dict[str, str] = field(default_factory=dict)  # table -> column DDL, created empty when absent
     mappings: dict[str, Mapping] = field(default_factory=dict)
     review: dict[str, str] = field(default_factory=dict)  # entity -> SQL of source fields for the demo review
+
+    def tables_read(self, settings: bool = False) -> set[str]:
+        """Source tables (without prefix) whose rows the mappings read as src.<table>; with
+        `settings`, also those the [params] read for the shop's settings only."""
+        texts = [m.sql for m in self.mappings.values()] + [*self.review.values(), *self.sources.values()]
+        if settings:
+            texts += [*self.params.values(), *self.version_sql]
+        return {a or b for t in texts for a, b in _SRC_TABLE.findall(t)}
 
 
 def load_platform(folder: Path) -> Platform:
@@ -92,6 +102,20 @@ class Detection:
     version: str | None
     candidates: list[str]  # other prefixes/platforms that also matched
 
+    def reads_table(self, staged: str, settings: bool = False) -> bool:
+        """Whether the mappings read rows of this staged table (with `settings`: or the
+        platform's parameters read settings from it)."""
+        short = staged[len(self.prefix):] if staged.startswith(self.prefix) else None
+        return short in (self._settings_read if settings else self._rows_read)
+
+    @cached_property
+    def _rows_read(self) -> set[str]:
+        return self.platform.tables_read()
+
+    @cached_property
+    def _settings_read(self) -> set[str]:
+        return self.platform.tables_read(settings=True)
+
 
 def detect(con: duckdb.DuckDBPyConnection, platforms: dict[str, Platform], forced: str | None = None) -> Detection:
     """Platform and table prefix from the staged table set; version from the data."""
@@ -108,10 +132,16 @@ def detect(con: duckdb.DuckDBPyConnection, platforms: dict[str, Platform], force
                     rows = sum(con.execute(f"SELECT count(*) FROM {qualified('main', prefix + s)}").fetchall()[0][0] for s in p.signature)
                     matches.append((rows, p, prefix))
     if not matches:
-        if forced:
-            raise DumpkitError(f"the dump does not hold the tables of {forced} ({', '.join(platforms[forced].signature)})"
-                               if forced in platforms else f"unknown platform {forced!r}; known: {', '.join(platforms)}")
+        if forced and forced not in platforms:
+            raise DumpkitError(f"unknown platform {forced!r}; known: {', '.join(platforms)}")
         hint = recognise_unmapped(tables)
+        data_only = data_only_hint(con)
+        if data_only and (forced or hint is None or hint in _BASES):
+            # a data-only dump leaves out every empty table: the shop's own tables may be missing for that alone
+            # (WooCommerce's order tables of a shop without orders make it look like a bare WordPress)
+            raise DumpkitError(f"no shop platform found: {data_only}")
+        if forced:
+            raise DumpkitError(f"the dump does not hold the tables of {forced} ({', '.join(platforms[forced].signature)})")
         raise DumpkitError((f"this looks like a dump of {hint}, which dumpkit has no mappings for yet" if hint else
                             "no known shop platform found in the dump") +
                            f" (mapped: {', '.join(platforms)}; a folder in mappings/ adds a platform)")
@@ -131,6 +161,86 @@ def detect(con: duckdb.DuckDBPyConnection, platforms: dict[str, Platform], force
     return Detection(platform, prefix, version, [f"{p.name}:{pre or '(none)'}" for _, p, pre in matches[1:]])
 
 
+def data_only_hint(con: duckdb.DuckDBPyConnection, tables: list[str] | None = None) -> str | None:
+    """What to do when (some of) the dump has no CREATE TABLE: None when every table (of
+    `tables`, staged names) has one."""
+    try:
+        rows = con.execute("""SELECT t.table_name, t.types_inferred,
+                bool_or(regexp_full_match(c.column_name, 'column_[0-9]+')) AS unnamed
+            FROM dumpkit.tables t LEFT JOIN dumpkit.columns c USING (table_name) GROUP BY ALL""").fetchall()
+    except duckdb.Error:  # a staged file without dumpkit's metadata
+        return None
+    if tables is not None:
+        rows = [r for r in rows if r[0] in tables]
+    inferred = [r for r in rows if r[1]]
+    if not inferred:
+        return None
+    unnamed = [r for r in inferred if r[2]]
+    return (f"the dump has no CREATE TABLE for {len(inferred)} of its {len(rows)} tables (a data-only dump, e.g. "
+            f"mariadb-dump --no-create-info)" + (", and its INSERTs do not name their columns" if unnamed else "")
+            + ": it leaves out every empty table and says nothing of the columns. Dump the schema of the same database "
+              "too (mariadb-dump --no-data DATABASE > schema.sql) and give both files: dumpkit migrate schema.sql DATA.sql")
+
+
+def unnamed_columns(con: duckdb.DuckDBPyConnection, tables: list[str]) -> list[str]:
+    """Staged tables among `tables` whose columns a data-only dump did not name (column_1, ...)."""
+    try:
+        return [r[0] for r in con.execute("""SELECT DISTINCT table_name FROM dumpkit.columns
+            WHERE regexp_full_match(column_name, 'column_[0-9]+') AND list_contains(?, table_name) ORDER BY 1""",
+            [tables]).fetchall()]
+    except duckdb.Error:
+        return []
+
+
+def check_readable(con: duckdb.DuckDBPyConnection, detection: Detection) -> None:
+    """Stop with one line when the mappings cannot read the dump: it holds no rows at all (a schema
+    dump), or a data-only dump did not name the columns of a table they read."""
+    try:
+        rows, tables = con.execute("SELECT coalesce(sum(rows), 0), count(*) FROM dumpkit.tables").fetchall()[0]
+    except duckdb.Error:
+        return
+    if tables and not rows:
+        raise DumpkitError(f"the dump defines {tables} tables but holds no rows: a schema-only dump (like mariadb-dump "
+                           f"--no-data, or an installer's db_structure.sql). Give the dump with the data (a data dump "
+                           f"goes after its schema: dumpkit migrate schema.sql data.sql)")
+    read = [detection.prefix + t for t in detection.platform.tables_read(settings=True)]
+    unnamed = unnamed_columns(con, read)
+    for table in unnamed:
+        unreadable = _unreadable_create(con, table)
+        if unreadable:
+            raise DumpkitError(f"the dump's CREATE TABLE of {table} could not be read ({unreadable}), so its rows have no "
+                               f"column names")
+    if unnamed:
+        raise DumpkitError(data_only_hint(con, read) or f"the dump does not name the columns of {', '.join(unnamed)}")
+
+
+def _unreadable_create(con, table: str) -> str | None:
+    try:
+        row = con.execute("SELECT example FROM dumpkit.issues WHERE table_name = ? AND kind = 'unparsable_statement' "
+                          "AND example NOT LIKE 'INSERT%' LIMIT 1", [table]).fetchall()
+    except duckdb.Error:
+        return None
+    return row[0][0] if row else None
+
+
+def explain_sql_error(con: duckdb.DuckDBPyConnection, prefix: str, error: Exception) -> str:
+    """A mapping's or parameter's DuckDB error as a cause in the dump: the table it lacks (and why,
+    when its CREATE TABLE could not be read), or the column, with what to do for a data-only dump."""
+    text = str(error).splitlines()[0]
+    table = re.search(r"Table with name (\S+) does not exist", text)
+    column = re.search(r'(?:does not have a column named|Referenced column) "([^"]+)"', text)
+    if table:
+        name = prefix + table.group(1)
+        cause, why = f"the dump has no table {name}", _unreadable_create(con, name)
+        if why:
+            return f"{cause}: its CREATE TABLE could not be read ({why})"
+        return cause + (f"; {data_only_hint(con)}" if data_only_hint(con) else "")
+    if column:
+        hint = data_only_hint(con)
+        return (f"a table of the dump has no column {column.group(1)}" + (f"; {hint}" if hint else f" ({text})"))
+    return text
+
+
 # shops recognised by their tables but not mapped yet (shared/reference/source-platforms.md, 0.1)
 _UNMAPPED = [
     ("Magento", ("catalog_product_entity", "eav_attribute")),
@@ -143,6 +253,8 @@ _UNMAPPED = [
     ("Medusa", ("product_variant", "price_set")),
     ("WordPress without WooCommerce", ("posts", "options", "users")),
 ]
+# what a mapped platform is built on: a data-only dump of that platform can look like the base alone
+_BASES = {"WordPress without WooCommerce"}
 
 
 def recognise_unmapped(tables: set[str]) -> str | None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
+from dataclasses import replace
+from decimal import Decimal
 
 import duckdb
 import pyarrow as pa
@@ -137,9 +139,14 @@ def add_default_tax_class(con: duckdb.DuckDBPyConnection, log: IssueLog) -> None
         return
     standard = con.execute("SELECT min(source_id) FROM pkg.tax_classes WHERE tax_rate = 25").fetchall()[0][0] if has_classes else None
     target = standard or DEFAULT_TAX_CLASS
-    for sid in lonely:
+    left_out = log.source_ids("tax_classes")
+    for sid, cid in _tax_class_refs(con, lonely):
+        # the real cause, in words that are the same for every product it affects (one line per cause)
+        why = ("product has no tax class in the source" if cid is None else
+               f"tax class {cid} was left out (see its issue)" if cid in left_out else
+               f"tax class {cid} is not in the dump")
         log.add("check", "products", sid, "warning", "TAX_CLASS_MISSING", "tax_class_source_id",
-                f"product has no tax class in the package; given the standard 25 % class {target}")
+                f"{why}; the product gets MVA 25 % (class {target})")
     con.execute(f"""UPDATE pkg.products SET tax_class_source_id = ?
         WHERE tax_class_source_id IS NULL OR tax_class_source_id NOT IN ({known})""", [target])
     if standard is None and has_classes:
@@ -147,6 +154,48 @@ def add_default_tax_class(con: duckdb.DuckDBPyConnection, log: IssueLog) -> None
             'MVA 25%' AS title, 'Standard sats (lagt til av dumpkit)' AS description, 25 AS tax_rate""")
         log.add("check", "tax_classes", DEFAULT_TAX_CLASS, "info", "TAX_CLASS_ADDED", None,
                 f"tax class 'MVA 25%' added for {len(lonely)} products without a tax class")
+
+
+def _tax_class_refs(con, products: list[str]) -> list[tuple[str, str | None]]:
+    con.register("_lonely", pa.table({"sid": products}))
+    refs = con.execute("SELECT p.source_id, p.tax_class_source_id FROM pkg.products p JOIN _lonely l ON l.sid = p.source_id "
+                       "ORDER BY p.source_id").fetchall()
+    con.unregister("_lonely")
+    return refs
+
+
+# what a tax class's rate warning says when no product uses the class (then it is only info)
+_RATE_CODES = ("VAT_RATE_NOT_NORWEGIAN", "TAX_RATE_CONVERTED", "NO_TAX_RATE", "FIXED_TAX_DROPPED", "VAT_RATE_UNUSUAL")
+_PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s*%")
+
+
+def review_tax_classes(con: duckdb.DuckDBPyConnection, log: IssueLog) -> None:
+    """A class no product uses changes no price: its rate warnings become info. A title that
+    names a percent other than the class's rate ('US-AL Rate (4%)' on a 25 % class) becomes
+    'MVA 25%'; the source title goes to the description."""
+    if not _exists(con, "tax_classes"):
+        return
+    used = {r[0] for r in con.execute("SELECT DISTINCT tax_class_source_id FROM pkg.products").fetchall()} if _exists(con, "products") else set()
+    log.items = [replace(i, level="info", message="no product uses this class, so no price depends on it; " + {
+                     "NO_TAX_RATE": "it has no rate for the shop's country (0 %)",
+                     "FIXED_TAX_DROPPED": "its fixed-amount tax is not carried over"}.get(
+                     i.code, "its source rate is not a Norwegian VAT rate and was changed (see the class description)"))
+                 if i.entity == "tax_classes" and i.level == "warning" and i.code in _RATE_CODES and i.source_id not in used
+                 else i for i in log.items]
+    renamed = []
+    for sid, title, description, rate in con.execute(
+            "SELECT source_id, title, description, tax_rate FROM pkg.tax_classes ORDER BY source_id").fetchall():
+        shown = {Decimal(m.replace(",", ".")) for m in _PERCENT.findall(title or "")}
+        if shown and rate not in shown:
+            text = f"{rate.normalize():f}"
+            note = f"{title}: the source rate {', '.join(f'{s.normalize():f}' for s in sorted(shown))} % is not Norwegian"
+            renamed.append((sid, f"MVA {text}%", note if description in (None, "", title) else f"{note}; {description}"))
+    if renamed:
+        con.register("_titles", pa.table({"sid": [r[0] for r in renamed], "title": [r[1] for r in renamed],
+                                          "description": [r[2] for r in renamed]}))
+        con.execute("UPDATE pkg.tax_classes SET title = t.title, description = t.description FROM _titles t "
+                    "WHERE tax_classes.source_id = t.sid")
+        con.unregister("_titles")
 
 
 def unique_slugs(con: duckdb.DuckDBPyConnection, log: IssueLog) -> None:
@@ -183,6 +232,31 @@ def unique_slugs(con: duckdb.DuckDBPyConnection, log: IssueLog) -> None:
             con.register("_slugs", table)
             con.execute(f"UPDATE pkg.{entity} SET slug = s.slug FROM _slugs s WHERE {entity}.source_id = s.sid")
             con.unregister("_slugs")
+
+
+def image_file_names(con: duckdb.DuckDBPyConnection) -> None:
+    """One file, one name: every row of a source file (a product image repeated as a variant
+    image) carries the name its first row has, and two files never share one (-1, -2 before the
+    extension)."""
+    if not _exists(con, "product_images"):
+        return
+    files = con.execute("""SELECT source_url, arg_min(filename, source_id) FILTER (WHERE filename IS NOT NULL) AS name,
+        min(source_id) AS first FROM pkg.product_images GROUP BY source_url""").fetchall()
+    used, names = set(), {}
+    for url, name, _ in sorted(files, key=lambda f: _natural(f[2])):
+        if name is None:
+            continue
+        stem, dot, ext = name.rpartition(".") if "." in name else (name, "", "")
+        candidate, n = name, 0
+        while candidate in used:
+            n += 1
+            candidate = f"{stem}-{n}{dot}{ext}"
+        used.add(candidate)
+        names[url] = candidate
+    if names:
+        con.register("_names", pa.table({"url": list(names), "name": list(names.values())}))
+        con.execute("UPDATE pkg.product_images SET filename = n.name FROM _names n WHERE product_images.source_url = n.url")
+        con.unregister("_names")
 
 
 def repoint_redirects(con: duckdb.DuckDBPyConnection) -> None:

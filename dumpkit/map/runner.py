@@ -1,10 +1,12 @@
 """Run a platform's SQL mappings over the staged tables.
 
 Each mapping is one SELECT producing one target entity, in the package's
-column names. Three kinds of extra columns carry what SQL alone cannot say:
+column names. Extra columns carry what SQL alone cannot say:
 
 * `_skip`: a reason code; the row is left out and the reason logged with its source id.
 * `_warn`: 'CODE: message'; the row is kept and the warning logged.
+* `_note`: like `_warn`, logged as info (the row is kept as the source meant it, e.g. a
+  product hidden in the shop that becomes inactive).
 * `_raw_<col>`: the source value behind a value-mapped column; when the map has
   no entry (`<col>` is NULL) the source value is kept and logged as
   UNMAPPED_VALUE with its count, never replaced by a silent default.
@@ -14,6 +16,7 @@ ones produced (order lines look up the package's products).
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -25,8 +28,8 @@ from ..errors import DumpkitError, machine_error
 from ..issues import IssueLog
 from ..package.schema import ENTITIES
 from ..sqlnames import ident, qualified
-from . import functions
-from .platforms import Detection
+from . import functions, languages
+from .platforms import Detection, explain_sql_error
 
 COMMON_SQL = Path(__file__).with_name("common.sql")
 
@@ -53,25 +56,44 @@ def prepare(con: duckdb.DuckDBPyConnection, detection: Detection, value_maps: di
     run_script(con, COMMON_SQL.read_text(encoding="utf-8"))
     platform = detection.platform
     for table, columns in platform.optional_tables.items():
-        exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema='src' AND table_name=?",
-                             [table]).fetchall()[0][0]
-        if not exists:
+        have = {r[0].lower() for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema='src' AND table_name=?", [table]).fetchall()}
+        if not have:
             # a table this version of the platform does not have: an empty stand-in keeps the SQL simple
             con.execute(f"CREATE TABLE {qualified('src', table)} ({columns})")
+        else:
+            _complete_columns(con, detection.prefix + table, table, columns, have)
     for name, sql in platform.params.items():
         try:
             value = next(iter(con.execute(sql).fetchall()), None)
         except duckdb.Error as e:  # a setting the dump holds in a shape the platform's SQL did not expect
             raise machine_error(e) or DumpkitError(
                 f"the {platform.name} setting {name!r} cannot be read from this dump "
-                f"(mappings/{platform.folder.name}/platform.toml [params]): {str(e).splitlines()[0]}") from None
+                f"(mappings/{platform.folder.name}/platform.toml [params]): "
+                f"{explain_sql_error(con, detection.prefix, e)}") from None
         con.execute(f"SET VARIABLE {ident(name)} = ?", [None if value is None else value[0]])
+    languages.choose(con)  # which source language is Mystore's 'no' (lang_key reads it)
+
+
+_COLUMN_DDL = re.compile(r'\s*("[^"]+"|\w+)\s+(\w+(?:\s*\(\s*\d+(?:\s*,\s*\d+)?\s*\))?)\s*(?:,|$)')
+
+
+def _complete_columns(con, staged: str, table: str, columns: str, have: set[str]) -> None:
+    """A table a data-only dump staged from its INSERTs has only the columns they name (OpenCart's
+    installer data leaves out date_added): the declared ones it lacks are NULL in src.<table>.
+    (The columns and their types come from platform.toml; the staged table's name from the dump.)"""
+    missing = [(name, kind) for name, kind in _COLUMN_DDL.findall(columns) if name.strip('"').lower() not in have]
+    if missing:
+        extra = ", ".join(f"CAST(NULL AS {kind}) AS {name}" for name, kind in missing)
+        con.execute(f"CREATE OR REPLACE VIEW {qualified('src', table)} AS SELECT *, {extra} "
+                    f"FROM {qualified('main', staged)}")
 
 
 def run_mapping(con: duckdb.DuckDBPyConnection, entity: str, sql: str, log: IssueLog) -> pa.Table:
     table = con.sql(sql).to_arrow_table()
     table = _apply_skips(entity, table, log)
     table = _apply_warnings(entity, table, log)
+    table = _apply_warnings(entity, table, log, "_note", "info")
     table = _apply_raw(entity, table, log)
     # a mapping may leave out optional fields: they are there, empty, for the steps after it
     for f in ENTITIES[entity]:
@@ -98,17 +120,17 @@ def _apply_skips(entity: str, table: pa.Table, log: IssueLog) -> pa.Table:
     return table.filter(pc.invert(mask)).drop_columns(["_skip"])
 
 
-def _apply_warnings(entity: str, table: pa.Table, log: IssueLog) -> pa.Table:
-    if "_warn" not in table.column_names:
+def _apply_warnings(entity: str, table: pa.Table, log: IssueLog, column: str = "_warn", level: str = "warning") -> pa.Table:
+    if column not in table.column_names:
         return table
-    warn = table.column("_warn")
+    warn = table.column(column)
     mask = pc.is_valid(warn)
     for sid, text in zip(_ids(table, mask), warn.filter(mask).to_pylist()):
         for part in text.split("|"):
             code, _, message = part.partition(":")
             field, _, code = code.strip().rpartition("@")  # 'field@CODE: message'
-            log.add("map", entity, sid, "warning", code.upper(), field or None, message.strip())
-    return table.drop_columns(["_warn"])
+            log.add("map", entity, sid, level, code.upper(), field or None, message.strip())
+    return table.drop_columns([column])
 
 
 def _apply_raw(entity: str, table: pa.Table, log: IssueLog) -> pa.Table:

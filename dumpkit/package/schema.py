@@ -19,7 +19,9 @@ Public API:
     file_name(entity), required_fields(entity), describe_markdown(entity)
 
 Type conventions: ids are strings; money is decimal128(18, 4), net of VAT, in
-NOK; VAT rates are decimal128(5, 2) percent; localised text is
+NOK (manifest `currency.amounts` says otherwise only for a package written with
+--keep-currency or a demo without a rate; the `*_gross` audit fields stay in the
+source's currency); VAT rates are decimal128(5, 2) percent; localised text is
 map<string, string> from language code to text with the main language under
 "no"; timestamps are timestamp[us, tz=UTC] (instants; the loader renders them
 in Europe/Oslo); integers are int32.
@@ -38,7 +40,9 @@ from decimal import Decimal
 import pyarrow as pa
 import pyarrow.compute as pc
 
-SCHEMA_VERSION = "1.0"
+# 1.1 adds only optional fields (orders.internal_note; manifest `currency`; issues `table`,
+# `technical`): a 1.0 reader ignores them, and conform() gives a 1.0 package the new columns as nulls
+SCHEMA_VERSION = "1.1"
 
 MAIN_LANGUAGE = "no"
 VAT_RATES = ("25", "15", "12", "11.11", "0")
@@ -227,7 +231,9 @@ ENTITIES: dict[str, pa.Schema] = {
         _f("slug", LOC, "URL slug per language ([a-z0-9-]), unique among all products "
            "(no category path); duplicates get -1, -2.", required=True,
            mystore="products.slug", confidence="high"),
-        _f("description", LOC, "Description, HTML.", mystore="products.description",
+        _f("description", LOC, "Description, HTML: the long description, with a short description "
+           "(PrestaShop description_short, WooCommerce excerpt) that says something more as its first "
+           "paragraph; Mystore has no short-description field.", mystore="products.description",
            confidence="high"),
         _f("meta_title", LOC, "SEO title.", mystore="products.meta_title", confidence="high"),
         _f("meta_description", LOC, "SEO description.", mystore="products.meta_description",
@@ -236,9 +242,10 @@ ENTITIES: dict[str, pa.Schema] = {
            confidence="high"),
         _f("price", MONEY, "Price net of VAT, NOK.", required=True, mystore="products.price",
            confidence="medium"),
-        _f("price_gross", MONEY, "Audit: the source price incl. VAT.", mystore=NOT_LOADED),
-        _f("cost", MONEY, "Purchase price (innpris), net, NOK.", mystore="products.cost",
-           confidence="high"),
+        _f("price_gross", MONEY, "Audit: the source price incl. VAT, in the source's currency.",
+           mystore=NOT_LOADED),
+        _f("cost", MONEY, "Purchase price (innpris), net, NOK; null when the source has none "
+           "(a wholesale price of 0 is 'not set').", mystore="products.cost", confidence="high"),
         _f("tax_class_source_id", ID, "The product's tax class.", required=True,
            mystore="products rel tax-class", confidence="high"),
         _f("manufacturer_source_id", ID, "The product's manufacturer.",
@@ -249,9 +256,11 @@ ENTITIES: dict[str, pa.Schema] = {
         _f("quantity", INT, "Stock; null when the source does not track stock. Ignored by "
            "Mystore when the product has variants.", mystore="products.quantity",
            confidence="high"),
-        _f("status", INT, "1 = active, 0 = inactive.", required=True, mystore="products.status",
+        _f("status", INT, "1 = active, 0 = inactive (also a product hidden in the source shop, or "
+           "sold elsewhere: an external/affiliate product).", required=True, mystore="products.status",
            confidence="high", enum=_STATUS_01),
-        _f("weight", WEIGHT, "Weight in grams.", mystore="products.weight", confidence="low"),
+        _f("weight", WEIGHT, "Weight in grams; null when the source has none (0 is 'not set').",
+           mystore="products.weight", confidence="low"),
         _f("location", TEXT, "Stock location (lagerplassering).", mystore="products.location",
            confidence="high"),
         _f("date_available", TS, "Date the product becomes available.",
@@ -278,8 +287,8 @@ ENTITIES: dict[str, pa.Schema] = {
         _f("price_difference", MONEY, "Variant net price minus the product's net price "
            "(signed, 0 when equal).", required=True,
            mystore="product-attributes.option_values_price and _prefix", confidence="low"),
-        _f("price_gross", MONEY, "Audit: the source's own variant price incl. VAT.",
-           mystore=NOT_LOADED),
+        _f("price_gross", MONEY, "Audit: the source's own variant price incl. VAT, in the source's "
+           "currency.", mystore=NOT_LOADED),
         _f("disabled", BOOL, "True when the variant is not for sale.", required=True,
            mystore="product-variants.disabled", confidence="high"),
     ]),
@@ -294,8 +303,9 @@ ENTITIES: dict[str, pa.Schema] = {
            mystore="slot: 1 = image, 2..8 = image2..image8", confidence="high"),
         _f("source_url", TEXT, "File to fetch: absolute URL, or path relative to the source "
            "shop root.", required=True, mystore=NOT_LOADED),
-        _f("filename", TEXT, "Suggested target file name, [A-Za-z0-9._-], unique in the "
-           "package.", mystore="value of products.image* (upload path unknown)",
+        _f("filename", TEXT, "Suggested target file name, [A-Za-z0-9._-]: one per source file "
+           "(rows of the same source_url, a product image repeated as a variant image, share it; "
+           "two files never do).", mystore="value of products.image* (upload path unknown)",
            confidence="low"),
     ]),
     "product_specials": _schema("product_specials", [
@@ -304,7 +314,8 @@ ENTITIES: dict[str, pa.Schema] = {
            mystore="product-specials rel product", confidence="medium"),
         _f("specials_price", MONEY, "Sale price net of VAT, NOK.", required=True,
            mystore="product-specials.specials_price", confidence="low"),
-        _f("price_gross", MONEY, "Audit: the source sale price incl. VAT.", mystore=NOT_LOADED),
+        _f("price_gross", MONEY, "Audit: the source sale price incl. VAT, in the source's currency.",
+           mystore=NOT_LOADED),
         _f("status", INT, "1 = active, 0 = inactive.", required=True,
            mystore="product-specials.status", confidence="medium", enum=_STATUS_01),
         _f("starts_at", TS, "Start of the offer (Mystore has no start field).",
@@ -372,13 +383,18 @@ ENTITIES: dict[str, pa.Schema] = {
            mystore="orders.tracking_number", confidence="medium"),
         _f("currency", TEXT, "ISO 4217 code the order was placed in (money columns are NOK "
            "regardless).", required=True, mystore="orders.currency", confidence="medium"),
-        _f("currency_value", FX_RATE, "Rate from NOK to currency; 1 for NOK.", required=True,
+        _f("currency_value", FX_RATE, "Rate from NOK to currency: units of the order's currency "
+           "for 1 NOK (0.085470 for EUR at 11.70 NOK per EUR); 1 for NOK.", required=True,
            mystore="orders.currency_value", confidence="medium"),
         _f("created_at", TS, "When the order was placed.", required=True,
            mystore="orders.created_at", confidence="medium"),
         *_stamps("orders", "medium", "updated_at"),
         _f("finished_at", TS, "When the order was completed.", mystore="orders.finished_at",
            confidence="medium"),
+        _f("internal_note", TEXT, "The shop's private note on the order, never shown to the customer "
+           "(PrestaShop's order note and private messages). Not loaded: no Mystore order attribute is "
+           "known to hold it. The customer's own comment is the first order_status_history row.",
+           mystore=NOT_LOADED),
     ]),
     "order_lines": _schema("order_lines", [
         _source_id("Source order line id."),
@@ -402,8 +418,8 @@ ENTITIES: dict[str, pa.Schema] = {
            required=True, mystore="order-products (osCommerce products_tax)", confidence="low"),
         _f("line_total", MONEY, "Net line total after line discounts (authoritative).",
            required=True, mystore="- (checks)"),
-        _f("line_total_gross", MONEY, "Audit: the source line total incl. VAT.",
-           mystore=NOT_LOADED),
+        _f("line_total_gross", MONEY, "Audit: the source line total incl. VAT, in the source's "
+           "currency.", mystore=NOT_LOADED),
     ]),
     "order_totals": _schema("order_totals", [
         _source_id("Source total row id, or `<order_source_id>/<class>/<n>`."),
@@ -490,8 +506,12 @@ MANIFEST_FIELDS: dict[str, str] = {
     "platform": "Detected source platform, e.g. 'woocommerce'.",
     "platform_version": "Detected platform version or range, null when unknown.",
     "table_prefix": "Detected table prefix, '' when none.",
-    "options": "Every option that shaped the output (languages, source timezone, prices "
-               "incl. VAT, default country, status mapping, demo seed...), as JSON.",
+    "currency": "What the money is in: {amounts: 'NOK' (or the source currency with "
+                "--keep-currency / a demo without a rate), shop_currency, rates: {code: NOK for one "
+                "unit, as given}, kept, not_converted: [codes without a rate]}.",
+    "options": "Every option that shaped the output (languages: source code -> package key, "
+               "source timezone, currency rates, default country, status mapping, demo seed...), "
+               "as JSON.",
     "counts": "Rows per entity file, all entities, in load order.",
     "files": "Every file of the package but manifest.json: {name: {size (bytes), sha256 (hex)}}; "
              "readers refuse a package whose files do not match (dumpkit.package.verify.check_package).",
@@ -504,7 +524,11 @@ ISSUE_FIELDS: dict[str, str] = {
     "level": "One of ISSUE_LEVELS.",
     "code": "Stable UPPER_SNAKE code, e.g. EMPTY_REQUIRED_FIELD.",
     "field": "Package field concerned, or null.",
-    "message": "One human-readable sentence.",
+    "message": "One human-readable sentence, the same for every record of one cause (the record "
+               "is in source_id).",
+    "table": "Source table of a dump-level (stage) issue, or null.",
+    "technical": "True for a staging note on a table no mapping reads: it changes nothing in the "
+                 "package; reports list these apart.",
 }
 ISSUE_LEVELS = ("error", "warning", "info")
 ISSUE_PHASES = ("read", "stage", "map", "check", "package")

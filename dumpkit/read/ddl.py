@@ -247,9 +247,20 @@ def _top_level_items(body: str) -> list[str]:
     return items
 
 
+# quoted text (kept) or a comment the server ignores (dropped): /* */ (not /*! */), -- and #
+_QUOTED_OR_COMMENT = re.compile(r"""('(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.|"")*"|`(?:[^`]|``)*`)|/\*(?!!).*?\*/|(?:--[ \t]|#)[^\n]*""",
+                                re.S)
+
+
+def _without_comments(sql: str) -> str:
+    return _QUOTED_OR_COMMENT.sub(lambda m: m.group(1) or " ", sql)
+
+
 def parse_create_table_loose(sql: str, offset: int) -> TableDef | None:
     """A MySQL CREATE TABLE sqlglot cannot read, taken apart line by line: names always,
-    types where sqlglot reads the type alone (VARCHAR otherwise). None if hopeless."""
+    types where sqlglot reads the type alone (VARCHAR otherwise). None if hopeless.
+    Comments inside it (PrestaShop 9's `name varchar(64), /* Deprecated ... */`) are dropped."""
+    sql = _without_comments(sql)
     m = re.match(r"\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMPORARY\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?"
                  r"((?:`[^`]+`|[\w$]+)(?:\s*\.\s*(?:`[^`]+`|[\w$]+))?)\s*\(", sql, re.I)
     if not m:

@@ -455,8 +455,12 @@ def check_is_sql(part: DumpPart, head: bytes) -> None:
     if not head.strip():
         raise NotADumpError(f"{name}: file is empty, not a SQL dump")
     probe = head[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if probe[:15].lower().startswith(b"<?xml") and not re.match(rb"<\?xml[^>]*>\s*<(!doctype\s+)?html", probe[:500], re.I):
+        # a WordPress export (WXR), a PrestaShop fixture, a sitemap: data, but not the database
+        raise NotADumpError(f"{name}: an XML file; XML is not a dump: export the shop's database with mysqldump / "
+                            "mariadb-dump (or pg_dump) and give dumpkit that file")
     if probe[:15].lower().startswith((b"<!doctype", b"<html", b"<?xml", b"<head", b"<body")):
-        raise NotADumpError(f"{name}: looks like an HTML/XML page (a failed download?), not a SQL dump")
+        raise NotADumpError(f"{name}: looks like an HTML page (a failed download?), not a SQL dump")
     if head[257:262] == b"ustar":
         raise NotADumpError(f"{name}: a tar archive; unpack it and give the .sql file(s) inside")
     if head.startswith(b"SQLite format 3\x00"):

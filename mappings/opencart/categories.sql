@@ -60,7 +60,7 @@ texts AS (
 SELECT
     sid(c.category_id) AS source_id,
     CASE WHEN coalesce(c.parent_id, 0) <> 0 THEN sid(c.parent_id) END AS parent_source_id,
-    map_concat(MAP {'no': coalesce(t.any_name, 'Category ' || c.category_id)}, t.name) AS name,
+    t.name,  -- 'no' filled after the mappings when missing (map/languages.py)
     map_concat(MAP {'no': coalesce(slugify(t.name['no']), slugify(t.any_name), 'category-' || c.category_id)}, s.slug) AS slug,
     nullif(t.description, MAP {}) AS description,
     nullif(t.meta_title, MAP {}) AS meta_title,
@@ -69,9 +69,7 @@ SELECT
     CASE WHEN CAST(c.status AS INTEGER) = 1 THEN 1 ELSE 0 END AS status,
     CAST(c.sort_order AS INTEGER) AS sort,
     utc(c.date_added) AS created_at,
-    utc(c.date_modified) AS updated_at,
-    CASE WHEN t.name['no'] IS NULL
-         THEN 'name@NAME_FALLBACK: no name in the main language; ' || coalesce('used "' || t.any_name || '"', 'set to ''Category ' || c.category_id || '''') END AS _warn
+    utc(c.date_modified) AS updated_at
 FROM src.category c
 LEFT JOIN texts t ON t.category_id = c.category_id
 LEFT JOIN slugs s ON s.id = c.category_id

@@ -71,7 +71,9 @@ SELECT
     CAST(NULL AS TIMESTAMPTZ) AS last_login,
     utc(c.date_added) AS created_at,
     CAST(NULL AS TIMESTAMPTZ) AS updated_at,
-    CASE WHEN blank_null(c.email) IS NULL THEN 'NO_EMAIL: customer has no e-mail address; a Mystore customer logs in by e-mail' END AS _skip,
+    CASE WHEN blank_null(c.email) IS NULL THEN 'NO_EMAIL: customer has no e-mail address; a Mystore customer logs in by e-mail'
+         WHEN placeholder_account(c.email)
+         THEN 'PLACEHOLDER_ACCOUNT: an account that stands for anonymised customers, not a customer; its orders are kept on a guest customer' END AS _skip,
     nullif(concat_ws('|',
         CASE WHEN m.zone_mismatch THEN 'address_region@ZONE_COUNTRY_MISMATCH: the address''s zone is not in its country; region left empty' END,
         CASE WHEN m.country_id IS NOT NULL AND m.country IS NULL AND coalesce(m.country_id, 0) <> 0

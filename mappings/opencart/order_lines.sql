@@ -32,14 +32,14 @@ SELECT
     blank_null(html_decode(l.model)) AS sku,
     opt.options,
     CAST(l.quantity AS INTEGER) AS quantity,
-    CASE WHEN coalesce(l.quantity, 0) <> 0 THEN money(CAST(l.total AS DECIMAL(18,4)) / l.quantity) ELSE money(l.price) END AS unit_price,
-    CASE WHEN coalesce(l.price, 0) <> 0 THEN CAST(round(CAST(l.tax AS DECIMAL(18,6)) * 100 / l.price, 2) AS DECIMAL(5,2))
+    CASE WHEN coalesce(l.quantity, 0) <> 0 THEN div4(l.total, l.quantity) ELSE money(l.price) END AS unit_price,
+    CASE WHEN coalesce(l.price, 0) <> 0 THEN CAST(round(div4(100 * l.tax, l.price), 2) AS DECIMAL(5,2))
          ELSE CAST(0 AS DECIMAL(5,2)) END AS tax_rate,
     money(l.total) AS line_total,
     money(l.total + l.tax * l.quantity) AS line_total_gross,
-    CASE WHEN coalesce(l.price, 0) <> 0 AND round(CAST(l.tax AS DECIMAL(18,6)) * 100 / l.price, 2) NOT IN (25, 15, 12, 11.11, 0)
+    CASE WHEN coalesce(l.price, 0) <> 0 AND round(div4(100 * l.tax, l.price), 2) NOT IN (25, 15, 12, 11.11, 0)
          THEN 'tax_rate@UNUSUAL_TAX_RATE: VAT ' || l.tax || ' per unit on ' || l.price || ' is '
-              || round(CAST(l.tax AS DECIMAL(18,6)) * 100 / l.price, 2) || ' %, not a Norwegian rate' END AS _warn
+              || round(div4(100 * l.tax, l.price), 2) || ' %, not a Norwegian rate' END AS _warn
 FROM src.order_product l
 JOIN src."order" o ON o.order_id = l.order_id AND coalesce(o.order_status_id, 0) <> 0
 LEFT JOIN p ON p.product_id = l.product_id

@@ -8,8 +8,8 @@
 -- billing_* is the payment address, shipping_* the shipping address (empty when nothing was
 -- shipped). OpenCart 4 stores payment_method/shipping_method as JSON {name, code}.
 -- Amounts are in the shop's default currency (config_currency); currency/currency_value are what
--- the customer saw. A shop whose default currency is not NOK is reported once (by migrate, from the
--- shop_currency parameter): nothing is converted.
+-- the customer saw (currency_value: shop currency -> order currency). A shop whose default currency is
+-- not NOK is converted after the mappings (map/currency.py, --currency-rate), currency_value with it.
 WITH o AS (
     SELECT * FROM (SELECT NULL::VARCHAR AS payment_code, NULL::VARCHAR AS shipping_code, NULL::VARCHAR AS payment_company_id,
                           NULL::VARCHAR AS payment_company, NULL::VARCHAR AS shipping_company, NULL::VARCHAR AS comment,

@@ -17,12 +17,11 @@ texts AS (
 SELECT
     sid(v.option_value_id) AS source_id,
     sid(v.option_id) AS option_source_id,
-    map_concat(MAP {'no': coalesce(t.any_name, 'Value ' || v.option_value_id)}, t.name) AS name,
+    t.name,
     CAST(v.sort_order AS INTEGER) AS sort,
     CASE WHEN o.option_id IS NULL THEN 'OPTION_MISSING: the value''s option ' || v.option_id || ' does not exist'
          WHEN lower(o.type) NOT IN ('select', 'radio', 'image', 'checkbox')
-         THEN 'OPTION_TYPE_UNSUPPORTED: value of a ' || o.type || ' option' END AS _skip,
-    CASE WHEN t.name['no'] IS NULL THEN 'name@NAME_FALLBACK: no name in the main language' END AS _warn
+         THEN 'OPTION_TYPE_UNSUPPORTED: value of a ' || o.type || ' option' END AS _skip
 FROM src.option_value v
 LEFT JOIN src.option o ON o.option_id = v.option_id
 LEFT JOIN texts t ON t.option_value_id = v.option_value_id

@@ -20,11 +20,10 @@ texts AS (
 )
 SELECT
     sid(o.option_id) AS source_id,
-    map_concat(MAP {'no': coalesce(t.any_name, 'Option ' || o.option_id)}, t.name) AS name,
+    t.name,
     lower(o.type) IN ('select', 'radio', 'image') AS track_stock,
     CAST(o.sort_order AS INTEGER) AS sort,
     CASE WHEN lower(o.type) NOT IN ('select', 'radio', 'image', 'checkbox')
-         THEN 'OPTION_TYPE_UNSUPPORTED: ' || o.type || ' option "' || coalesce(t.any_name, '') || '" takes free input; Mystore 1.0 has no place for it' END AS _skip,
-    CASE WHEN t.name['no'] IS NULL THEN 'name@NAME_FALLBACK: no name in the main language' END AS _warn
+         THEN 'OPTION_TYPE_UNSUPPORTED: ' || o.type || ' option "' || coalesce(t.any_name, '') || '" takes free input; Mystore 1.0 has no place for it' END AS _skip
 FROM src.option o
 LEFT JOIN texts t ON t.option_id = o.option_id

@@ -71,7 +71,7 @@ SELECT
     sid(vp.master_id),
     coalesce(ov.ids, []),
     coalesce(blank_null(vp.sku), blank_null(vp.model)),
-    CASE WHEN regexp_full_match(coalesce(vp.ean, ''), '\d{8}|\d{12,14}') THEN vp.ean END,
+    CASE WHEN regexp_full_match(coalesce(vp.ean, ''), '\d{8}|\d{12,14}') AND NOT regexp_full_match(vp.ean, '0+') THEN vp.ean END,
     CAST(vp.quantity AS INTEGER),
     CAST(NULL AS DECIMAL(18,4)),
     money(vp.price) - money(m.price),

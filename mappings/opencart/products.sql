@@ -104,6 +104,11 @@ opts AS (
 discounts AS (
     SELECT product_id, count(*) AS n FROM src.product_discount GROUP BY product_id
 ),
+-- OpenCart shows a product in a store only through product_to_store: one not in the default
+-- store (0) is hidden from the shop (a dump without the table hides nothing)
+in_store AS (
+    SELECT DISTINCT product_id FROM src.product_to_store WHERE CAST(store_id AS BIGINT) = 0
+),
 rows AS (
     SELECT p.*, t.name AS names, t.any_name, t.description AS descriptions, t.meta_title AS meta_titles,
            t.meta_description AS meta_descriptions, t.meta_keywords AS keywords, s.slug AS seo_slug,
@@ -113,12 +118,13 @@ rows AS (
            [x FOR x IN [regexp_replace(coalesce(c.ean, p.ean, ''), '[\s-]', '', 'g'),
                         regexp_replace(coalesce(c.jan, p.jan, ''), '[\s-]', '', 'g'),
                         regexp_replace(coalesce(c.upc, p.upc, ''), '[\s-]', '', 'g')]
-              IF regexp_full_match(x, '\d{8}|\d{12,14}')][1] AS the_ean,
+              IF regexp_full_match(x, '\d{8}|\d{12,14}') AND NOT regexp_full_match(x, '0+')][1] AS the_ean,
            blank_null(coalesce(c.ean, p.ean)) AS raw_ean,
            cats.ids AS category_ids,
            w.grams_per_unit,
            o.free_input, o.checkbox, coalesce(o.variant_options, 0) AS variant_options, dc.n AS discounts,
-           coalesce(p.master_id, 0) > 0 AND p.master_id IN (SELECT product_id FROM src.product) AS is_variant
+           coalesce(p.master_id, 0) > 0 AND p.master_id IN (SELECT product_id FROM src.product) AS is_variant,
+           p.product_id NOT IN (SELECT product_id FROM in_store) AND EXISTS (SELECT 1 FROM src.product_to_store) AS hidden
     FROM p
     LEFT JOIN codes c ON c.product_id = p.product_id
     LEFT JOIN texts t ON t.product_id = p.product_id
@@ -133,7 +139,7 @@ SELECT
     the_sku AS sku,
     the_ean AS ean,
     the_mpn AS manufacturer_sku,
-    map_concat(MAP {'no': coalesce(any_name, 'Product ' || product_id)}, names) AS name,
+    names AS name,  -- 'no' filled after the mappings when missing (map/languages.py)
     map_concat(MAP {'no': coalesce(slugify(names['no']), slugify(any_name), 'product-' || product_id)}, seo_slug) AS slug,
     nullif(descriptions, MAP {}) AS description,
     nullif(meta_titles, MAP {}) AS meta_title,
@@ -145,20 +151,21 @@ SELECT
     CASE WHEN coalesce(manufacturer_id, 0) <> 0 THEN sid(manufacturer_id) END AS manufacturer_source_id,
     coalesce(category_ids, []) AS category_source_ids,
     CAST(quantity AS INTEGER) AS quantity,
-    CASE WHEN CAST(status AS INTEGER) = 1 THEN 1 ELSE 0 END AS status,
-    CAST(round(CAST(weight AS DECIMAL(18,8)) * grams_per_unit, 4) AS DECIMAL(18,4)) AS weight,
+    CASE WHEN CAST(status AS INTEGER) = 1 AND NOT hidden THEN 1 ELSE 0 END AS status,
+    -- 0 is OpenCart's "no weight"
+    CASE WHEN CAST(weight AS DECIMAL(18,8)) > 0 THEN money(CAST(weight AS DECIMAL(18,8)) * grams_per_unit) END AS weight,
     blank_null(location) AS location,
     utc(date_available) AS date_available,
     CAST(sort_order AS INTEGER) AS sort,
     utc(date_added) AS created_at,
     utc(date_modified) AS updated_at,
     CASE WHEN is_variant THEN 'VARIANT_PRODUCT: OpenCart 4 variant of product ' || master_id || '; migrated as a product_variants row of it' END AS _skip,
+    CASE WHEN hidden AND CAST(status AS INTEGER) = 1
+         THEN 'status@PRODUCT_HIDDEN: not in the default store (product_to_store), so the shop never showed it; inactive in Mystore' END AS _note,
     nullif(concat_ws('|',
-        CASE WHEN names['no'] IS NULL
-             THEN 'name@NAME_FALLBACK: no name in the main language; ' || coalesce('used "' || any_name || '"', 'set to ''Product ' || product_id || '''') END,
         CASE WHEN the_sku IS NOT NULL AND count(*) OVER (PARTITION BY lower(the_sku), is_variant) > 1 AND NOT is_variant
              THEN 'sku@DUPLICATE_SKU: article number "' || the_sku || '" is used by more than one product' END,
-        CASE WHEN raw_ean IS NOT NULL AND the_ean IS NULL THEN 'ean@INVALID_EAN: "' || raw_ean || '" is not a GTIN-8/12/13/14; left out' END,
+        CASE WHEN raw_ean IS NOT NULL AND the_ean IS NULL AND NOT regexp_full_match(raw_ean, '0+') THEN 'ean@INVALID_EAN: "' || raw_ean || '" is not a GTIN-8/12/13/14; left out' END,
         CASE WHEN coalesce(weight, 0) <> 0 AND grams_per_unit IS NULL
              THEN 'weight@WEIGHT_UNIT_UNKNOWN: weight class ' || weight_class_id || ' cannot be converted to grams; weight left out' END,
         CASE WHEN free_input IS NOT NULL THEN 'OPTION_NOT_MIGRATED: free-input option(s) ' || free_input || ' have no place in Mystore 1.0' END,

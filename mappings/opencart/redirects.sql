@@ -1,11 +1,16 @@
 -- entity: redirects
--- reads: seo_url / url_alias, product, product_description, category, category_description, manufacturer, language
+-- reads: seo_url / url_alias, product, product_description, product_to_category, category, category_description,
+--        manufacturer, language
 -- Old storefront paths in the shop's main language, store 0:
---   1.5-3.x SEO URLs: product '/<keyword>', manufacturer '/<keyword>', category '/<parent keyword>/.../<keyword>'
---           (OpenCart writes a category path only when every category on it has a keyword)
+--   plain URLs, always (they work with SEO URLs on or off): '/index.php?route=product/product&product_id=N'
+--           (4.0 adds &language=), '/index.php?route=product/category&path=<ids>', the manufacturer's info page
+--   1.5-3.x SEO URLs, where keywords exist: product '/<keyword>', manufacturer '/<keyword>', category
+--           '/<parent keyword>/.../<keyword>' (OpenCart writes a category path only when every category on it
+--           has a keyword)
+--   1.5-3.x a product as a category's listing links it: '/index.php?route=product/product&path=<ids>&product_id=N'
+--           and, with keywords, '/<category keyword path>/<product keyword>', for each category of the product
 --   4.0 SEO URLs: '/<language keyword>/<route keyword>/<keyword>' from seo_url rows sorted as OpenCart
 --           does (language -2, route -1, the item); a category's keyword already holds its path
---   no keyword: the plain URL '/index.php?route=product/product&product_id=N' (4.0 adds &language=)
 -- redirect_to uses the slug the products/categories/manufacturers mappings give the main language
 -- (same expressions); refine.unique_slugs may still add -1, -2: the loader re-points from `entity`
 -- and `entity_source_id`. OpenCart 4 variant products redirect to their master.
@@ -45,17 +50,22 @@ product_slug AS (
     FROM p LEFT JOIN kw k ON k.k = 'product_id' AND k.v = sid(p.product_id)
     LEFT JOIN product_names n ON n.product_id = p.product_id
 ),
-products AS (
+product_forms AS (
     SELECT p.product_id,
            CASE WHEN coalesce(p.master_id, 0) > 0 AND p.master_id IN (SELECT product_id FROM src.product) THEN p.master_id ELSE p.product_id END AS target_id,
-           CASE WHEN k.keyword IS NULL
-                THEN '/index.php?route=product/product' || CASE WHEN (SELECT yes FROM oc4) THEN (SELECT lang_param FROM oc4) ELSE '' END
-                     || '&product_id=' || p.product_id
+           '/index.php?route=product/product' || CASE WHEN (SELECT yes FROM oc4) THEN (SELECT lang_param FROM oc4) ELSE '' END
+               || '&product_id=' || p.product_id AS plain,
+           CASE WHEN k.keyword IS NULL THEN NULL
                 WHEN (SELECT yes FROM oc4)
                 THEN '/' || concat_ws('/', (SELECT keyword FROM lang_kw),
                                       (SELECT keyword FROM kw WHERE k = 'route' AND v = 'product/product'), k.keyword)
-                ELSE '/' || k.keyword END AS path
+                ELSE '/' || k.keyword END AS seo, k.keyword
     FROM p LEFT JOIN kw k ON k.k = 'product_id' AND k.v = sid(p.product_id)
+),
+products AS (
+    SELECT product_id, target_id, plain AS path FROM product_forms
+    UNION ALL
+    SELECT product_id, target_id, seo FROM product_forms WHERE seo IS NOT NULL
 ),
 category_names AS (
     SELECT category_id,
@@ -101,41 +111,67 @@ category_chain AS (
     FROM chain ch LEFT JOIN category_kw k ON k.category_id = ch.ancestor_id
     GROUP BY ch.category_id
 ),
-categories AS (
+category_forms AS (
     SELECT c.category_id,
            coalesce(slugify(html_decode(k.own)), slugify(n.main_name), slugify(n.any_name), 'category-' || c.category_id) AS slug,
            CASE WHEN (SELECT yes FROM oc4) AND cp.full_path IS NOT NULL
                 THEN '/' || concat_ws('/', (SELECT keyword FROM lang_kw),
                                       (SELECT keyword FROM kw WHERE k = 'route' AND v = 'product/category'), cp.full_path)
-                WHEN NOT (SELECT yes FROM oc4) AND ch.complete AND ch.kw_path IS NOT NULL THEN '/' || ch.kw_path
-                ELSE '/index.php?route=product/category' || CASE WHEN (SELECT yes FROM oc4) THEN (SELECT lang_param FROM oc4) ELSE '' END
-                     || '&path=' || ch.id_path END AS path
+                WHEN NOT (SELECT yes FROM oc4) AND ch.complete AND ch.kw_path IS NOT NULL THEN '/' || ch.kw_path END AS seo,
+           '/index.php?route=product/category' || CASE WHEN (SELECT yes FROM oc4) THEN (SELECT lang_param FROM oc4) ELSE '' END
+               || '&path=' || ch.id_path AS plain,
+           ch.id_path, CASE WHEN ch.complete THEN ch.kw_path END AS kw_path
     FROM src.category c
     LEFT JOIN category_kw k ON k.category_id = c.category_id
     LEFT JOIN category_paths cp ON cp.category_id = c.category_id
     LEFT JOIN category_chain ch ON ch.category_id = c.category_id
     LEFT JOIN category_names n ON n.category_id = c.category_id
 ),
-manufacturers AS (
+categories AS (
+    SELECT DISTINCT category_id, slug, plain AS path FROM category_forms
+    UNION
+    SELECT category_id, slug, seo FROM category_forms WHERE seo IS NOT NULL
+),
+-- 1.5-3.x: a product as a category's listing links it, with the category's path of ids (and keywords)
+products_in_categories AS (
+    SELECT pf.product_id, pf.target_id, '/index.php?route=product/product&path=' || cf.id_path || '&product_id=' || pf.product_id AS path
+    FROM product_forms pf JOIN src.product_to_category pc ON pc.product_id = pf.product_id
+    JOIN category_forms cf ON cf.category_id = pc.category_id
+    WHERE NOT (SELECT yes FROM oc4) AND cf.id_path IS NOT NULL
+    UNION
+    SELECT pf.product_id, pf.target_id, '/' || cf.kw_path || '/' || pf.keyword
+    FROM product_forms pf JOIN src.product_to_category pc ON pc.product_id = pf.product_id
+    JOIN category_forms cf ON cf.category_id = pc.category_id
+    WHERE NOT (SELECT yes FROM oc4) AND cf.kw_path IS NOT NULL AND pf.keyword IS NOT NULL
+),
+manufacturer_forms AS (
     SELECT m.manufacturer_id,
            coalesce(slugify(html_decode(m.name)), 'manufacturer-' || m.manufacturer_id) AS name_slug,
            slugify(html_decode(k.keyword)) AS kw_slug,
-           CASE WHEN k.keyword IS NULL
-                THEN CASE WHEN (SELECT yes FROM oc4)
-                          THEN '/index.php?route=product/manufacturer.info' || (SELECT lang_param FROM oc4)
-                          ELSE '/index.php?route=product/manufacturer/info' END || '&manufacturer_id=' || m.manufacturer_id
+           CASE WHEN (SELECT yes FROM oc4)
+                THEN '/index.php?route=product/manufacturer.info' || (SELECT lang_param FROM oc4)
+                ELSE '/index.php?route=product/manufacturer/info' END || '&manufacturer_id=' || m.manufacturer_id AS plain,
+           CASE WHEN k.keyword IS NULL THEN NULL
                 WHEN (SELECT yes FROM oc4)
                 THEN '/' || concat_ws('/', (SELECT keyword FROM lang_kw),
                                       (SELECT keyword FROM kw WHERE k = 'route' AND v = 'product/manufacturer.info'), k.keyword)
                      || CASE WHEN EXISTS (SELECT 1 FROM kw WHERE k = 'route' AND v = 'product/manufacturer.info') THEN ''
                              ELSE '?route=product/manufacturer.info' END
-                ELSE '/' || k.keyword END AS path
+                ELSE '/' || k.keyword END AS seo
     FROM src.manufacturer m
     LEFT JOIN kw k ON k.k = 'manufacturer_id' AND k.v = sid(m.manufacturer_id)
+),
+manufacturers AS (
+    SELECT manufacturer_id, name_slug, kw_slug, plain AS path FROM manufacturer_forms
+    UNION ALL
+    SELECT manufacturer_id, name_slug, kw_slug, seo FROM manufacturer_forms WHERE seo IS NOT NULL
 ),
 all_redirects AS (
     SELECT pr.path, '/products/' || ps.slug AS target, 'products' AS entity, sid(pr.target_id) AS entity_id, 1 AS kind, pr.product_id AS id
     FROM products pr JOIN product_slug ps ON ps.product_id = pr.target_id
+    UNION ALL
+    SELECT pr.path, '/products/' || ps.slug, 'products', sid(pr.target_id), 4, pr.product_id
+    FROM products_in_categories pr JOIN product_slug ps ON ps.product_id = pr.target_id
     UNION ALL
     SELECT path, '/categories/' || slug, 'categories', sid(category_id), 2, category_id FROM categories
     UNION ALL

@@ -20,9 +20,8 @@ in_shop AS (SELECT id_category, min(position) AS position FROM src.category_shop
 SELECT
     sid(c.id_category) AS source_id,
     CASE WHEN c.id_parent IN (SELECT id_category FROM roots) THEN NULL ELSE sid(c.id_parent) END AS parent_source_id,
-    -- a name is required in the main language: another language's, else 'Kategori <id>', with a warning
-    CASE WHEN t.name['no'] IS NOT NULL THEN t.name
-         ELSE map_concat(coalesce(t.name, MAP {}), MAP {'no': coalesce(map_values(t.name)[1], 'Kategori ' || c.id_category)}) END AS name,
+    -- without Norwegian text the main language's is copied to 'no' after the mappings (map/languages.py)
+    t.name,
     t.slug, t.description, t.meta_title, t.meta_description,
     'img/c/' || c.id_category || '.jpg' AS image_source_url,
     CAST(c.active AS INTEGER) AS status,
@@ -32,9 +31,7 @@ SELECT
     CASE WHEN c.id_category IN (SELECT id_category FROM roots)
          THEN 'ROOT_CATEGORY: PrestaShop root/home category; its children are top-level in Mystore'
          WHEN s.id_category IS NULL
-         THEN 'OTHER_SHOP: category is not in the migrated shop (category_shop)' END AS _skip,
-    CASE WHEN blank_null(t.name['no']) IS NULL
-         THEN 'name@EMPTY_NAME: category has no name in the main language; another language''s name or "Kategori <id>" used' END AS _warn
+         THEN 'OTHER_SHOP: category is not in the migrated shop (category_shop)' END AS _skip
 FROM src.category c
 LEFT JOIN texts t USING (id_category)
 LEFT JOIN in_shop s USING (id_category)

@@ -109,6 +109,8 @@ SELECT
     utc(c.date_add) AS created_at,
     utc(c.date_upd) AS updated_at,
     CASE WHEN c.deleted = 1 THEN 'DELETED_IN_SOURCE: customer is deleted in PrestaShop; their orders are kept as guest orders'
+         WHEN placeholder_account(c.email)
+         THEN 'PLACEHOLDER_ACCOUNT: the account anonymised customers'' orders are moved to (GDPR erasure), not a customer; its orders are kept on a guest customer'
          WHEN c.id_shop <> getvariable('shop_id') AND c.id_customer NOT IN (SELECT id_customer FROM shop_orders)
          THEN 'OTHER_SHOP: customer of another shop, without orders in the migrated shop' END AS _skip
 FROM src.customer c

@@ -46,9 +46,9 @@ lines AS (
                          AND regexp_matches(trim(ltrim(substr(od.product_name, length(pn.name) + 1), ' -')), '^[^:,]+ : [^,]+(, [^:,]+ : [^,]+)*$')
                     THEN trim(ltrim(substr(od.product_name, length(pn.name) + 1), ' -')) END,
                nullif(regexp_extract(od.product_name, ' - ([^:,]+ : [^,]+(, [^:,]+ : [^,]+)*)$', 1), '')) END AS tail,
-           money(CAST(od.total_price_tax_excl AS DECIMAL(38,10)) / od.conv) AS te,
-           money(CAST(od.total_price_tax_incl AS DECIMAL(38,10)) / od.conv) AS ti,
-           money(CAST(od.unit_price_tax_excl AS DECIMAL(38,10)) * od.product_quantity / od.conv) AS ue_q,
+           div4(od.total_price_tax_excl, od.conv) AS te,
+           div4(od.total_price_tax_incl, od.conv) AS ti,
+           div4(od.unit_price_tax_excl * od.product_quantity, od.conv) AS ue_q,
            abs(od.total_price_tax_excl - od.unit_price_tax_excl * od.product_quantity) > 0.01 + 0.005 * od.product_quantity
              AND abs(od.total_price_tax_incl - od.unit_price_tax_incl * od.product_quantity) <= 0.01 + 0.005 * od.product_quantity
              AS broken_total
@@ -64,8 +64,8 @@ lines2 AS (
            CASE WHEN l.detail_tax_rate IS NOT NULL THEN CAST(l.detail_tax_rate AS DECIMAL(9,3))
                 WHEN l.tax_rate > 0 THEN CAST(l.tax_rate AS DECIMAL(9,3))
                 WHEN (CASE WHEN l.broken_total THEN l.ue_q ELSE l.te END) > 0
-                THEN CAST((l.ti / (CASE WHEN l.broken_total THEN l.ue_q ELSE l.te END) - 1) * 100 AS DECIMAL(12,4))
-                WHEN l.unit_price_tax_excl > 0 THEN CAST((l.unit_price_tax_incl / l.unit_price_tax_excl - 1) * 100 AS DECIMAL(12,4))
+                THEN div4(100 * (l.ti - (CASE WHEN l.broken_total THEN l.ue_q ELSE l.te END)), CASE WHEN l.broken_total THEN l.ue_q ELSE l.te END)
+                WHEN l.unit_price_tax_excl > 0 THEN div4(100 * (l.unit_price_tax_incl - l.unit_price_tax_excl), l.unit_price_tax_excl)
                 ELSE 0 END AS raw_rate
     FROM lines l
 )
@@ -80,8 +80,7 @@ SELECT
          THEN map_from_entries(l.parsed)
          WHEN co.unique_keys THEN co.options END AS options,
     CAST(l.product_quantity AS INTEGER) AS quantity,
-    money(CASE WHEN l.product_quantity <> 0 THEN CAST(l.line_total AS DECIMAL(38,10)) / l.product_quantity
-               ELSE CAST(l.unit_price_tax_excl AS DECIMAL(38,10)) / l.conv END) AS unit_price,
+    CASE WHEN l.product_quantity <> 0 THEN div4(l.line_total, l.product_quantity) ELSE div4(l.unit_price_tax_excl, l.conv) END AS unit_price,
     CAST(CASE WHEN abs(l.raw_rate - round(l.raw_rate)) < 0.05 THEN round(l.raw_rate) ELSE round(l.raw_rate, 2) END AS DECIMAL(5,2)) AS tax_rate,
     l.line_total,
     l.ti AS line_total_gross,

@@ -1,11 +1,13 @@
 -- entity: order_status_history
--- reads: order_history, order_state, order_state_lang, orders, message
+-- reads: order_history, order_state, order_state_lang, orders, message, customer_thread, customer_message
 -- Every order_history row of the shop's orders, in time order; the status is mapped like the
 -- order's (English name -> [value_maps.order_status]), source_status is the name in the main
 -- language. customer_notified: the state sends the customer an e-mail (order_state.send_email).
 -- An order without history gets one row, its current state at its date, '<id_order>/1'.
--- The customer's checkout message (the first message that is not private) is the comment of
--- the order's first row.
+-- The order's messages the customer saw or wrote are the comment of its first row, oldest first:
+-- the checkout message (`message`, copied by PrestaShop into a customer thread as well: once) and
+-- the order's customer thread (customer_message) that is not private. Private notes of the shop
+-- are orders.internal_note (orders.sql).
 WITH state_names AS (
     SELECT s.id_order_state, s.send_email,
            max(sl.name) FILTER (WHERE sl.id_lang = getvariable('main_language_id')) AS main_name,
@@ -27,10 +29,18 @@ hist AS (
 ordered AS (
     SELECT hist.*, row_number() OVER (PARTITION BY id_order ORDER BY date_add, seq) AS n FROM hist
 ),
-comments AS (
-    SELECT id_order, arg_min(blank_null(message), id_message) AS message
-    FROM src.message
-    WHERE id_order > 0 AND coalesce(private, 0) = 0 AND blank_null(message) IS NOT NULL
+messages AS (
+    SELECT id_order, blank_null(message) AS message, date_add, id_message AS seq FROM src.message
+    WHERE id_order > 0 AND (coalesce(private, 0) = 0 OR coalesce(id_employee, 0) = 0)
+    UNION ALL
+    SELECT t.id_order, blank_null(m.message), m.date_add, 1000000000 + m.id_customer_message
+    FROM src.customer_message m JOIN src.customer_thread t ON t.id_customer_thread = m.id_customer_thread
+    WHERE t.id_order > 0 AND coalesce(m.private, 0) = 0
+),
+comments AS (  -- each text once (the thread repeats the checkout message), oldest first
+    SELECT id_order, string_agg(message, chr(10) || chr(10) ORDER BY first_at, seq) AS message
+    FROM (SELECT id_order, message, min(date_add) AS first_at, min(seq) AS seq FROM messages
+          WHERE message IS NOT NULL GROUP BY id_order, message)
     GROUP BY id_order
 )
 SELECT

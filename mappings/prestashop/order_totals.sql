@@ -24,20 +24,20 @@ WITH o AS (
 ),
 m AS (  -- amounts in the shop's currency
     SELECT id_order,
-           money(total_products / conv) AS subtotal,
-           money(total_shipping_tax_excl / conv) AS shipping,
-           money(total_shipping_tax_incl / conv) - money(total_shipping_tax_excl / conv) AS shipping_vat,
+           div4(total_products, conv) AS subtotal,
+           div4(total_shipping_tax_excl, conv) AS shipping,
+           div4(total_shipping_tax_incl, conv) - div4(total_shipping_tax_excl, conv) AS shipping_vat,
            CASE WHEN carrier_tax_rate > 0 THEN CAST(carrier_tax_rate AS DECIMAL(12,4))
-                WHEN total_shipping_tax_excl > 0 THEN CAST((total_shipping_tax_incl / total_shipping_tax_excl - 1) * 100 AS DECIMAL(12,4))
+                WHEN total_shipping_tax_excl > 0 THEN div4(100 * (total_shipping_tax_incl - total_shipping_tax_excl), total_shipping_tax_excl)
                 ELSE 0 END AS shipping_rate,
-           money(total_wrapping_tax_excl / conv) AS wrapping,
-           money(total_wrapping_tax_incl / conv) - money(total_wrapping_tax_excl / conv) AS wrapping_vat,
-           CASE WHEN total_wrapping_tax_excl > 0 THEN CAST((total_wrapping_tax_incl / total_wrapping_tax_excl - 1) * 100 AS DECIMAL(12,4))
+           div4(total_wrapping_tax_excl, conv) AS wrapping,
+           div4(total_wrapping_tax_incl, conv) - div4(total_wrapping_tax_excl, conv) AS wrapping_vat,
+           CASE WHEN total_wrapping_tax_excl > 0 THEN div4(100 * (total_wrapping_tax_incl - total_wrapping_tax_excl), total_wrapping_tax_excl)
                 ELSE 0 END AS wrapping_rate,
-           money(total_discounts_tax_excl / conv) AS discount,
-           money(total_discounts_tax_incl / conv) - money(total_discounts_tax_excl / conv) AS discount_vat,
-           money(total_paid_tax_incl / conv) - money(total_paid_tax_excl / conv) AS vat,
-           money(total_paid_tax_incl / conv) AS total
+           div4(total_discounts_tax_excl, conv) AS discount,
+           div4(total_discounts_tax_incl, conv) - div4(total_discounts_tax_excl, conv) AS discount_vat,
+           div4(total_paid_tax_incl, conv) - div4(total_paid_tax_excl, conv) AS vat,
+           div4(total_paid_tax_incl, conv) AS total
     FROM o
 ),
 snap AS (  -- rates as order lines have them: whole percents when within 0.05

@@ -1,5 +1,6 @@
 -- entity: orders
--- reads: orders, customer, address, country, state, order_state_lang, currency, carrier, order_carrier, order_history, order_state
+-- reads: orders, customer, address, country, state, order_state_lang, currency, carrier, order_carrier, order_history, order_state,
+--        message, customer_thread, customer_message
 -- Every order of the shop. The customer is the order's customer unless that customer is
 -- deleted or missing: then customer_source_id stays empty and refine makes a guest customer
 -- from the order's e-mail (or attaches it to a registered customer with that e-mail). Guest
@@ -8,7 +9,8 @@
 -- the shipping address. Status: the current state's name in the main language is kept as
 -- source_status; the Mystore status comes from [value_maps.order_status] keyed by the state's
 -- English name (see platform.toml). Money here is only the currency: amounts are in
--- order_totals. `currency_value` is the order's conversion_rate (1 for the shop's currency).
+-- order_totals. `currency_value` is the order's conversion_rate (1 for the shop's currency); a shop
+-- not in NOK is converted after the mappings, currency_value with it (map/currency.py).
 WITH addr AS (
     SELECT a.id_address,
            nullif(concat_ws(' ', blank_null(a.firstname), blank_null(a.lastname)), '') AS name,
@@ -51,13 +53,24 @@ finished AS (
     WHERE s.shipped = 1
     GROUP BY oh.id_order
 ),
-extra AS (  -- orders.shipping_number exists up to 1.7 only
-    SELECT o.id_order, blank_null(to_json(o)->>'shipping_number') AS shipping_number FROM src.orders o
+extra AS (  -- orders.shipping_number exists up to 1.7 only, orders.note (the shop's private note) from 1.7.7
+    SELECT o.id_order, blank_null(to_json(o)->>'shipping_number') AS shipping_number, blank_null(to_json(o)->>'note') AS note
+    FROM src.orders o
+),
+private_notes AS (  -- the shop's private messages on the order: the customer never saw them
+    SELECT id_order, string_agg(message, chr(10) || chr(10) ORDER BY date_add, seq) AS notes FROM (
+        SELECT id_order, blank_null(message) AS message, date_add, id_message AS seq FROM src.message
+        WHERE id_order > 0 AND coalesce(private, 0) = 1 AND coalesce(id_employee, 0) > 0
+        UNION ALL
+        SELECT t.id_order, blank_null(m.message), m.date_add, 1000000000 + m.id_customer_message
+        FROM src.customer_message m JOIN src.customer_thread t ON t.id_customer_thread = m.id_customer_thread
+        WHERE t.id_order > 0 AND coalesce(m.private, 0) = 1)
+    WHERE message IS NOT NULL GROUP BY id_order
 )
 SELECT
     sid(o.id_order) AS source_id,
     coalesce(blank_null(o.reference), sid(o.id_order)) AS reference,
-    CASE WHEN c.id_customer IS NOT NULL AND c.deleted = 0 THEN sid(o.id_customer) END AS customer_source_id,
+    CASE WHEN c.id_customer IS NOT NULL AND c.deleted = 0 AND NOT placeholder_account(c.email) THEN sid(o.id_customer) END AS customer_source_id,
     map_value('order_status', coalesce(sn.key_name, sn.main_name)) AS order_status,
     coalesce(sn.key_name, sn.main_name, sid(o.current_state)) AS _raw_order_status,
     coalesce(sn.main_name, sn.key_name, sid(o.current_state)) AS source_status,
@@ -101,10 +114,15 @@ SELECT
     utc(o.date_add) AS created_at,
     utc(o.date_upd) AS updated_at,
     utc(f.shipped_at) AS finished_at,
+    nullif(concat_ws(chr(10) || chr(10), x.note, pn.notes), '') AS internal_note,
     CASE WHEN o.id_shop <> getvariable('shop_id') THEN 'OTHER_SHOP: order of another shop' END AS _skip,
+    CASE WHEN coalesce(x.note, pn.notes) IS NOT NULL
+         THEN 'internal_note@ORDER_NOTE_NOT_LOADED: the shop''s private note on the order is kept in internal_note; Mystore has no order field known to hold it, so it is not loaded' END AS _note,
     nullif(concat_ws('|',
         CASE WHEN c.id_customer IS NULL THEN 'customer_source_id@CUSTOMER_MISSING: customer ' || o.id_customer || ' is not in the dump; kept as a guest order' END,
         CASE WHEN c.deleted = 1 THEN 'customer_source_id@CUSTOMER_DELETED: customer ' || o.id_customer || ' is deleted in PrestaShop; kept as a guest order' END,
+        CASE WHEN c.deleted = 0 AND placeholder_account(c.email)
+             THEN 'customer_source_id@ANONYMISED_CUSTOMER: the customer was erased (GDPR) and the order moved to the placeholder account; kept as a guest order' END,
         CASE WHEN cu.id_currency IS NULL THEN 'currency@CURRENCY_MISSING: currency ' || o.id_currency || ' is not in the dump; the shop''s currency assumed' END
     ), '') AS _warn
 FROM src.orders o
@@ -117,3 +135,4 @@ LEFT JOIN src.carrier ca ON ca.id_carrier = o.id_carrier
 LEFT JOIN tracking tr ON tr.id_order = o.id_order AND tr.n = 1
 LEFT JOIN finished f ON f.id_order = o.id_order
 LEFT JOIN extra x ON x.id_order = o.id_order
+LEFT JOIN private_notes pn ON pn.id_order = o.id_order

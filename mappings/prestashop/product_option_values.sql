@@ -12,9 +12,7 @@ WITH texts AS (
 SELECT
     sid(a.id_attribute) AS source_id,
     sid(a.id_attribute_group) AS option_source_id,
-    CASE WHEN t.name['no'] IS NOT NULL THEN t.name
-         ELSE map_concat(coalesce(t.name, MAP {}), MAP {'no': coalesce(map_values(t.name)[1], 'Verdi ' || a.id_attribute)}) END AS name,
-    CAST(a.position AS INTEGER) AS sort,
-    CASE WHEN t.name['no'] IS NULL THEN 'name@EMPTY_NAME: attribute has no name in the main language; another language''s name or "Verdi <id>" used' END AS _warn
+    t.name,  -- 'no' filled after the mappings when missing (map/languages.py)
+    CAST(a.position AS INTEGER) AS sort
 FROM src.attribute a
 LEFT JOIN texts t USING (id_attribute)

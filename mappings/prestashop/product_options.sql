@@ -13,10 +13,8 @@ WITH texts AS (
 )
 SELECT
     sid(g.id_attribute_group) AS source_id,
-    CASE WHEN t.name['no'] IS NOT NULL THEN t.name
-         ELSE map_concat(coalesce(t.name, MAP {}), MAP {'no': coalesce(map_values(t.name)[1], 'Valg ' || g.id_attribute_group)}) END AS name,
+    t.name,  -- 'no' filled after the mappings when missing (map/languages.py)
     true AS track_stock,
-    CAST(g.position AS INTEGER) AS sort,
-    CASE WHEN t.name['no'] IS NULL THEN 'name@EMPTY_NAME: attribute group has no name in the main language; another language''s name or "Valg <id>" used' END AS _warn
+    CAST(g.position AS INTEGER) AS sort
 FROM src.attribute_group g
 LEFT JOIN texts t USING (id_attribute_group)

@@ -29,7 +29,7 @@ sp AS (
 priced AS (
     SELECT *,
            money(CASE WHEN reduction_type = 'percentage' THEN base * (1 - CAST(reduction AS DECIMAL(38,10)))
-                      WHEN reduction_tax = 1 THEN base - CAST(reduction AS DECIMAL(38,10)) / (1 + rate / 100)
+                      WHEN reduction_tax = 1 THEN base - net(reduction, rate)
                       ELSE base - CAST(reduction AS DECIMAL(38,10)) END) AS net_price
     FROM sp
 )
@@ -37,7 +37,7 @@ SELECT
     sid(id_specific_price) AS source_id,
     sid(id_product) AS product_source_id,
     net_price AS specials_price,
-    CASE WHEN NOT rate_unknown THEN money(round(CAST(net_price AS DECIMAL(38,10)) * (1 + rate / 100), 2)) END AS price_gross,
+    CASE WHEN NOT rate_unknown THEN gross(net_price, rate) END AS price_gross,
     1 AS status,
     utc("from") AS starts_at,
     utc("to") AS expires_at,

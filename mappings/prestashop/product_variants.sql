@@ -49,10 +49,11 @@ SELECT
     CASE WHEN NOT coalesce(r.inherited, false) AND r.first_with_ref = pa.id_product_attribute THEN r.ref END AS sku,
     e.ean,
     CASE WHEN getvariable('stock_managed') THEN CAST(coalesce(s.quantity, 0) AS INTEGER) END AS quantity,
-    money(CASE WHEN pas.wholesale_price > 0 THEN pas.wholesale_price ELSE ps.wholesale_price END) AS cost,
+    -- 0 is "not set": the combination's own wholesale price, else the product's, else none
+    money(CASE WHEN pas.wholesale_price > 0 THEN pas.wholesale_price WHEN ps.wholesale_price > 0 THEN ps.wholesale_price END) AS cost,
     money(pas.price) AS price_difference,
     -- audit: the combination's price as the shop showed it (product price + impact, with VAT)
-    CASE WHEN rt.rate IS NOT NULL THEN money(round(CAST(ps.price + pas.price AS DECIMAL(38,10)) * (1 + CAST(rt.rate AS DECIMAL(38,10)) / 100), 2)) END AS price_gross,
+    gross(ps.price + pas.price, rt.rate) AS price_gross,
     false AS disabled,
     CASE WHEN ps.id_product IS NULL THEN 'OTHER_SHOP: product is not in the migrated shop (product_shop)'
          WHEN pas.id_product_attribute IS NULL THEN 'OTHER_SHOP: combination is not in the migrated shop (product_attribute_shop)'
@@ -60,7 +61,7 @@ SELECT
     nullif(concat_ws('|',
         CASE WHEN c.n_groups < c.n_values
              THEN 'option_value_source_ids@DUPLICATE_OPTION: combination has two values of the same attribute group' END,
-        CASE WHEN e.raw IS NOT NULL AND e.ean IS NULL AND e.raw <> '0'
+        CASE WHEN e.raw IS NOT NULL AND e.ean IS NULL AND NOT regexp_full_match(e.raw, '0+')  -- 0 = none
              THEN 'ean@INVALID_EAN: ean13 ' || e.raw || ' is not a GTIN (8, 12, 13 or 14 digits); left empty' END,
         CASE WHEN r.ref IS NOT NULL AND NOT coalesce(r.inherited, false) AND r.first_with_ref <> pa.id_product_attribute
              THEN 'sku@DUPLICATE_SKU: reference ' || r.ref || ' is also combination ' || r.first_with_ref || '''s; left empty here' END,

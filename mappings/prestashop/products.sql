@@ -12,9 +12,9 @@ WITH texts AS (
     SELECT pl.id_product,
            map_from_entries(list({'key': lang_key(l.iso_code), 'value': pl.name}) FILTER (WHERE blank_null(pl.name) IS NOT NULL)) AS name,
            map_from_entries(list({'key': lang_key(l.iso_code), 'value': pl.link_rewrite}) FILTER (WHERE blank_null(pl.link_rewrite) IS NOT NULL)) AS slug,
-           -- Mystore has one description: PrestaShop's long one, else the short one
-           map_from_entries(list({'key': lang_key(l.iso_code), 'value': coalesce(blank_null(pl.description), blank_null(pl.description_short))})
-                            FILTER (WHERE coalesce(blank_null(pl.description), blank_null(pl.description_short)) IS NOT NULL)) AS description,
+           -- Mystore has one description: PrestaShop's long one, the short one as its first paragraph
+           map_from_entries(list({'key': lang_key(l.iso_code), 'value': description_html(pl.description, pl.description_short)})
+                            FILTER (WHERE description_html(pl.description, pl.description_short) IS NOT NULL)) AS description,
            map_from_entries(list({'key': lang_key(l.iso_code), 'value': pl.meta_title}) FILTER (WHERE blank_null(pl.meta_title) IS NOT NULL)) AS meta_title,
            map_from_entries(list({'key': lang_key(l.iso_code), 'value': pl.meta_description}) FILTER (WHERE blank_null(pl.meta_description) IS NOT NULL)) AS meta_description,
            map_from_entries(list({'key': lang_key(l.iso_code), 'value': pl.meta_keywords}) FILTER (WHERE blank_null(pl.meta_keywords) IS NOT NULL)) AS meta_keywords
@@ -65,30 +65,32 @@ SELECT
     CASE WHEN k.first_with_sku = p.id_product THEN k.sku END AS sku,
     e.ean,
     x.mpn AS manufacturer_sku,
-    CASE WHEN t.name['no'] IS NOT NULL THEN t.name
-         ELSE map_concat(coalesce(t.name, MAP {}), MAP {'no': coalesce(map_values(t.name)[1], 'Produkt ' || p.id_product)}) END AS name,
+    t.name,  -- without Norwegian text the main language's is copied to 'no' after the mappings (map/languages.py)
     t.slug,
     t.description, t.meta_title, t.meta_description, t.meta_keywords,
     money(ps.price) AS price,
-    CASE WHEN r.rate IS NOT NULL THEN money(round(CAST(ps.price AS DECIMAL(38,10)) * (1 + CAST(r.rate AS DECIMAL(38,10)) / 100), 2)) END AS price_gross,
-    money(ps.wholesale_price) AS cost,
+    gross(ps.price, r.rate) AS price_gross,
+    -- a wholesale price of 0 is PrestaShop's "not set"
+    CASE WHEN ps.wholesale_price > 0 THEN money(ps.wholesale_price) END AS cost,
     sid(ps.id_tax_rules_group) AS tax_class_source_id,
     CASE WHEN p.id_manufacturer > 0 THEN sid(p.id_manufacturer) END AS manufacturer_source_id,
     c.ids AS category_source_ids,
     CASE WHEN getvariable('stock_managed') THEN CAST(s.quantity AS INTEGER) END AS quantity,
-    CAST(ps.active AS INTEGER) AS status,
-    CAST(round(CAST(p.weight AS DECIMAL(38,10)) * getvariable('weight_grams'), 4) AS DECIMAL(18,4)) AS weight,
+    -- hidden in the shop (visibility 'none': neither in the catalogue nor in search) is inactive in Mystore
+    CASE WHEN ps.visibility = 'none' THEN 0 ELSE CAST(ps.active AS INTEGER) END AS status,
+    CASE WHEN p.weight > 0 THEN money(CAST(p.weight AS DECIMAL(38,10)) * getvariable('weight_grams')) END AS weight,  -- 0 = not set
     coalesce(s.location, blank_null(p.location)) AS location,
     utc(ps.available_date) AS date_available,
     CAST(c.position AS INTEGER) AS sort,
     utc(p.date_add) AS created_at,
     utc(coalesce(ps.date_upd, p.date_upd)) AS updated_at,
     CASE WHEN ps.id_product IS NULL THEN 'OTHER_SHOP: product is not in the migrated shop (product_shop)' END AS _skip,
+    CASE WHEN ps.visibility = 'none' AND ps.active = 1
+         THEN 'status@PRODUCT_HIDDEN: hidden in PrestaShop (visibility "nowhere": not in the catalogue, not in search); inactive in Mystore' END AS _note,
     nullif(concat_ws('|',
-        CASE WHEN t.name['no'] IS NULL THEN 'name@EMPTY_NAME: product has no name in the main language; another language''s name or "Produkt <id>" used' END,
         CASE WHEN k.sku IS NOT NULL AND k.first_with_sku <> p.id_product
              THEN 'sku@DUPLICATE_SKU: reference ' || k.sku || ' is also product ' || k.first_with_sku || '''s; left empty here' END,
-        CASE WHEN e.raw IS NOT NULL AND e.ean IS NULL AND e.raw <> '0'
+        CASE WHEN e.raw IS NOT NULL AND e.ean IS NULL AND NOT regexp_full_match(e.raw, '0+')  -- 0 = none
              THEN 'ean@INVALID_EAN: ean13 ' || e.raw || ' is not a GTIN (8, 12, 13 or 14 digits); left empty' END,
         CASE WHEN p.cache_is_pack = 1 THEN 'PACK_PRODUCT: pack contents are not migrated; the pack is loaded as a plain product' END,
         CASE WHEN p.customizable > 0 THEN 'CUSTOMIZATION_DROPPED: customization fields (text or file the customer enters) are not migrated' END,

@@ -99,7 +99,9 @@ SELECT
     to_timestamp(TRY_CAST(c.last_active AS BIGINT)) AS last_login,
     timezone('UTC', c.user_registered) AS created_at,
     to_timestamp(TRY_CAST(c.last_update AS BIGINT)) AS updated_at,
-    CASE WHEN NOT (c.ID IN (SELECT user_id FROM src.wc_customer_lookup WHERE user_id IS NOT NULL)
+    CASE WHEN placeholder_account(coalesce(blank_null(c.user_email), c.b_email))
+         THEN 'PLACEHOLDER_ACCOUNT: an account that stands for anonymised customers, not a customer; its orders are kept on a guest customer'
+         WHEN NOT (c.ID IN (SELECT user_id FROM src.wc_customer_lookup WHERE user_id IS NOT NULL)
                    OR list_contains(c.roles, 'customer')
                    OR c.ID IN (SELECT user_id FROM buyers WHERE user_id > 0))
          THEN 'NOT_A_CUSTOMER: WordPress user with role ' || coalesce(nullif(array_to_string(c.roles, ', '), ''), '(none)')

@@ -84,13 +84,13 @@ SELECT
     coalesce(blank_null(vs.sku), blank_null(ps.sku)) AS sku,
     l.options,
     l.quantity,
-    money(l.net / l.quantity) AS unit_price,
+    div4(l.net, l.quantity) AS unit_price,
     CAST(CASE WHEN l.tax = 0 THEN 0
               WHEN l.known > 0 AND l.known = l.n THEN l.rate
               WHEN l.net = 0 THEN 0
               ELSE (SELECT CASE WHEN abs(r - 25) < 0.5 THEN 25 WHEN abs(r - 15) < 0.5 THEN 15 WHEN abs(r - 12) < 0.4 THEN 12
                                 WHEN abs(r - 11.11) < 0.4 THEN 11.11 ELSE round(r, 2) END
-                    FROM (SELECT l.tax / l.net * 100 AS r)) END AS DECIMAL(5,2)) AS tax_rate,
+                    FROM (SELECT div4(100 * l.tax, l.net) AS r)) END AS DECIMAL(5,2)) AS tax_rate,
     money(l.net) AS line_total,
     money(l.net + l.tax) AS line_total_gross,
     nullif(concat_ws('|',

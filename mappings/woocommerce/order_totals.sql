@@ -91,7 +91,7 @@ rows AS (
     UNION ALL
     -- discount of an order without lines
     SELECT o.source_id, 'discount', 2, 1, 'Rabatt' || coalesce(' (' || c.codes || ')', ''), -money(f.discount),
-           CASE WHEN f.discount <> 0 THEN CAST(round(coalesce(f.discount_tax, 0) / f.discount * 100, 2) AS DECIMAL(5,2)) END
+           CASE WHEN f.discount <> 0 THEN CAST(round(div4(100 * coalesce(f.discount_tax, 0), f.discount), 2) AS DECIMAL(5,2)) END
     FROM orders o JOIN figures f ON f.id = o.id LEFT JOIN coupons c ON c.order_id = o.id
     WHERE money(f.discount) <> 0 AND o.source_id NOT IN (SELECT order_source_id FROM lines)
     UNION ALL
@@ -99,13 +99,13 @@ rows AS (
     SELECT sid(i.order_id), 'shipping', 3, row_number() OVER (PARTITION BY i.order_id ORDER BY i.order_item_id),
            coalesce(blank_null(i.item_name), 'Frakt'), money(coalesce(i.cost, 0)),
            CAST(CASE WHEN coalesce(i.cost_tax, 0) = 0 THEN 0 WHEN r.known > 0 AND r.known = r.n THEN r.rate
-                     WHEN i.cost <> 0 THEN round(i.cost_tax / i.cost * 100, 2) END AS DECIMAL(5,2))
+                     WHEN i.cost <> 0 THEN round(div4(100 * i.cost_tax, i.cost), 2) END AS DECIMAL(5,2))
     FROM items i LEFT JOIN item_rates r ON r.order_item_id = i.order_item_id
     WHERE i.kind = 'shipping'
     UNION ALL
     -- shipping of an order without shipping items
     SELECT o.source_id, 'shipping', 3, 1, 'Frakt', money(f.shipping),
-           CASE WHEN f.shipping <> 0 THEN CAST(round(coalesce(f.shipping_tax, 0) / f.shipping * 100, 2) AS DECIMAL(5,2)) END
+           CASE WHEN f.shipping <> 0 THEN CAST(round(div4(100 * coalesce(f.shipping_tax, 0), f.shipping), 2) AS DECIMAL(5,2)) END
     FROM orders o JOIN figures f ON f.id = o.id
     WHERE money(f.shipping) <> 0 AND o.id NOT IN (SELECT order_id FROM items WHERE kind = 'shipping')
     UNION ALL
@@ -113,7 +113,7 @@ rows AS (
     SELECT sid(i.order_id), 'fee', 4, row_number() OVER (PARTITION BY i.order_id ORDER BY i.order_item_id),
            coalesce(blank_null(i.item_name), 'Gebyr'), money(coalesce(i.line_total, 0)),
            CAST(CASE WHEN coalesce(i.line_tax, 0) = 0 THEN 0 WHEN r.known > 0 AND r.known = r.n THEN r.rate
-                     WHEN i.line_total <> 0 THEN round(i.line_tax / i.line_total * 100, 2) END AS DECIMAL(5,2))
+                     WHEN i.line_total <> 0 THEN round(div4(100 * i.line_tax, i.line_total), 2) END AS DECIMAL(5,2))
     FROM items i LEFT JOIN item_rates r ON r.order_item_id = i.order_item_id
     WHERE i.kind = 'fee'
     UNION ALL

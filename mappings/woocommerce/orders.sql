@@ -191,9 +191,6 @@ SELECT
     nullif(concat_ws('|',
         CASE WHEN y.customer_user > 0 AND sid(y.customer_user) NOT IN (SELECT source_id FROM pkg.customers)
              THEN 'customer_source_id@CUSTOMER_MISSING: WordPress user ' || y.customer_user || ' is not in the package; treated as a guest order' END,
-        CASE WHEN coalesce(blank_null(upper(y.currency)), getvariable('shop_currency')) <> 'NOK'
-             THEN 'currency_value@FOREIGN_CURRENCY: order placed in ' || coalesce(blank_null(upper(y.currency)), getvariable('shop_currency'))
-                  || '; the source has no exchange rate, so the amounts are not converted to NOK and currency_value is 1' END,
         CASE WHEN r.n > 0 THEN 'order_totals@REFUND_NOT_CARRIED: WooCommerce recorded ' || r.n || ' refund(s) of '
              || coalesce(CAST(r.amount AS VARCHAR), '?') || ' for this order; Mystore gets the order as placed' END
     ), '') AS _warn

@@ -47,7 +47,7 @@ SELECT
     sid(r.post_parent) AS product_source_id,
     r.value_ids AS option_value_source_ids,
     blank_null(r.sku) AS sku,
-    CASE WHEN regexp_matches(trim(r.gtin), '^(\d{8}|\d{12,14})$') THEN trim(r.gtin) END AS ean,
+    CASE WHEN regexp_matches(trim(r.gtin), '^(\d{8}|\d{12,14})$') AND NOT regexp_matches(trim(r.gtin), '^0+$') THEN trim(r.gtin) END AS ean,
     CASE WHEN r.manage_stock = 'yes' THEN CAST(floor(coalesce(TRY_CAST(r.stock AS DECIMAL(18,4)), 0)) AS INTEGER) END AS quantity,
     coalesce(net_price(r.source_price, r.tax_rate, getvariable('prices_include_tax')) - r.product_price, 0) AS price_difference,
     CASE WHEN getvariable('prices_include_tax') THEN money(r.source_price) END AS price_gross,

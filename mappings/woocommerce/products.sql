@@ -37,7 +37,7 @@ terms AS (
     FROM src.term_relationships tr
     JOIN src.term_taxonomy tt ON tt.term_taxonomy_id = tr.term_taxonomy_id
     JOIN src.terms t ON t.term_id = tt.term_id
-    WHERE tt.taxonomy IN ('product_type', 'product_cat', 'product_brand', 'pwb-brand', 'yith_product_brand')
+    WHERE tt.taxonomy IN ('product_type', 'product_cat', 'product_brand', 'pwb-brand', 'yith_product_brand', 'product_visibility')
       AND tr.object_id IN (SELECT ID FROM p)
 ),
 kind AS (
@@ -45,6 +45,16 @@ kind AS (
 ),
 cats AS (
     SELECT object_id, list(sid(term_id) ORDER BY term_order, term_id) AS ids FROM terms WHERE taxonomy = 'product_cat' GROUP BY object_id
+),
+-- catalog visibility "Hidden" is both exclude-from-catalog and exclude-from-search
+hidden AS (
+    SELECT object_id FROM terms WHERE taxonomy = 'product_visibility' AND slug IN ('exclude-from-catalog', 'exclude-from-search')
+    GROUP BY object_id HAVING count(DISTINCT slug) = 2
+),
+buy_link AS (
+    SELECT post_id, max(meta_value) FILTER (WHERE meta_key = '_product_url') AS url,
+           max(meta_value) FILTER (WHERE meta_key = '_button_text') AS button
+    FROM src.postmeta WHERE meta_key IN ('_product_url', '_button_text') AND post_id IN (SELECT ID FROM p) GROUP BY post_id
 ),
 brand AS (
     SELECT object_id, min(term_id) AS term_id, count(*) AS n FROM terms
@@ -82,11 +92,12 @@ priced AS (
 SELECT
     sid(p.ID) AS source_id,
     blank_null(m.sku) AS sku,
-    CASE WHEN regexp_matches(trim(m.gtin), '^(\d{8}|\d{12,14})$') THEN trim(m.gtin) END AS ean,
+    CASE WHEN regexp_matches(trim(m.gtin), '^(\d{8}|\d{12,14})$') AND NOT regexp_matches(trim(m.gtin), '^0+$') THEN trim(m.gtin) END AS ean,
     MAP {'no': coalesce(blank_null(html_decode(p.post_title)), blank_null(url_decode(p.post_name)), 'N/A')} AS name,
     MAP {'no': coalesce(slugify(url_decode(p.post_name)), slugify(html_decode(p.post_title)), 'product-' || p.ID)} AS slug,
+    -- the long description as WordPress shows it, the short description (excerpt) as its first paragraph
     CASE WHEN coalesce(blank_null(p.post_content), blank_null(p.post_excerpt)) IS NOT NULL THEN MAP {'no':
-        concat_ws(chr(10) || chr(10), blank_null(p.post_content), blank_null(p.post_excerpt))} END AS description,
+        description_html(autop(p.post_content), autop(p.post_excerpt))} END AS description,
     CASE WHEN blank_null(m.meta_title) IS NOT NULL THEN MAP {'no': m.meta_title} END AS meta_title,
     CASE WHEN blank_null(m.meta_description) IS NOT NULL THEN MAP {'no': m.meta_description} END AS meta_description,
     coalesce(net_price(x.source_price, x.tax_rate, getvariable('prices_include_tax')), 0) AS price,
@@ -95,8 +106,11 @@ SELECT
     CASE WHEN b.term_id IS NOT NULL THEN sid(b.term_id) END AS manufacturer_source_id,
     coalesce(c.ids, []) AS category_source_ids,
     CASE WHEN m.manage_stock = 'yes' THEN CAST(floor(coalesce(TRY_CAST(m.stock AS DECIMAL(18,4)), 0)) AS INTEGER) END AS quantity,
-    CASE WHEN p.post_status = 'publish' THEN 1 ELSE 0 END AS status,
-    money(CAST(TRY_CAST(blank_null(m.weight) AS DECIMAL(18,6)) AS DECIMAL(28,6)) * getvariable('weight_to_grams')) AS weight,
+    -- published, and neither hidden from the shop nor sold elsewhere (external/affiliate: the buy button leaves the shop)
+    CASE WHEN p.post_status = 'publish' AND h.object_id IS NULL AND x.product_type <> 'external' THEN 1 ELSE 0 END AS status,
+    -- an empty or 0 weight is "not set"
+    CASE WHEN TRY_CAST(blank_null(m.weight) AS DECIMAL(18,6)) > 0
+         THEN money(CAST(TRY_CAST(blank_null(m.weight) AS DECIMAL(18,6)) AS DECIMAL(28,6)) * getvariable('weight_to_grams')) END AS weight,
     CAST(p.menu_order AS INTEGER) AS sort,
     coalesce(timezone('UTC', p.post_date_gmt), utc(p.post_date)) AS created_at,
     coalesce(timezone('UTC', p.post_modified_gmt), utc(p.post_modified)) AS updated_at,
@@ -104,13 +118,17 @@ SELECT
          WHEN p.post_status = 'auto-draft' THEN 'AUTO_DRAFT: an unsaved product WordPress created when "Add new" was opened'
          WHEN x.product_type = 'grouped' THEN 'GROUPED_PRODUCT: a grouped product only lists other products (no price, not buyable); its products are migrated on their own'
     END AS _skip,
+    CASE WHEN h.object_id IS NOT NULL AND p.post_status = 'publish' AND x.product_type <> 'external'
+         THEN 'status@PRODUCT_HIDDEN: catalog visibility "Hidden" in WooCommerce (not in the shop, not in search); inactive in Mystore' END AS _note,
     nullif(concat_ws('|',
         CASE WHEN x.source_price IS NULL THEN 'price@NO_PRICE: product has no price in WooCommerce; price 0' END,
-        CASE WHEN x.product_type = 'external' THEN 'status@EXTERNAL_PRODUCT: external/affiliate product; its buy link (_product_url) is not carried' END,
+        CASE WHEN x.product_type = 'external' THEN 'status@EXTERNAL_PRODUCT: external/affiliate product, sold elsewhere: its buy button ('
+             || coalesce('"' || blank_null(bl.button) || '" ', '') || 'links to ' || coalesce(blank_null(bl.url), '(no link)')
+             || '); inactive in Mystore, which sells only its own products' END,
         CASE WHEN x.untaxed AND x.zero_class IS NOT NULL THEN 'tax_class_source_id@NOT_TAXABLE: product has tax status none; given the 0 % class ' || x.zero_class END,
         CASE WHEN x.untaxed AND x.zero_class IS NULL THEN 'tax_class_source_id@NOT_TAXABLE: product has tax status none but the shop has no 0 % class; Mystore will charge the class rate' END,
         CASE WHEN coalesce(blank_null(m.tax_class), 'standard') <> x.own_class THEN 'tax_class_source_id@TAX_CLASS_UNKNOWN: tax class ''' || m.tax_class || ''' does not exist; standard class used' END,
-        CASE WHEN blank_null(m.gtin) IS NOT NULL AND NOT regexp_matches(trim(m.gtin), '^(\d{8}|\d{12,14})$') THEN 'ean@INVALID_GTIN: ''' || m.gtin || ''' is not a GTIN-8/12/13/14; left out' END,
+        CASE WHEN blank_null(m.gtin) IS NOT NULL AND NOT regexp_matches(trim(m.gtin), '^(\d{8}|\d{12,14}|0+)$') THEN 'ean@INVALID_GTIN: ''' || m.gtin || ''' is not a GTIN-8/12/13/14; left out' END,
         CASE WHEN b.n > 1 THEN 'manufacturer_source_id@SEVERAL_BRANDS: product has ' || b.n || ' brands; Mystore keeps one' END
     ), '') AS _warn
 FROM p
@@ -118,3 +136,5 @@ JOIN priced x ON x.ID = p.ID
 LEFT JOIN meta m ON m.post_id = p.ID
 LEFT JOIN cats c ON c.object_id = p.ID
 LEFT JOIN brand b ON b.object_id = p.ID
+LEFT JOIN hidden h ON h.object_id = p.ID
+LEFT JOIN buy_link bl ON bl.post_id = p.ID

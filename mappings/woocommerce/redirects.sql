@@ -7,6 +7,8 @@
 --   (a product base with %product_cat% gives one path per category of the product)
 --   /<category_base>/<parent slug>/.../<slug>/           e.g. /product-category/clothing/tshirts/
 --   /brand/<slug>/                                       product_brand (WooCommerce Brands' default base)
+--   a variation's own link: the product's path with the variation's attributes, as WooCommerce writes it
+--                 (/product/hoodie/?attribute_pa_color=blue&attribute_logo=Yes), to the product
 -- With plain permalinks (permalink_structure '') the pages are query strings: /?product=<slug>.
 -- The trailing slash follows permalink_structure. redirect_to uses the slug the mapping gave; dumpkit's
 -- slug de-duplication runs later, so the lead re-points redirects whose slug changed.
@@ -44,8 +46,19 @@ product_paths AS (
     LEFT JOIN full_path fp ON fp.term_id = tr.term_id
     WHERE pp.status = 1 AND blank_null(p.post_name) IS NOT NULL
 ),
+variation_queries AS (  -- the chosen attributes of each variation for sale (an empty one means "any": not in the link)
+    SELECT pv.product_source_id, string_agg(m.meta_key || '=' || url_encode(m.meta_value), '&' ORDER BY m.meta_id) AS query
+    FROM pkg.product_variants pv
+    JOIN src.postmeta m ON sid(m.post_id) = pv.source_id AND m.meta_key LIKE 'attribute\_%' ESCAPE '\'
+    WHERE NOT pv.disabled AND blank_null(m.meta_value) IS NOT NULL
+    GROUP BY pv.source_id, pv.product_source_id
+),
 paths AS (
     SELECT old_path, '/products/' || new_slug AS redirect_to, 'products' AS entity, source_id, 1 AS kind FROM product_paths
+    UNION ALL
+    SELECT pp.old_path || CASE WHEN pp.old_path LIKE '%?%' THEN '&' ELSE '?' END || vq.query, '/products/' || pp.new_slug,
+           'products', pp.source_id, 4
+    FROM product_paths pp JOIN variation_queries vq ON vq.product_source_id = pp.source_id
     UNION ALL
     SELECT CASE WHEN cfg.plain THEN '/?product_cat=' || c.slug
                 ELSE cfg.front || '/' || getvariable('category_base') || '/' || fp.path || cfg.slash END,
