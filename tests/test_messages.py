@@ -64,4 +64,4 @@ def test_a_missing_table_is_named(tmp_path):
                     encoding="utf-8")
     with pytest.raises(DumpkitError) as e:
         migrate(dump, tmp_path / "out", keep_currency=True)
-    assert str(e.value) == "prestashop setting shop_currency cannot be read: the dump has no table ps_currency"
+    assert str(e.value) == "the prestashop setting 'shop_currency' cannot be read from this dump: the dump has no table ps_currency"

@@ -68,8 +68,7 @@ def prepare(con: duckdb.DuckDBPyConnection, detection: Detection, value_maps: di
             value = next(iter(con.execute(sql).fetchall()), None)
         except duckdb.Error as e:  # a setting the dump holds in a shape the platform's SQL did not expect
             raise machine_error(e) or DumpkitError(
-                f"the {platform.name} setting {name!r} cannot be read from this dump "
-                f"(mappings/{platform.folder.name}/platform.toml [params]): "
+                f"the {platform.name} setting {name!r} cannot be read from this dump: "
                 f"{explain_sql_error(con, detection.prefix, e)}") from None
         con.execute(f"SET VARIABLE {ident(name)} = ?", [None if value is None else value[0]])
     languages.choose(con)  # which source language is Mystore's 'no' (lang_key reads it)
