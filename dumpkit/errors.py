@@ -63,6 +63,8 @@ def write_error(e: OSError, path=None) -> DumpkitError:
     reason = e.strerror or str(e)
     if e.errno in _DISK_FULL:
         return ResourceError(f"{where}the disk is full ({reason}); free some space and run again")
+    if e.errno == errno.EROFS:
+        return ResourceError(f"{where}cannot write here: the file system is read-only")
     if e.errno in _NOT_WRITABLE:
         return ResourceError(f"{where}cannot write here ({reason})")
     return (ResourceError if e.errno in (errno.EIO, errno.ENOMEM, errno.EMFILE) else DumpkitError)(f"{where}{reason}")

@@ -23,6 +23,7 @@ from dumpkit.migrate import migrate
 from dumpkit.read import inspect_parts
 from dumpkit.read.inspect import inspect_dump
 from dumpkit.read.source import open_parts
+from dumpkit.stage import stage_dump
 from tests.test_stage_mysql import query, snapshot, stage, write
 
 try:
@@ -253,13 +254,14 @@ def test_migrate_refuses_a_cut_dump_like_stage(tmp_path):
     cut = write(tmp_path / "cut.sql", data[: data.index(b"-- Table structure for table `ps_product`")])
     with pytest.raises(PartialDumpError, match="Dump completed"):
         migrate(cut, tmp_path / "out")
-    assert query(tmp_path / "out" / "stage.duckdb", "SELECT count(*) FROM ps_category")[0][0] > 0
-    assert not (tmp_path / "out" / "manifest.json").exists()
+    assert not (tmp_path / "out").exists()  # the package is written whole or not at all
     r = CliRunner().invoke(app, ["migrate", str(cut), "-o", str(tmp_path / "out2")])
     assert r.exit_code == 4 and r.stderr.count("\n") == 1 and "--allow-partial" in r.stderr
-    # a staged file of a cut dump is refused the same way
+    # a staged file of a cut dump (its complete rows kept) is refused the same way
+    staged = stage_dump(cut, tmp_path / "cut.duckdb")
+    assert staged.partial and query(staged.db_path, "SELECT count(*) FROM ps_category")[0][0] > 0
     with pytest.raises(PartialDumpError):
-        migrate(tmp_path / "out" / "stage.duckdb", tmp_path / "out3")
+        migrate(staged.db_path, tmp_path / "out3")
 
 
 @pytest.mark.slow
