@@ -143,7 +143,7 @@ def ps8(tmp_path_factory):
     """The PrestaShop 8 fixture staged once, and what its demo migration writes."""
     base = tmp_path_factory.mktemp("ps8")
     stage_dump(PS8, base / "stage.duckdb")
-    return base / "stage.duckdb", migrate(PS8, base / "out", demo=True, seed=7).counts
+    return base / "stage.duckdb", migrate(PS8, base / "out", demo=True, seed=7, keep_currency=True).counts
 
 
 def staged_copy(ps8, tmp_path: Path, rename) -> Path:
@@ -170,7 +170,7 @@ def test_hostile_table_prefix_migrates_as_a_name(tmp_path, ps8, k):
     queries and the package: the shop migrates exactly as under `ps_`."""
     prefix = hostile_names(tmp_path / "pwned")[k] + "[/]ps_"
     db = staged_copy(ps8, tmp_path, lambda t: prefix + t[3:] if t.startswith("ps_") else t)
-    result = migrate(db, tmp_path / "out", demo=True, seed=7)
+    result = migrate(db, tmp_path / "out", demo=True, seed=7, keep_currency=True)
     assert_nothing_ran(tmp_path, db)
     assert result.detection.prefix == prefix and result.manifest["table_prefix"] == prefix
     assert result.counts == ps8[1]
@@ -180,7 +180,7 @@ def test_hostile_table_prefix_migrates_as_a_name(tmp_path, ps8, k):
 def test_hostile_table_prefix_in_the_dump_text(tmp_path, ps8):
     """The same through the MySQL reader, from the dump's own text."""
     prefix = hostile_names(tmp_path / "pwned")[0] + "[/]ps_"
-    result = migrate(hostile_shop(tmp_path, prefix), tmp_path / "out", demo=True, seed=7)
+    result = migrate(hostile_shop(tmp_path, prefix), tmp_path / "out", demo=True, seed=7, keep_currency=True)
     assert_nothing_ran(tmp_path, tmp_path / "out" / "stage.duckdb")
     assert result.detection.prefix == prefix and result.counts == ps8[1]
 
@@ -191,7 +191,7 @@ def test_hostile_table_beside_the_shop(tmp_path, ps8, k):
     view's quote and run a statement after it."""
     name = "ps_" + hostile_names(tmp_path / "pwned")[k].removeprefix("ps_")
     db = staged_copy(ps8, tmp_path, lambda t: name if t == "ps_access" else t)
-    result = migrate(db, tmp_path / "out", demo=True, seed=7)
+    result = migrate(db, tmp_path / "out", demo=True, seed=7, keep_currency=True)
     assert_nothing_ran(tmp_path, db)
     assert result.detection.prefix == "ps_" and result.counts == ps8[1]
     con = duckdb.connect(str(db), read_only=True)
@@ -207,7 +207,7 @@ def test_hostile_table_beside_the_shop_in_the_dump_text(tmp_path):
                              "-- Dump completed")
     dump = tmp_path / "shop.sql"
     dump.write_text(text, encoding="utf-8")
-    result = migrate(dump, tmp_path / "out")
+    result = migrate(dump, tmp_path / "out", keep_currency=True)
     assert_nothing_ran(tmp_path, tmp_path / "out" / "stage.duckdb")
     assert result.detection.prefix == "ps_" and result.counts["products"] == 19
 
@@ -306,7 +306,7 @@ def test_migrate_prints_a_markup_prefix(tmp_path, ps8):
     """A prefix like `[/]ps_` made rich raise after the package was written."""
     prefix = f"[/]{ESCAPES}ps_"
     db = staged_copy(ps8, tmp_path, lambda t: prefix + t[3:] if t.startswith("ps_") else t)
-    proc = run_cli("migrate", str(db), "-o", str(tmp_path / "out"))
+    proc = run_cli("migrate", str(db), "-o", str(tmp_path / "out"), "--keep-currency")
     assert proc.returncode == 0, proc.stderr
     assert "\x1b" not in proc.stdout + proc.stderr
     assert "table prefix '[/]\\x1b]0;owned\\x07\\x1b[2J\\x1b[1A\\rps_'" in proc.stdout
@@ -387,7 +387,7 @@ def test_the_migrate_connection_is_locked(tmp_path, ps8, monkeypatch):
 
     monkeypatch.setattr(M, "detect", checked_detect)
     db = staged_copy(ps8, tmp_path, lambda t: t)
-    result = migrate(db, tmp_path / "out", demo=True, seed=7)
+    result = migrate(db, tmp_path / "out", demo=True, seed=7, keep_currency=True)
     assert seen and result.counts == ps8[1]
 
 
@@ -461,16 +461,16 @@ def test_an_unparsable_customer_insert_keeps_the_customer_in_the_staging_file(tm
     dump = shop_with(tmp_path, f"INSERT INTO `ps_customer` VALUES {customer_row(3, 'kari@example.org')},{broken};\n"
                                f"UPDATE `ps_customer` SET `email` = '{EMAIL}', `passwd` = '{HASH}' WHERE `id_customer` = 2;\n"
                                f"INSERT INTO `ps_customer` VALUES {customer_row(5)}\n")  # never closed: ';' missing
-    refused = run_cli("migrate", str(dump), "-o", str(tmp_path / "out"))  # cut short: exit 4, masked too
+    refused = run_cli("migrate", str(dump), "-o", str(tmp_path / "out"), "--keep-currency")  # cut short: exit 4, masked too
     assert refused.returncode == 4, refused.stderr
     assert_no_secrets(refused.stdout, refused.stderr)
-    proc = run_cli("migrate", str(dump), "-o", str(tmp_path / "out"), "--allow-partial")
+    proc = run_cli("migrate", str(dump), "-o", str(tmp_path / "out"), "--allow-partial", "--keep-currency")
     assert proc.returncode == 0, proc.stderr
     out = tmp_path / "out"
     assert_no_secrets(proc.stdout, proc.stderr, staged_texts(out / "stage.duckdb"),
                       *[(out / f).read_text(encoding="utf-8") for f in ("issues.jsonl", "report.html", "manifest.json")])
     issues = [json.loads(line) for line in (out / "issues.jsonl").read_text(encoding="utf-8").splitlines()]
-    stage = {i["code"]: i for i in issues if i["phase"] == "stage" and i["field"] == "ps_customer"}
+    stage = {i["code"]: i for i in issues if i["phase"] == "stage" and i["table"] == "ps_customer"}
     unparsable = stage["UNPARSABLE_STATEMENT"]["message"]
     assert "'$**$**$***" in unparsable and "' ***" in unparsable  # the hash's shape, then the stray word
     text = dump.read_bytes()
@@ -619,7 +619,7 @@ def test_password_hashes_never_leave_the_staging_file(tmp_path, name):
     con.close()
     if not secrets:
         pytest.skip(f"{name} holds no password hashes")
-    migrate(db, out, demo=True, seed=1, size=10**6)
+    migrate(db, out, demo=True, seed=1, size=10**6, keep_currency=True)
 
     def strings(value):
         if isinstance(value, dict):

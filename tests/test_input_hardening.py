@@ -253,23 +253,23 @@ def test_migrate_refuses_a_cut_dump_like_stage(tmp_path):
     data = PS8.read_bytes()
     cut = write(tmp_path / "cut.sql", data[: data.index(b"-- Table structure for table `ps_product`")])
     with pytest.raises(PartialDumpError, match="Dump completed"):
-        migrate(cut, tmp_path / "out")
+        migrate(cut, tmp_path / "out", keep_currency=True)
     assert not (tmp_path / "out").exists()  # the package is written whole or not at all
-    r = CliRunner().invoke(app, ["migrate", str(cut), "-o", str(tmp_path / "out2")])
+    r = CliRunner().invoke(app, ["migrate", str(cut), "-o", str(tmp_path / "out2"), "--keep-currency"])
     assert r.exit_code == 4 and r.stderr.count("\n") == 1 and "--allow-partial" in r.stderr
     # a staged file of a cut dump (its complete rows kept) is refused the same way
     staged = stage_dump(cut, tmp_path / "cut.duckdb")
     assert staged.partial and query(staged.db_path, "SELECT count(*) FROM ps_category")[0][0] > 0
     with pytest.raises(PartialDumpError):
-        migrate(staged.db_path, tmp_path / "out3")
+        migrate(staged.db_path, tmp_path / "out3", keep_currency=True)
 
 
 @pytest.mark.slow
 def test_migrate_allow_partial_and_cut_pg_dump(tmp_path):
     cut = _cut_between_copy_blocks(tmp_path / "cut.sql")
-    r = CliRunner().invoke(app, ["migrate", str(cut), "-o", str(tmp_path / "o")])
+    r = CliRunner().invoke(app, ["migrate", str(cut), "-o", str(tmp_path / "o"), "--keep-currency"])
     assert r.exit_code == 4 and "no known shop platform" not in r.stderr
     data = PS8.read_bytes()
     cut = write(tmp_path / "cutps.sql", data[: data.rindex(b"-- Dump completed")])
-    result = migrate(cut, tmp_path / "ps", allow_partial=True)
+    result = migrate(cut, tmp_path / "ps", allow_partial=True, keep_currency=True)
     assert result.manifest["source"]["partial"] and result.counts["products"] > 0

@@ -86,11 +86,11 @@ def dump(tmp_path_factory) -> Path:
 
 def test_second_migration_into_the_same_folder_is_busy(tmp_path):
     out = tmp_path / "out"
-    first = dumpkit("migrate", SHOP, "-o", out)
+    first = dumpkit("migrate", SHOP, "-o", out, "--keep-currency")
     try:
         pid = wait_for(held_by(out), first)
         first.send_signal(signal.SIGSTOP)  # the first run holds the lock, frozen, for as long as we look
-        second = run("migrate", SHOP, "-o", out)
+        second = run("migrate", SHOP, "-o", out, "--keep-currency")
         report = run("report", out)
     finally:
         first.send_signal(signal.SIGCONT)
@@ -105,12 +105,12 @@ def test_second_migration_into_the_same_folder_is_busy(tmp_path):
 
 def test_lock_of_a_killed_run_is_taken_over(tmp_path):
     out = tmp_path / "out"
-    first = dumpkit("migrate", SHOP, "-o", out)
+    first = dumpkit("migrate", SHOP, "-o", out, "--keep-currency")
     wait_for(held_by(out), first)
     first.kill()
     first.wait()
     assert lock_path(out).read_text().strip() == str(first.pid)  # the dead run's lock is still there
-    proc = run("migrate", SHOP, "-o", out)
+    proc = run("migrate", SHOP, "-o", out, "--keep-currency")
     assert proc.returncode == 0, proc.stderr
     check_package(out)
     assert not lock_path(out).exists()
@@ -125,7 +125,7 @@ def test_staging_file_in_use_is_busy_for_stage_and_migrate(tmp_path, dump):
         wait_for(lambda: db.exists() and db.stat().st_size > 4096, first)
         first.send_signal(signal.SIGSTOP)
         again = run("stage", dump, "--db", db)
-        migrate = run("migrate", db, "-o", tmp_path / "out")
+        migrate = run("migrate", db, "-o", tmp_path / "out", "--keep-currency")
     finally:
         first.send_signal(signal.SIGCONT)
     assert first.wait(120) == 0, first.stderr.read()
@@ -137,7 +137,7 @@ def test_staging_file_in_use_is_busy_for_stage_and_migrate(tmp_path, dump):
 def test_lock_held_in_process_is_busy_for_the_cli(tmp_path):
     out = tmp_path / "out"
     with hold_lock(out) as path:
-        proc = run("migrate", SHOP, "-o", out)
+        proc = run("migrate", SHOP, "-o", out, "--keep-currency")
     assert proc.returncode == 6 and f"PID {os.getpid()}" in one_line(proc) and str(path) in one_line(proc)
     assert not out.exists() and not path.exists()
 
@@ -172,7 +172,7 @@ def test_killed_stage_is_refused_by_migrate_and_leaves_no_shared_memory(tmp_path
         time.sleep(0.01)
     assert readers and not any(map(_alive, readers))  # the reader died with the stager
 
-    proc = run("migrate", db, "-o", tmp_path / "out")
+    proc = run("migrate", db, "-o", tmp_path / "out", "--keep-currency")
     assert proc.returncode == 1
     assert "unfinished staging file" in one_line(proc) and str(db) in one_line(proc)
     assert not (tmp_path / "out").exists()
@@ -190,9 +190,9 @@ def test_migrate_refuses_duckdb_files_it_did_not_stage(tmp_path):
     con = duckdb.connect(str(other))
     con.execute("CREATE TABLE t AS SELECT 1 AS x")
     con.close()
-    proc = run("migrate", other, "-o", tmp_path / "out")
+    proc = run("migrate", other, "-o", tmp_path / "out", "--keep-currency")
     assert proc.returncode == 1 and "unfinished staging file" in one_line(proc)
     broken = tmp_path / "broken.duckdb"
     broken.write_bytes(other.read_bytes()[:16] + os.urandom(4096))
-    proc = run("migrate", broken, "-o", tmp_path / "out")
+    proc = run("migrate", broken, "-o", tmp_path / "out", "--keep-currency")
     assert proc.returncode == 1 and "cannot be opened as a staging file" in one_line(proc)
