@@ -264,6 +264,44 @@ def print_load_summary(result) -> None:
               f"(backup {result.backup.name if result.backup else '-'}); issues -> {result.issues_file}", highlight=False)
 
 
+@app.command()
+@one_line_errors
+def verify(
+    out_dir: Path = typer.Argument(..., help="The load package folder that was loaded"),
+    shop: str = typer.Option(..., "--shop", help="The shop's internal name"),
+    api_url: str = typer.Option("https://api.mystore.no", "--api-url", help="API root"),
+    only: Optional[str] = typer.Option(None, help="Comma-separated groups, as for load"),
+    state: Optional[Path] = typer.Option(None, "--state", help="State folder holding the shop's ledger"),
+    token_file: Optional[Path] = typer.Option(None, "--token-file", help="File holding the API token (else MYSTORE_TOKEN)"),
+    rate: float = typer.Option(120, "--rate", help="Requests per minute the token may send"),
+):
+    """Read the shop back and compare it with the package field by field (adds it to report.html)."""
+    from .load.verify import verify as run
+    from .report import write_report
+
+    result = run(out_dir, shop, token=_token(token_file), api_url=api_url, state_dir=state,
+                 only=only.split(",") if only else None, rate_per_minute=rate)
+    print_verify_table(result)
+    write_report(out_dir)
+    out.print(f"{result.requests:,} requests in {result.seconds:,.1f} s; review report: {(out_dir / 'report.html').resolve()}",
+              highlight=False)
+    if not result.ok:
+        raise DumpkitError("the shop differs from the package (see the table above and OUT/load/verify.json)")
+
+
+def print_verify_table(result) -> None:
+    table = Table("entity", "in package", "in shop as sent", "differing", "explained in issues", "missing",
+                  "extra in shop", title=f"Shop {result.shop} against the package")
+    for c in result.checks:
+        table.add_row(c.entity, f"{c.in_package:,}", f"{c.as_sent:,}", ("[red]" if c.differing else "") + f"{c.differing:,}",
+                      f"{c.explained:,}", ("[red]" if c.missing else "[green]") + f"{c.missing:,}",
+                      ("[red]" if c.extra_in_shop else "") + f"{c.extra_in_shop:,}")
+    out.print(table)
+    for c in result.checks:
+        for ex in c.examples[:3]:
+            out.print(f"  {c.entity} {escape(str(ex['source_id'] or ''))}: {escape(ex['problem'])}", highlight=False)
+
+
 @app.command("mystore-sim")
 @one_line_errors
 def mystore_sim(

@@ -277,9 +277,10 @@ class Loader:
         rec = self.ledger.get(entity, sid)
         s = self.stats[entity]
         if rec is not None and rec.state == "sending":
-            found = await self.lookup(resource, rec.sent or doc, entity)
+            sent = _unlid(rec.sent, doc)
+            found = await self.lookup(resource, sent, entity)
             if found is not None:
-                self.ledger.confirm(entity, sid, found, rec.sent or doc, rec.sent_hash or h)
+                self.ledger.confirm(entity, sid, found, sent, digest(sent))
                 rec = self.ledger.get(entity, sid)
         if rec is not None and rec.state == "done":
             if rec.sent_hash == h:
@@ -400,9 +401,11 @@ class Loader:
                     self.ledger.db.execute("DELETE FROM records WHERE entity=? AND source_id=? AND state='sending'",
                                            [entity, sid])
             return False
+        ids = {op["lid"]: str(((res.get("body") or {}).get("data") or {}).get("id")) for op, res in zip(ops, results)}
         for step, (entity, sid, doc, h), result in zip(steps, items, results):
             if 200 <= int(result.get("status", 0)) < 300:
-                self._created(step, str(result["body"]["data"]["id"]), doc, h)
+                doc = _with_ids(doc, ids)
+                self._created(step, str(result["body"]["data"]["id"]), doc, digest(doc))
             else:
                 self._failed(step, api.error_details(result.get("body")) or [f"HTTP {result.get('status')}"], doc, h)
         return True
@@ -611,6 +614,25 @@ class Loader:
                 await self.phase_orders()
             else:
                 await self.phase_singles(group)
+
+
+def _with_ids(doc: dict, ids: dict[str, str]) -> dict:
+    """A batch document with its batch-local references replaced by the ids they got."""
+    def one(v):
+        return ids[v["lid"]] if isinstance(v, dict) and "lid" in v else v
+    rels = {k: [one(x) for x in v] if isinstance(v, list) else one(v) for k, v in doc["relationships"].items()}
+    return {"attributes": doc["attributes"], "relationships": rels}
+
+
+def _unlid(sent: dict | None, doc: dict) -> dict:
+    """What an unconfirmed create sent, with batch-local references taken from `doc` (by now
+    its parents are confirmed and have ids)."""
+    if sent is None:
+        return doc
+    def has_lid(v):
+        return isinstance(v, dict) or (isinstance(v, list) and any(isinstance(x, dict) for x in v))
+    rels = {k: doc["relationships"].get(k) if has_lid(v) else v for k, v in sent["relationships"].items()}
+    return {"attributes": sent["attributes"], "relationships": rels}
 
 
 class _AnyStatus(dict):
