@@ -302,6 +302,38 @@ def print_verify_table(result) -> None:
             out.print(f"  {c.entity} {escape(str(ex['source_id'] or ''))}: {escape(ex['problem'])}", highlight=False)
 
 
+@app.command("mystore-check")
+@one_line_errors
+def mystore_check(
+    shop: str = typer.Option(..., "--shop", help="The shop's internal name"),
+    api_url: str = typer.Option("https://api.mystore.no", "--api-url", help="API root"),
+    token_file: Optional[Path] = typer.Option(None, "--token-file", help="File holding a read-scoped token (else MYSTORE_TOKEN)"),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the findings to this JSON file"),
+):
+    """Read one record of each resource the loader writes (nothing is written) and compare the
+    attributes and relationships dumpkit assumes with what the shop returns."""
+    from .mystore.mystore_check import as_dicts, mystore_check as run
+
+    token = _token(token_file)
+    if not token:
+        raise DumpkitError("no API token: set MYSTORE_TOKEN or give --token-file (read scopes suffice)")
+    checks = run(shop, token, api_url)
+    for c in checks:
+        state = "[green]ok" if c.status == 200 and not c.not_returned else f"[yellow]{c.status}"
+        out.print(f"[bold]{escape(c.resource)}[/bold] {state}[/] records={c.records if c.records is not None else '?'} "
+                  f"links={','.join(c.links) or '-'} {escape(c.note)}", highlight=False)
+        if c.confirmed:
+            out.print(f"  confirmed: {escape(', '.join(c.confirmed))}", highlight=False)
+        if c.not_returned:
+            out.print(f"  [red]assumed, not returned:[/red] {escape(', '.join(c.not_returned))}", highlight=False)
+        if c.unexpected:
+            out.print(f"  [yellow]returned, not assumed:[/yellow] {escape(', '.join(c.unexpected))}", highlight=False)
+        if c.headers:
+            out.print("  headers: " + escape(", ".join(f"{k}: {v}" for k, v in sorted(c.headers.items()))), highlight=False)
+    if json_out is not None:
+        json_out.write_text(json.dumps(as_dicts(checks), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 @app.command("mystore-sim")
 @one_line_errors
 def mystore_sim(

@@ -40,6 +40,10 @@ class Unconfirmed(Exception):
     """A write went out but its outcome is unknown (timeout, dropped connection, 5xx)."""
 
 
+class Unauthorized(Exception):
+    """401/403: the token is wrong, expired or lacks a scope. Not a record's fault: the load stops."""
+
+
 class GaveUp(Exception):
     """Retries exhausted: the API is not answering (the load stops, the ledger keeps its place)."""
 
@@ -159,6 +163,8 @@ class MystoreClient:
                 if write:
                     raise Unconfirmed(self.redact(f"{type(e).__name__}: {e}")) from None
                 raise Retryable(self.redact(f"{type(e).__name__}: {e}")) from None
+            if r.status in (401, 403):
+                raise Unauthorized(f"HTTP {r.status} on {method} {path}: " + "; ".join(r.details()))
             if r.status >= 500:
                 if write:
                     raise Unconfirmed(f"HTTP {r.status}: " + "; ".join(r.details()))

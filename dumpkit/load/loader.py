@@ -33,7 +33,7 @@ from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt,
 from ..errors import DumpkitError
 from ..mystore import api
 from . import package
-from .client import GaveUp, MystoreClient, Response, Unconfirmed
+from .client import GaveUp, MystoreClient, Response, Unauthorized, Unconfirmed
 from .images import ImageMissing, ImageSource
 from .ledger import Ledger, digest
 
@@ -538,15 +538,26 @@ class Loader:
         pid = product["source_id"]
         uploads: dict[str, str] = {}
         variant_images: dict[str, str] = {}
+        # a variant's image goes on the option-value link of its first value: one image per link
+        first_value = {v["source_id"]: f"{pid}/{v['option_value_source_ids'][0]}" for v in kids["variants"]}
+        claimed: set[str] = set()
         for img in kids["images"]:
             step = Step("product_images", img)
             position = img["position"]
-            if img.get("variant_source_id") is None and position > len(api.IMAGE_SLOTS):
-                self._issues("product_images", img["source_id"], [(
-                    "info", "IMAGE_SLOT_LIMIT", "position", f"Mystore keeps {len(api.IMAGE_SLOTS)} images per product; "
-                    f"position {position} is not loaded")])
+            variant = img.get("variant_source_id")
+            why = None
+            if variant is None and position > len(api.IMAGE_SLOTS):
+                why = ("IMAGE_SLOT_LIMIT", f"Mystore keeps {len(api.IMAGE_SLOTS)} images per product; "
+                                           f"position {position} is not loaded")
+            elif variant is not None and (position != 1 or first_value.get(variant) in claimed):
+                why = ("VARIANT_IMAGE_NOT_LOADED", "Mystore keeps one image per option value of a product "
+                                                   "(product-attributes.image); this one has no place")
+            if why:
+                self._issues("product_images", img["source_id"], [("info", *why[:1], "position", why[1])])
                 self.stats["product_images"].skipped += 1
                 continue
+            if variant is not None:
+                claimed.add(first_value.get(variant))
             name = await self.upload("product_images", img["source_id"], img["source_url"], step.issues)
             self._issues("product_images", img["source_id"], step.issues)
             if name is None:
@@ -554,7 +565,7 @@ class Loader:
                 continue
             if img.get("variant_source_id") is None:
                 uploads[api.IMAGE_SLOTS[position - 1]] = name
-            elif position == 1:
+            else:
                 variant_images[img["variant_source_id"]] = name
         steps = [Step("products", product, uploads)]
         attributes: dict[str, Step] = {}
@@ -572,8 +583,6 @@ class Loader:
                            "option_value_source_id": value, "option_values_price": abs(surcharge),
                            "option_values_price_prefix": "-" if surcharge < 0 else "+"}
                     attributes[aid] = Step("product_attributes", row)
-                    if v["source_id"] in variant_images and n == 0:
-                        attributes[aid].uploads = {"image": variant_images[v["source_id"]]}
                 elif n == 0 and Decimal(attributes[aid].row["option_values_price"]) != abs(surcharge):
                     attributes[aid].issues.append((
                         "warning", "VARIANT_PRICE_NOT_SPLIT", "price_difference",
@@ -581,6 +590,9 @@ class Loader:
                         f"surcharge per value, {attributes[aid].row['option_values_price_prefix']}"
                         f"{attributes[aid].row['option_values_price']} was sent"))
             variants.append(Step("product_variants", {**v, "attribute_source_ids": ids}))
+        for variant, name in variant_images.items():
+            if first_value.get(variant) in attributes:
+                attributes[first_value[variant]].uploads = {"image": name}
         await self.run_unit(steps + list(attributes.values()) + variants)
 
     async def phase_orders(self) -> None:
@@ -745,6 +757,9 @@ def load(out: Path, shop: str, *, token: str | None, api_url: str = api.DEFAULT_
         try:
             with bar:
                 await loader.run(groups)
+        except Unauthorized as e:
+            raise DumpkitError(f"the API refused the token ({client.redact(str(e))}): make a new Personal Access "
+                               f"Token with write scopes for {shop}") from None
         except GaveUp as e:
             raise DumpkitError(f"the API stopped answering ({client.redact(str(e)) if hasattr(client, 'redact') else e}); "
                                f"everything confirmed is in the ledger: run the same command again to continue") from None

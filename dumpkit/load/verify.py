@@ -18,7 +18,7 @@ from pathlib import Path
 from ..errors import DumpkitError
 from ..mystore import api
 from . import package
-from .client import MystoreClient
+from .client import MystoreClient, Unauthorized
 from .ledger import Ledger, ledger_path
 from .loader import GROUPS, IMAGE_OF, LEDGER_ENTITIES, Loader, Step, resolve_groups
 
@@ -108,31 +108,20 @@ async def _verify(out: Path, ledger: Ledger, client, groups: list[str]) -> list[
     loader.statuses = ledger.get_meta("order_statuses") or {}
     checks = []
     entities = [e for e in LEDGER_ENTITIES if any(e in GROUPS[g] for g in groups)]
-    products_in_shop: dict[str, dict] = {}
+    images_in_shop: set[str] = set()
+    image_check = None
     for entity in entities:
         check = EntityCheck(entity)
         checks.append(check)
         done = ledger.done(entity)
         issues = ledger.issues(entity)
         if entity == "product_images":
-            for sid in package.source_ids(out, entity):
-                check.in_package += 1
-                ms = done.get(sid, (None,))[0]
-                if sid in issues and ms is None:
-                    check.explained += 1
-                elif ms is None:
-                    check.missing += 1
-                    _example(check, sid, "not uploaded and no reason in the load issues")
-                elif any(ms == p["attributes"].get(slot) for p in products_in_shop.values() for slot in api.IMAGE_SLOTS):
-                    check.as_sent += 1
-                else:
-                    check.differing += 1
-                    _example(check, sid, f"uploaded as {ms} but no product carries it")
+            image_check = check  # compared once products and their option-value links are read
             continue
         resource = api.RESOURCES[entity]
         shop = await _read_all(client, resource, resource.attr_names() + resource.rel_names())
-        if entity == "products":
-            products_in_shop = shop
+        for obj in shop.values() if entity in ("products", "product_attributes") else ():
+            images_in_shop.update(v for k, v in obj["attributes"].items() if k in api.IMAGE_SLOTS and v)
         mapped = {ms for ms, _ in done.values()}
         check.extra_in_shop = len(set(shop) - mapped)
         for ms in sorted(set(shop) - mapped)[:EXAMPLES]:
@@ -171,7 +160,27 @@ async def _verify(out: Path, ledger: Ledger, client, groups: list[str]) -> list[
                 _example(check, sid, "; ".join(diffs)[:500])
             else:
                 check.as_sent += 1
+    if image_check is not None:
+        _check_images(out, ledger, image_check, images_in_shop)
     return checks
+
+
+def _check_images(out: Path, ledger: Ledger, check: EntityCheck, images_in_shop: set[str]) -> None:
+    """An uploaded image counts when a product (image..image8) or an option-value link carries it."""
+    done, issues = ledger.done("product_images"), ledger.issues("product_images")
+    for sid in package.source_ids(out, "product_images"):
+        check.in_package += 1
+        ms = done.get(sid, (None,))[0]
+        if ms is not None and ms in images_in_shop:
+            check.as_sent += 1
+        elif sid in issues:
+            check.explained += 1
+        elif ms is None:
+            check.missing += 1
+            _example(check, sid, "not uploaded and no reason in the load issues")
+        else:
+            check.differing += 1
+            _example(check, sid, f"uploaded as {ms} but nothing in the shop carries it")
 
 
 def _uploads(ledger: Ledger) -> dict[str, dict]:
@@ -215,6 +224,8 @@ def verify(out: Path, shop: str, *, token: str | None, api_url: str = api.DEFAUL
 
     try:
         checks, requests = asyncio.run(main())
+    except Unauthorized as e:
+        raise DumpkitError(f"the API refused the token ({e})") from None
     finally:
         ledger.close()
     result = VerifyResult(shop, checks, requests, time.monotonic() - start)

@@ -126,7 +126,9 @@ class Shop:
     def _object(type_: str, row) -> dict:
         resource = TYPES[type_]
         rels = json.loads(row[2])
-        obj = {"type": type_, "id": str(row[0]), "attributes": json.loads(row[1])}
+        stored = json.loads(row[1])
+        # like a real API: every attribute of the resource, null when never set
+        obj = {"type": type_, "id": str(row[0]), "attributes": {a.api: stored.get(a.api) for a in resource.attrs}}
         if resource.rels:
             by_name = {r.api: r for r in resource.rels}
             obj["relationships"] = {
