@@ -233,14 +233,49 @@ def load(
     rate: float = typer.Option(120, "--rate", help="Requests per minute the token may send"),
     concurrency: int = typer.Option(8, "--concurrency", help="Requests in flight at most"),
     retry_failed: bool = typer.Option(False, "--retry-failed", help="Send records the API refused before again, unchanged"),
+    into_sim: bool = typer.Option(False, "--into-sim", help="Demo: load into a local Mystore simulator started for it (OUT/load/sim.sqlite), then verify"),
 ):
     """Load a package into a Mystore shop through its REST API: resumable, exactly once."""
     from .load.loader import load as run
 
+    if into_sim:
+        return _load_into_sim(out_dir, shop, only, images_from, batch, state, concurrency)
     result = run(out_dir, shop, token=_token(token_file), api_url=api_url, state_dir=state,
                  only=only.split(",") if only else None, images_from=images_from, dry_run=dry_run, batch=batch,
                  rate_per_minute=rate, concurrency=concurrency, retry_failed=retry_failed)
     print_load_summary(result)
+
+
+def _load_into_sim(out_dir: Path, shop: str, only, images_from, batch: bool, state: Optional[Path], concurrency: int) -> None:
+    """The whole way into a shop without one: a simulator on a free local port with its state in
+    OUT/load/, configured with the order statuses the package uses, its limit raised so a demo
+    takes seconds; then the load and the read-back."""
+    import secrets
+
+    from .load.loader import load as run
+    from .load.package import _check_package
+    from .load.verify import verify as check
+    from .mystore.simulator import SimServer, package_statuses
+    from .report import write_report
+
+    _check_package(out_dir)
+    (out_dir / "load").mkdir(exist_ok=True)
+    token, rate = secrets.token_urlsafe(24), 6000
+    state = state or out_dir / "load" / "sim-state"
+    with SimServer(out_dir / "load" / "sim.sqlite", rate=rate, tokens={token},
+                   order_statuses=package_statuses(out_dir)) as sim:
+        out.print(f"Mystore simulator on {sim.url} (limit raised to {rate:,}/min; a real shop allows 120/min)", highlight=False)
+        result = run(out_dir, shop, token=token, api_url=sim.url, state_dir=state, only=only.split(",") if only else None,
+                     images_from=images_from, batch=batch, rate_per_minute=rate, concurrency=concurrency)
+        print_load_summary(result)
+        out.print(f"at 120 requests a minute this load takes {result.requests / 120:,.1f} min", highlight=False)
+        checked = check(out_dir, shop, token=token, api_url=sim.url, state_dir=state, only=only.split(",") if only else None,
+                        rate_per_minute=rate)
+    print_verify_table(checked)
+    write_report(out_dir)
+    out.print(f"review report: {(out_dir / 'report.html').resolve()}", highlight=False)
+    if not checked.ok:
+        raise DumpkitError("the shop differs from the package (see the table above and OUT/load/verify.json)")
 
 
 def print_load_summary(result) -> None:
@@ -344,11 +379,12 @@ def mystore_sim(
     state: Path = typer.Option(Path("mystore-sim.sqlite"), "--state", help="SQLite file holding the simulated shops"),
     latency: float = typer.Option(0.0, "--latency", help="Seconds added to every answer (a real network's round trip)"),
     order_status: Optional[List[str]] = typer.Option(None, "--order-status", help="Order statuses the shop has (repeat; default Mystore's five)"),
+    statuses_from: Optional[Path] = typer.Option(None, "--statuses-from", help="Also the order statuses this load package uses"),
     token_file: Optional[Path] = typer.Option(None, "--token-file", help="Accept only this token (else MYSTORE_TOKEN, else any)"),
 ):
     """A local Mystore API simulator (same assumptions as the loader) on 127.0.0.1:PORT."""
     from .mystore.api import DEFAULT_ORDER_STATUSES
-    from .mystore.simulator import Faults, serve
+    from .mystore.simulator import Faults, package_statuses, serve
 
     token = _token(token_file)
     try:
@@ -356,6 +392,8 @@ def mystore_sim(
     except ValueError as e:
         raise DumpkitError(f"--faults: {e}") from None
     statuses = tuple(order_status) if order_status else DEFAULT_ORDER_STATUSES
+    if statuses_from is not None:
+        statuses += tuple(n for n in package_statuses(statuses_from) if n not in statuses)
     err.print(f"Mystore simulator on http://127.0.0.1:{port} (shops under /shops/<name>/), {rate}/min per token, "
               f"state {state}; {'one token' if token else 'any Bearer token'} accepted; Ctrl-C stops it", highlight=False)
     serve(state, port, rate=rate, faults=fault_config, latency=latency, tokens={token} if token else None,

@@ -26,7 +26,7 @@ from dumpkit.load.verify import verify
 from dumpkit.migrate import migrate
 from dumpkit.mystore import api
 from dumpkit.mystore.mystore_check import mystore_check
-from dumpkit.mystore.simulator import Faults, SimServer
+from dumpkit.mystore.simulator import Faults, SimServer, package_statuses
 
 ROOT = Path(__file__).resolve().parents[1]
 FX = ROOT / "fixtures"
@@ -44,11 +44,7 @@ TOKEN = "tok-e2c7d1f0-not-a-real-token"
 pytestmark = pytest.mark.slow
 
 
-def statuses(out: Path) -> tuple[str, ...]:
-    """The shop is configured with the statuses the package maps to (done by hand in Mystore)."""
-    names = set(pq.read_table(out / "orders.parquet").column("order_status").to_pylist())
-    names |= set(pq.read_table(out / "order_status_history.parquet").column("order_status").to_pylist())
-    return tuple(api.DEFAULT_ORDER_STATUSES) + tuple(sorted(names - set(api.DEFAULT_ORDER_STATUSES)))
+statuses = package_statuses  # the shop is configured with the statuses the package maps to
 
 
 @pytest.fixture(scope="module")
@@ -246,8 +242,8 @@ def test_the_limiter_keeps_under_the_limit_with_no_429(packages, tmp_path):
 
 
 def test_429_retry_after_is_honoured(packages, tmp_path):
-    out = copy_package(packages("wc-orders-hpos"), tmp_path / "pkg")
-    with SimServer(tmp_path / "sim.sqlite", rate=25, window=1.0, order_statuses=statuses(out)) as sim:
+    out = copy_package(packages("wc-guest-order"), tmp_path / "pkg")
+    with SimServer(tmp_path / "sim.sqlite", rate=4, window=1.0, order_statuses=statuses(out)) as sim:
         result = run_load(out, sim, tmp_path / "state", rate_per_minute=FAST)
         assert sim.app.stats.rejected_429 > 0 and len(result.throttled) == sim.app.stats.rejected_429
         assert_exact(run_verify(out, sim, tmp_path / "state"))
@@ -294,6 +290,7 @@ def test_refusals_in_one_line(packages, tmp_path):
             with pytest.raises(DumpkitError, match=message) as e:
                 run_load(out, sim, tmp_path / "state", shop="a")
             assert "\n" not in str(e.value)
+        (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
         with pytest.raises(DumpkitError, match="MYSTORE_TOKEN"):
             load(out, "a", token=None, api_url=sim.url, state_dir=tmp_path / "state", progress=False)
 

@@ -78,6 +78,9 @@ class Stats:
     requests: int = 0
     rejected_429: int = 0
     by_method: dict = field(default_factory=dict)
+    first_request: float | None = None   # time.monotonic()
+    last_request: float | None = None
+    throttle_times: list = field(default_factory=list)
 
 
 class Shop:
@@ -336,6 +339,7 @@ class Simulator:
         reset = w.start + self.window - now
         if w.count >= self.rate:
             self.stats.rejected_429 += 1
+            self.stats.throttle_times.append(now)
             raise _Reject(429, "Too Many Attempts.", headers={
                 "Retry-After": max(1, math.ceil(reset)), "X-RateLimit-Limit": self.rate, "X-RateLimit-Remaining": 0})
         w.count += 1
@@ -344,6 +348,8 @@ class Simulator:
     async def handle(self, method: str, path: str, query: str, headers: dict, body: bytes):
         self.stats.requests += 1
         self.stats.by_method[method] = self.stats.by_method.get(method, 0) + 1
+        self.stats.last_request = time.monotonic()
+        self.stats.first_request = self.stats.first_request or self.stats.last_request
         out: dict = {}
         try:
             auth = headers.get("authorization", "")
@@ -587,6 +593,18 @@ class SimServer:
         self._server.should_exit = True
         self._thread.join(timeout=10)
         self.app.shop.db.close()
+
+
+def package_statuses(out: Path) -> tuple[str, ...]:
+    """Mystore's default order statuses plus those a load package maps orders to: what a shop
+    owner configures in the control panel before the load (the API cannot create statuses)."""
+    import pyarrow.parquet as pq
+
+    names: set[str] = set()
+    for entity in ("orders", "order_status_history"):
+        names |= {n for n in pq.read_table(Path(out) / f"{entity}.parquet", columns=["order_status"])
+                  .column("order_status").to_pylist() if n}
+    return tuple(api.DEFAULT_ORDER_STATUSES) + tuple(sorted(names - set(api.DEFAULT_ORDER_STATUSES)))
 
 
 def serve(state: Path, port: int, **options) -> None:
