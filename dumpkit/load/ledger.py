@@ -18,6 +18,7 @@ import json
 import os
 import sqlite3
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,6 +61,7 @@ class Ledger:
 
     def __init__(self, db: sqlite3.Connection, shop: str, path: Path | None, lock_fd: int | None = None):
         self.db, self.shop, self.path, self._lock_fd = db, shop, path, lock_fd
+        self._depth = 0
 
     @staticmethod
     def open(path: Path, shop: str, memory: bool = False, lock: bool = True) -> "Ledger":
@@ -157,6 +159,24 @@ class Ledger:
         return json.loads(row[0]) if row else None
 
     # ------------------------------------------------------------ writes (each one committed)
+    @contextmanager
+    def transaction(self):
+        """Several writes in one commit (one fsync). Never hold it across an await: another
+        record's confirmation would wait in it, and a kill would lose it."""
+        if self._depth == 0:
+            self.db.execute("BEGIN")
+        self._depth += 1
+        try:
+            yield
+        except BaseException:
+            self._depth -= 1
+            if self._depth == 0:
+                self.db.execute("ROLLBACK")
+            raise
+        self._depth -= 1
+        if self._depth == 0:
+            self.db.execute("COMMIT")
+
     def set_meta(self, key: str, value) -> None:
         self.db.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value=excluded.value",
                         [key, json.dumps(value, ensure_ascii=False)])
@@ -172,8 +192,7 @@ class Ledger:
 
     def sending(self, items: list[tuple[str, str, dict, str]]) -> None:
         """Before a create goes out: (entity, source_id, document, hash) of each record in it."""
-        with self.db:
-            self.db.execute("BEGIN")
+        with self.transaction():
             for entity, sid, doc, h in items:
                 attempts = (self.db.execute("SELECT attempts FROM records WHERE entity=? AND source_id=?",
                                             [entity, sid]).fetchone() or (0,))[0]
@@ -195,8 +214,7 @@ class Ledger:
 
     def set_issues(self, entity: str, source_id: str, issues: list[tuple]) -> None:
         """Replace the record's load issues: (level, code, field, message)."""
-        with self.db:
-            self.db.execute("BEGIN")
+        with self.transaction():
             self.db.execute("DELETE FROM issues WHERE entity=? AND source_id=?", [entity, source_id])
             self.db.executemany("INSERT INTO issues VALUES (?,?,?,?,?,?)",
                                 [(entity, source_id, *i) for i in issues])

@@ -396,18 +396,20 @@ class Loader:
             return False  # record by record: each is looked up before it is created again
         results = api.batch_results(r.body) if r.ok else []
         if not r.ok or len(results) != len(steps):
-            with self.ledger.db:  # refused as a whole: nothing was created
+            with self.ledger.transaction():  # refused as a whole: nothing was created
                 for entity, sid, _, _ in items:
                     self.ledger.db.execute("DELETE FROM records WHERE entity=? AND source_id=? AND state='sending'",
                                            [entity, sid])
             return False
         ids = {op["lid"]: str(((res.get("body") or {}).get("data") or {}).get("id")) for op, res in zip(ops, results)}
-        for step, (entity, sid, doc, h), result in zip(steps, items, results):
-            if 200 <= int(result.get("status", 0)) < 300:
-                doc = _with_ids(doc, ids)
-                self._created(step, str(result["body"]["data"]["id"]), doc, digest(doc))
-            else:
-                self._failed(step, api.error_details(result.get("body")) or [f"HTTP {result.get('status')}"], doc, h)
+        with self.ledger.transaction():  # no await in here: one commit for the whole batch
+            for step, (entity, sid, doc, h), result in zip(steps, items, results):
+                if 200 <= int(result.get("status", 0)) < 300:
+                    doc = _with_ids(doc, ids)
+                    self._created(step, str(result["body"]["data"]["id"]), doc, digest(doc))
+                else:
+                    self._failed(step, api.error_details(result.get("body")) or [f"HTTP {result.get('status')}"],
+                                 doc, h)
         return True
 
     async def run_singles(self, steps: list[Step]) -> None:
@@ -541,6 +543,7 @@ class Loader:
         # a variant's image goes on the option-value link of its first value: one image per link
         first_value = {v["source_id"]: f"{pid}/{v['option_value_source_ids'][0]}" for v in kids["variants"]}
         claimed: set[str] = set()
+        image_issues: list = []
         for img in kids["images"]:
             step = Step("product_images", img)
             position = img["position"]
@@ -553,13 +556,13 @@ class Loader:
                 why = ("VARIANT_IMAGE_NOT_LOADED", "Mystore keeps one image per option value of a product "
                                                    "(product-attributes.image); this one has no place")
             if why:
-                self._issues("product_images", img["source_id"], [("info", *why[:1], "position", why[1])])
+                image_issues.append((img["source_id"], [("info", why[0], "position", why[1])]))
                 self.stats["product_images"].skipped += 1
                 continue
             if variant is not None:
                 claimed.add(first_value.get(variant))
             name = await self.upload("product_images", img["source_id"], img["source_url"], step.issues)
-            self._issues("product_images", img["source_id"], step.issues)
+            image_issues.append((img["source_id"], step.issues))
             if name is None:
                 self.stats["product_images"].skipped += 1
                 continue
@@ -567,6 +570,9 @@ class Loader:
                 uploads[api.IMAGE_SLOTS[position - 1]] = name
             else:
                 variant_images[img["variant_source_id"]] = name
+        with self.ledger.transaction():  # no await in here
+            for sid, issues in image_issues:
+                self._issues("product_images", sid, issues)
         steps = [Step("products", product, uploads)]
         attributes: dict[str, Step] = {}
         variants = []
