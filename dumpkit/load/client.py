@@ -172,6 +172,10 @@ class MystoreClient:
             return r
 
         try:
+            return await once()  # the common case, without the retry machinery
+        except Retryable:
+            self._count_retry()
+        try:
             async for attempt in AsyncRetrying(retry=retry_if_exception_type(Retryable), wait=self._wait,
                                                stop=self._stop, reraise=True,
                                                before_sleep=lambda s: self._count_retry()):

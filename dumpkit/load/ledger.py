@@ -192,12 +192,14 @@ class Ledger:
 
     def sending(self, items: list[tuple[str, str, dict, str]]) -> None:
         """Before a create goes out: (entity, source_id, document, hash) of each record in it."""
+        now = time.time()
         with self.transaction():
-            for entity, sid, doc, h in items:
-                attempts = (self.db.execute("SELECT attempts FROM records WHERE entity=? AND source_id=?",
-                                            [entity, sid]).fetchone() or (0,))[0]
-                self._upsert(entity, sid, state="sending", sent=json.dumps(doc, ensure_ascii=False, default=str),
-                             sent_hash=h, attempts=attempts + 1, ms_id=None)
+            self.db.executemany(
+                "INSERT INTO records (entity, source_id, state, sent, sent_hash, attempts, ms_id, updated_at) "
+                "VALUES (?, ?, 'sending', ?, ?, 1, NULL, ?) ON CONFLICT (entity, source_id) DO UPDATE SET "
+                "state='sending', sent=excluded.sent, sent_hash=excluded.sent_hash, attempts=records.attempts + 1, "
+                "ms_id=NULL, updated_at=excluded.updated_at",
+                [(entity, sid, json.dumps(doc, ensure_ascii=False, default=str), h, now) for entity, sid, doc, h in items])
 
     def confirm(self, entity: str, source_id: str, ms_id: str, doc: dict, h: str) -> None:
         self._upsert(entity, source_id, state="done", ms_id=str(ms_id),

@@ -301,17 +301,21 @@ class Loader:
         self.ledger.sending([(entity, sid, doc, h)])
         body = api.document(resource, doc["attributes"], doc["relationships"])
         try:
-            async for attempt in AsyncRetrying(retry=retry_if_exception_type(Unconfirmed), reraise=True,
-                                               wait=wait_random_exponential(multiplier=0.5, max=30),
-                                               stop=stop_after_attempt(8)):
-                with attempt:
-                    if attempt.retry_state.attempt_number > 1:
+            r = await self.client.request("POST", resource.path, entity, write=True, json=body)
+        except Unconfirmed:
+            r = None  # the create may have happened: look before creating again, with backoff
+        if r is None:
+            try:
+                async for attempt in AsyncRetrying(retry=retry_if_exception_type(Unconfirmed), reraise=True,
+                                                   wait=wait_random_exponential(multiplier=0.5, max=30),
+                                                   stop=stop_after_attempt(8)):
+                    with attempt:
                         found = await self.lookup(resource, doc, entity)
                         if found is not None:
                             return self._created(step, found, doc, h)
-                    r = await self.client.request("POST", resource.path, entity, write=True, json=body)
-        except Unconfirmed as e:
-            raise GaveUp(f"POST {resource.path}: {e}") from None
+                        r = await self.client.request("POST", resource.path, entity, write=True, json=body)
+            except Unconfirmed as e:
+                raise GaveUp(f"POST {resource.path}: {e}") from None
         if r.ok:
             return self._created(step, str(((r.body or {}).get("data") or {}).get("id")), doc, h)
         self._failed(step, r.details(), doc, h)
