@@ -707,20 +707,22 @@ def write_load_issues(out: Path, ledger: Ledger, shop: str) -> Path:
     the package's own files are never touched (their checksums stay valid)."""
     target = Path(out) / "load" / "issues.jsonl"
     tmp = target.with_name("issues.jsonl.partial")
+    # derived records belong to the package record they come from: <parent source id>/<suffix>
+    derived = {"product_attributes": "products", "order_line_attributes": "order_lines",
+               "manufacturer_images": "manufacturers", "category_images": "categories"}
     with open(tmp, "w", encoding="utf-8") as f:
         for entity in LEDGER_ENTITIES + list(IMAGE_OF.values()):
             issues = ledger.issues(entity)
             if not issues:
                 continue
-            base = {"product_attributes": "product_variants", "order_line_attributes": "order_lines",
-                    "manufacturer_images": "manufacturers", "category_images": "categories"}.get(entity, entity)
-            ids = set(package.source_ids(out, base))
+            ids = set(package.source_ids(out, derived.get(entity, entity)))
             for sid, items in issues.items():
-                parent = sid.rsplit("/", 1)[0] if entity in ("order_line_attributes",) else sid
-                if base != entity and entity == "product_attributes":
-                    parent = None  # derived from variants; kept whenever present
-                if parent is not None and parent not in ids:
-                    continue
+                if entity in ("product_attributes", "order_line_attributes"):  # ids and names may hold '/'
+                    mine = any(sid[:i] in ids for i, c in enumerate(sid) if c == "/")
+                else:
+                    mine = sid in ids
+                if not mine:
+                    continue  # another package's record in the same shop
                 for level, code, fld, message in items:
                     f.write(_dumps({"phase": "load", "entity": entity, "source_id": sid, "level": level,
                                     "code": code, "field": fld, "message": message, "shop": shop}) + "\n")
