@@ -7,13 +7,17 @@ token in no file, a changed package row, a refused record, the rate limit.
 """
 from __future__ import annotations
 
+import http.server
 import json
 import os
 import random
 import signal
 import subprocess
 import sys
+import threading
 import time
+from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 import pyarrow as pa
@@ -167,13 +171,17 @@ def test_the_token_is_in_no_file_and_no_output(packages, tmp_path):
     out = copy_package(packages("wc-orders-hpos"), tmp_path / "pkg")
     state = tmp_path / "state"
     env = {**os.environ, "MYSTORE_TOKEN": TOKEN, "DUMPKIT_DEBUG": ""}
+    token_file = tmp_path / "secrets" / "token"
+    token_file.parent.mkdir()
+    token_file.write_text(TOKEN + "\n", encoding="utf-8")
     with SimServer(tmp_path / "sim.sqlite", rate=FAST, tokens={TOKEN}, faults=Faults(error=0.05, drop=0.05, seed=3),
                    order_statuses=statuses(out)) as sim:
         base = [sys.executable, "-m", "dumpkit.cli"]
         runs = [subprocess.run(base + ["load", str(out), "--shop", "shop", "--api-url", sim.url, "--state", str(state),
                                        "--rate", str(FAST)], env=env, capture_output=True, text=True),
                 subprocess.run(base + ["verify", str(out), "--shop", "shop", "--api-url", sim.url, "--state", str(state),
-                                       "--rate", str(FAST)], env=env, capture_output=True, text=True),
+                                       "--rate", str(FAST), "--token-file", str(token_file)],
+                               env={k: v for k, v in env.items() if k != "MYSTORE_TOKEN"}, capture_output=True, text=True),
                 subprocess.run(base + ["load", str(out), "--shop", "shop", "--dry-run", "--state", str(state)],
                                env=env, capture_output=True, text=True),
                 subprocess.run(base + ["mystore-check", "--shop", "shop", "--api-url", sim.url,
@@ -249,7 +257,8 @@ def test_429_retry_after_is_honoured(packages, tmp_path):
         assert_exact(run_verify(out, sim, tmp_path / "state"))
 
 
-def test_images_from_a_folder_are_uploaded_and_a_missing_one_is_an_issue(packages, tmp_path):
+@pytest.mark.parametrize("source", ["folder", "url"])
+def test_images_from_the_old_shop_are_uploaded_and_a_missing_one_is_an_issue(source, packages, tmp_path):
     out = copy_package(packages("ps-8.1.7"), tmp_path / "pkg")
     images = pq.read_table(out / "product_images.parquet").to_pylist()
     folder = tmp_path / "oldshop"
@@ -261,8 +270,9 @@ def test_images_from_a_folder_are_uploaded_and_a_missing_one_is_an_issue(package
         path = folder / img["source_url"].lstrip("/")
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"\xff\xd8\xff" + img["source_id"].encode())
-    with SimServer(tmp_path / "sim.sqlite", rate=FAST, order_statuses=statuses(out)) as sim:
-        run_load(out, sim, tmp_path / "state", images_from=str(folder))
+    with SimServer(tmp_path / "sim.sqlite", rate=FAST, order_statuses=statuses(out)) as sim, \
+            _serve_folder(folder) as base_url:
+        run_load(out, sim, tmp_path / "state", images_from=str(folder) if source == "folder" else base_url)
         uploaded = sim.app.shop.images("shop")
         assert len(uploaded) > 40  # each carried by a product slot or an option-value link (verify below)
         first = next(p for p in sim.app.shop.query("shop", "products", {}, 100, 0)[0]
@@ -271,6 +281,37 @@ def test_images_from_a_folder_are_uploaded_and_a_missing_one_is_an_issue(package
         issues = (out / "load" / "issues.jsonl").read_text(encoding="utf-8")
         assert "IMAGE_MISSING" in issues and missing in issues
         assert_exact(run_verify(out, sim, tmp_path / "state"))
+
+
+@contextmanager
+def _serve_folder(folder: Path):
+    """The old shop's web server: the folder over HTTP on 127.0.0.1."""
+    handler = partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    handler.log_message = lambda *a: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_readme_main_job_ends_in_the_shop_with_the_verify_table(packages, tmp_path):
+    """`dumpkit load OUT --into-sim`: a simulator started for it, the load, the read-back, the report."""
+    out = copy_package(packages("wc-orders-hpos"), tmp_path / "pkg")
+    env = {k: v for k, v in os.environ.items() if k != "MYSTORE_TOKEN"}
+    r = subprocess.run([sys.executable, "-m", "dumpkit.cli", "load", str(out), "--shop", "demo", "--into-sim"],
+                       env={**env, "COLUMNS": "200"}, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert "Shop demo against the package" in r.stdout and "in shop as sent" in r.stdout
+    assert "verify-table" in (out / "report.html").read_text(encoding="utf-8")
+    verified = json.loads((out / "load" / "verify.json").read_text(encoding="utf-8"))
+    assert verified["ok"] and verified["entities"]
+    again = subprocess.run([sys.executable, "-m", "dumpkit.cli", "load", str(out), "--shop", "demo", "--into-sim"],
+                           env={**env, "COLUMNS": "200"}, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0 and "0 requests in" in again.stdout  # the same command again: nothing to send
 
 
 def test_refusals_in_one_line(packages, tmp_path):
