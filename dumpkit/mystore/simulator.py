@@ -99,6 +99,7 @@ class Shop:
             CREATE INDEX IF NOT EXISTS links_id ON links (id);
             CREATE TABLE IF NOT EXISTS uniques (shop TEXT, type TEXT, attr TEXT, lang TEXT, value TEXT, id INTEGER,
                 PRIMARY KEY (shop, type, attr, lang, value));
+            CREATE INDEX IF NOT EXISTS uniques_id ON uniques (id);
             CREATE TABLE IF NOT EXISTS images (id INTEGER PRIMARY KEY AUTOINCREMENT, shop TEXT, filename TEXT,
                 size INTEGER, sha256 TEXT);
             CREATE TABLE IF NOT EXISTS shops (shop TEXT PRIMARY KEY);
@@ -220,12 +221,13 @@ class Shop:
             raise _Reject(422, *errors)
         return attrs, rels
 
-    def _uniques(self, shop: str, resource: api.Resource, id_: int, attrs: dict) -> None:
+    def _uniques(self, shop: str, resource: api.Resource, id_: int, attrs: dict, new: bool = False) -> None:
         for name in resource.unique:
             if name not in attrs:
                 continue
-            self.db.execute("DELETE FROM uniques WHERE shop=? AND type=? AND attr=? AND id=?",
-                            [shop, resource.type, name, id_])
+            if not new:
+                self.db.execute("DELETE FROM uniques WHERE id=? AND shop=? AND type=? AND attr=?",
+                                [id_, shop, resource.type, name])
             value = attrs[name]
             for lang, text in (value.items() if isinstance(value, dict) else [("", value)]):
                 if text is None:
@@ -235,8 +237,9 @@ class Shop:
                 except sqlite3.IntegrityError:
                     raise _Reject(422, f"The {name}{'.' + lang if lang else ''} has already been taken.") from None
 
-    def _links(self, shop: str, type_: str, id_: int, rels: dict) -> None:
-        self.db.execute("DELETE FROM links WHERE id=?", [id_])
+    def _links(self, shop: str, type_: str, id_: int, rels: dict, new: bool = False) -> None:
+        if not new:
+            self.db.execute("DELETE FROM links WHERE id=?", [id_])
         for name, value in rels.items():
             for target in (value if isinstance(value, list) else [] if value is None else [value]):
                 self.db.execute("INSERT INTO links VALUES (?,?,?,?,?)", [shop, type_, id_, name, str(target)])
@@ -246,8 +249,8 @@ class Shop:
         cur = self.db.execute("INSERT INTO records (shop, type, attributes, relationships) VALUES (?,?,?,?)",
                               [shop, resource.type, json.dumps(attrs, ensure_ascii=False), json.dumps(rels)])
         id_ = cur.lastrowid
-        self._uniques(shop, resource, id_, attrs)
-        self._links(shop, resource.type, id_, rels)
+        self._uniques(shop, resource, id_, attrs, new=True)
+        self._links(shop, resource.type, id_, rels, new=True)
         return self.get(shop, resource.type, id_)
 
     def update(self, shop: str, resource: api.Resource, id_: str, doc: dict, local: dict) -> dict:
