@@ -30,6 +30,8 @@ class LoadProgress:
         rate = self.rate()
         if rate <= 0:
             return "?"
+        if self.left() == 0:
+            return "finishing"  # the plan was met but requests are still going (lookups, updates)
         return str(timedelta(seconds=round(self.left() / rate)))
 
     def __enter__(self) -> "LoadProgress":
