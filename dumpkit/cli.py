@@ -422,7 +422,7 @@ def print_verify_table(result) -> None:
     out.print(table)
     for c in result.checks:
         for ex in c.examples[:3]:
-            out.print(f"  {c.entity} {escape(str(ex['source_id'] or ''))}: {escape(ex['problem'])}", highlight=False)
+            out.print(f"  {c.entity} {plain(str(ex['source_id'] or ''))}: {plain(ex['problem'])}", highlight=False)
 
 
 @app.command("mystore-check")
@@ -443,16 +443,16 @@ def mystore_check(
     checks = run(shop, token, api_url)
     for c in checks:
         state = "[green]ok" if c.status == 200 and not c.not_returned else f"[yellow]{c.status}"
-        out.print(f"[bold]{escape(c.resource)}[/bold] {state}[/] records={c.records if c.records is not None else '?'} "
-                  f"links={','.join(c.links) or '-'} {escape(c.note)}", highlight=False)
+        out.print(f"[bold]{plain(c.resource)}[/bold] {state}[/] records={c.records if c.records is not None else '?'} "
+                  f"links={','.join(c.links) or '-'} {plain(c.note)}", highlight=False)
         if c.confirmed:
-            out.print(f"  confirmed: {escape(', '.join(c.confirmed))}", highlight=False)
+            out.print(f"  confirmed: {plain(', '.join(c.confirmed))}", highlight=False)
         if c.not_returned:
-            out.print(f"  [red]assumed, not returned:[/red] {escape(', '.join(c.not_returned))}", highlight=False)
+            out.print(f"  [red]assumed, not returned:[/red] {plain(', '.join(c.not_returned))}", highlight=False)
         if c.unexpected:
-            out.print(f"  [yellow]returned, not assumed:[/yellow] {escape(', '.join(c.unexpected))}", highlight=False)
+            out.print(f"  [yellow]returned, not assumed:[/yellow] {plain(', '.join(c.unexpected))}", highlight=False)
         if c.headers:
-            out.print("  headers: " + escape(", ".join(f"{k}: {v}" for k, v in sorted(c.headers.items()))), highlight=False)
+            out.print("  headers: " + plain(", ".join(f"{k}: {v}" for k, v in sorted(c.headers.items()))), highlight=False)
     if json_out is not None:
         json_out.write_text(json.dumps(as_dicts(checks), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 

@@ -51,6 +51,10 @@ pytestmark = pytest.mark.slow
 statuses = package_statuses  # the shop is configured with the statuses the package maps to
 
 
+# NOK for one unit of each currency the fixture shops sell in (illustrative rates)
+RATES = {"EUR": "11.70", "USD": "10.80", "GBP": "13.60"}
+
+
 @pytest.fixture(scope="module")
 def packages(tmp_path_factory) -> dict[str, Path]:
     cache: dict[str, Path] = {}
@@ -58,7 +62,7 @@ def packages(tmp_path_factory) -> dict[str, Path]:
     def get(name: str) -> Path:
         if name not in cache:
             out = tmp_path_factory.mktemp(name) / "out"
-            migrate(FIXTURES[name], out)
+            migrate(FIXTURES[name], out, currency_rates=RATES)  # a package to load is in NOK
             cache[name] = out
         return cache[name]
     return get
@@ -70,6 +74,16 @@ def copy_package(src: Path, dst: Path) -> Path:
         if f.is_file():
             (dst / f.name).write_bytes(f.read_bytes())
     return dst
+
+
+def rewrite_products(out: Path, rows: list[dict], schema) -> None:
+    """products.parquet changed as a new migration would write it: the manifest lists the new file."""
+    from dumpkit.package.verify import describe_files
+
+    pq.write_table(pa.Table.from_pylist(rows, schema=schema), out / "products.parquet")
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    manifest["files"].update(describe_files(out, ["products.parquet"]))
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def run_load(out, sim, state, shop="shop", **kw):
@@ -207,7 +221,7 @@ def test_a_changed_package_row_is_patched_and_nothing_else_sent(packages, tmp_pa
         rows = table.to_pylist()
         rows[0]["price"] = rows[0]["price"] + 100
         rows[0]["name"] = [("no", "Ny pris")]
-        pq.write_table(pa.Table.from_pylist(rows, schema=table.schema), out / "products.parquet")
+        rewrite_products(out, rows, table.schema)
         before = sim.app.stats.by_method.copy()
         again = run_load(out, sim, tmp_path / "state")
         assert again.stats["products"].updated == 1 and again.requests == 1
@@ -221,7 +235,7 @@ def test_a_refused_record_fails_alone_and_its_children_are_left_out_with_the_rea
     table = pq.read_table(out / "products.parquet")
     rows = table.to_pylist()
     rows[1]["slug"] = rows[0]["slug"]  # Mystore keeps product slugs unique: a 422 for one of the two
-    pq.write_table(pa.Table.from_pylist(rows, schema=table.schema), out / "products.parquet")
+    rewrite_products(out, rows, table.schema)
     refused = rows[1]["source_id"]
     with SimServer(tmp_path / "sim.sqlite", rate=FAST, order_statuses=statuses(out)) as sim:
         result = run_load(out, sim, tmp_path / "state")

@@ -730,7 +730,16 @@ def write_load_issues(out: Path, ledger: Ledger, shop: str) -> Path:
     return target
 
 
-def load(out: Path, shop: str, *, token: str | None, api_url: str = api.DEFAULT_API_URL,
+def load(out: Path, shop: str, **options):
+    """Load the package at `out` into the shop, under the package's lock (a
+    migration into the same folder waits its turn: BusyError); see _load_locked."""
+    from ..lock import hold_lock
+
+    with hold_lock(Path(out)):
+        return _load_locked(Path(out), shop, **options)
+
+
+def _load_locked(out: Path, shop: str, *, token: str | None, api_url: str = api.DEFAULT_API_URL,
          state_dir: Path | None = None, only: list[str] | None = None, images_from: str | None = None,
          dry_run: bool = False, batch: bool = False, rate_per_minute: float = api.RATE_LIMIT_PER_MINUTE,
          concurrency: int = 8, retry_failed: bool = False, progress: bool = True,

@@ -11,22 +11,17 @@ import duckdb
 
 from ..errors import DumpkitError
 from ..package.schema import ENTITIES, SCHEMA_VERSION, file_name
+from ..package.verify import check_package
 
 BATCH_ROWS = 2000
 
 
 def _check_package(out: Path) -> dict:
-    """THE call site of the package check before anything is sent. Today: a known
-    schema_version, every entity file present, a reconciliation without unaccounted records.
-    (The manifest's per-file sha256 check, check_package(out), is to be called here.)"""
+    """THE call site of the package check before anything is sent: every file as the manifest
+    lists it (size and sha256, check_package), a known schema_version, a reconciliation without
+    unaccounted records, and money in NOK (or kept in another currency on purpose)."""
     out = Path(out)
-    manifest_path = out / "manifest.json"
-    if not manifest_path.is_file():
-        raise DumpkitError(f"{out}: no manifest.json, not a dumpkit load package")
-    try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as e:
-        raise DumpkitError(f"{manifest_path}: not valid JSON ({e})") from None
+    manifest = check_package(out)
     version = str(manifest.get("schema_version", ""))
     if version.split(".")[0] != SCHEMA_VERSION.split(".")[0] or not version:
         raise DumpkitError(f"{out}: package schema_version {version or 'missing'!r} is not one this loader knows "
@@ -37,6 +32,11 @@ def _check_package(out: Path) -> dict:
         raise DumpkitError(f"{out}: the package's reconciliation has unaccounted records ("
                            + ", ".join(f"{e} {n}" for e, n in unaccounted.items())
                            + "); fix the migration before loading")
+    money = manifest.get("currency") or {}
+    if money.get("amounts", "NOK") != "NOK" and not money.get("kept"):
+        code = money["amounts"]
+        raise DumpkitError(f"{out}: the package's amounts are in {code}, not NOK; migrate again with "
+                           f"--currency-rate {code}=<NOK for one {code}> (or --keep-currency to load them as they are)")
     missing = [e for e in ENTITIES if not (out / file_name(e)).is_file()]
     if missing:
         raise DumpkitError(f"{out}: entity file(s) missing: {', '.join(file_name(e) for e in missing)}")

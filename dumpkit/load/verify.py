@@ -198,7 +198,16 @@ def _example(check: EntityCheck, sid: str | None, text: str) -> None:
         check.examples.append({"source_id": sid, "problem": text})
 
 
-def verify(out: Path, shop: str, *, token: str | None, api_url: str = api.DEFAULT_API_URL,
+def verify(out: Path, shop: str, **options):
+    """Read the shop back and compare it with the package at `out`, under the package's lock (a
+    migration into the same folder waits its turn: BusyError); see _verify_locked."""
+    from ..lock import hold_lock
+
+    with hold_lock(Path(out)):
+        return _verify_locked(Path(out), shop, **options)
+
+
+def _verify_locked(out: Path, shop: str, *, token: str | None, api_url: str = api.DEFAULT_API_URL,
            state_dir: Path | None = None, only: list[str] | None = None,
            rate_per_minute: float = api.RATE_LIMIT_PER_MINUTE, concurrency: int = 4) -> VerifyResult:
     import time

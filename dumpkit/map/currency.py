@@ -124,6 +124,7 @@ def plan(con: duckdb.DuckDBPyConnection, log: IssueLog, rates: dict[str, Decimal
     shop = str(con.execute("SELECT getvariable('shop_currency')").fetchall()[0][0] or NOK).strip().upper() or NOK
     if keep and rates:
         raise DumpkitError("--keep-currency loads the amounts unconverted; it cannot go with --currency-rate")
+    rates = dict(_rate(code, str(rate), "currency rate") for code, rate in rates.items())  # library callers too
     p = CurrencyPlan(shop, {NOK: Decimal(1), **rates}, keep, demo)
     if shop != NOK and not keep and shop not in p.rates:
         _missing(p, log, [shop], "the shop's amounts are")

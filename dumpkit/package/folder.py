@@ -43,6 +43,9 @@ STAGE_FILE = "stage.duckdb"
 # staging file migrate leaves (with DuckDB's write-ahead log); `.<name>.dumpkit-*` is what
 # dumpkit keeps beside them while it writes them (a lock, a part written)
 WORKING_FILES = {"report.html", STAGE_FILE, STAGE_FILE + ".wal"}
+# what `dumpkit load` / `verify` write about this package (its requests, issues, read-back);
+# the shop's ledger itself lives outside the package, in the state folder
+WORKING_DIRS = {"load"}
 
 
 @contextmanager
@@ -97,7 +100,8 @@ def _check_target(out: Path, inputs: list[Path], carry: Path | None) -> None:
     if out.is_dir():
         known = package_files() | WORKING_FILES | {MANIFEST, REVIEW}
         foreign = sorted(p.name + ("/" if p.is_dir() else "") for p in out.iterdir()
-                         if p.is_dir() or p.name.removeprefix(".").split(".dumpkit-")[0] not in known)
+                         if (p.name not in WORKING_DIRS if p.is_dir() else
+                             p.name.removeprefix(".").split(".dumpkit-")[0] not in known))
         if foreign:
             raise DumpkitError(f"-o {out} holds files that are not part of a load package ({', '.join(foreign[:3])}"
                                f"{', ...' if len(foreign) > 3 else ''}); choose a new or empty folder")
