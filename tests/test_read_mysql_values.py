@@ -233,10 +233,11 @@ def test_scanner_types_values_exactly_as_the_cast_would(rows):
     text = b",".join(b"(" + b",".join(b"NULL" if v is None else (v if v.startswith("'") else v or "0").encode()
                                       for v in row) + b")" for row in rows)
     typed = parse_values_fast(text, frozenset(), _TYPES)
-    plain = parse_values_fast(text)
+    # the same text left to DuckDB's cast (a DOUBLE column's code: the scan keeps any number's text)
+    plain = parse_values_fast(text, frozenset(), ("DOUBLE",) * len(_TYPES))
     if typed is None:
-        assert plain is None
-        return
+        return  # the slow path reads it (test_c_path_slow_path_and_server_agree)
+    assert plain is not None
     want, want_notes = cast_table(plain, list(_TYPES))
     got, got_notes = cast_table(typed, list(_TYPES))
     assert got.equals(want), (got, want)
@@ -277,6 +278,54 @@ def test_an_unbuilt_scanner_is_one_clear_error():
             "try:\n    import dumpkit.read.mysql_tuples\nexcept DumpkitError as e:\n    print(e)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert "not built" in out and "pip install" in out
+
+
+# ---------------------------------------------------------------- one meaning for every number (issue 11)
+
+@pytest.mark.parametrize("text, types, want", [
+    (b"(1, 5-3, 10-1)", ("INTEGER", "INTEGER", "VARCHAR"), ["1", "2", "9"]),
+    (b"(1, 5-3, 10-1)", (), ["1", "2", "9"]),
+    (b"(1e3, .5, 1., 007.50, -0.0, +5, --5)", ("VARCHAR",) * 7, ["1000", "0.5", "1", "7.50", "0.0", "5", "5"]),
+    (b"(2.5e0, -2.5e0, 3.5e0)", ("INTEGER", "BIGINT", "HUGEINT"), ["2", "-2", "4"]),  # a DOUBLE rounds half to even
+    (b"(1e16, 12345678901234567e0, 1e0*0.1)", ("VARCHAR",) * 3, ["1e16", "1.2345678901234568e16", "0.1"]),
+])
+def test_both_paths_read_numbers_as_the_server_stores_them(text, types, want):
+    """What the C scanner cannot write as the server would (an expression, a number whose text
+    a string column would change) it leaves to the slow path, which computes it."""
+    assert parse_values_fast(text, frozenset(), types) is None
+    numeric = frozenset(i for i, t in enumerate(types) if t != "VARCHAR")
+    assert list(parse_values_slow(text, numeric=numeric, types=types).to_pylist()[0].values()) == want
+
+
+@pytest.mark.parametrize("value", [b"-", b"E115", b"1.04.7735", b"1e", b"1x", b"0x", b"X'4'", b"1e309", b"- ", b"5 5"])
+def test_what_mysql_refuses_neither_path_reads(value):
+    text = b"(1," + value + b")"
+    for types in [(), ("INTEGER", "INTEGER"), ("INTEGER", "DOUBLE"), ("INTEGER", "VARCHAR")]:
+        assert parse_values_fast(text, frozenset(), types) is None
+    with pytest.raises(ValuesError) as e:
+        parse_values_slow(text)
+    assert e.value.offset in (3, 4)  # where the value starts (or the byte after it)
+
+
+def test_plain_numbers_stay_on_the_c_path():
+    types = ("INTEGER", "BIGINT", "VARCHAR", "DOUBLE", "DOUBLE", "VARCHAR")
+    t = parse_values_fast(b"(1,-2,3.50,-0.25,1e3,'x')", frozenset(), types)
+    assert t is not None and t.to_pylist()[0] == {"c0": 1, "c1": -2, "c2": "3.50", "c3": "-0.25", "c4": "1e3", "c5": "x"}
+
+
+def test_a_19_digit_number_stays_text_for_the_cast():
+    # the scanner reads at most 18 digits itself (it multiplied a 19th into an overflow)
+    t = parse_values_fast(b"(9999999999999999999,-1234567890123456789,123456789012345678)", frozenset(), ("BIGINT",) * 3)
+    assert t.to_pylist()[0] == {"c0": "9999999999999999999", "c1": "-1234567890123456789", "c2": 123456789012345678}
+
+
+def test_tuple_lines_refuses_a_position_outside_the_buffer():
+    from dumpkit.read.mysql_tuples import tuple_lines
+
+    assert tuple_lines(b"(1)\n(2);\n", 0) == (0, 9)
+    for pos in (-1, -4096, 10, 1 << 40):
+        with pytest.raises(ValueError):
+            tuple_lines(b"(1)\n(2);\n", pos)
 
 
 # ---------------------------------------------------------------- the evaluator's allow-list (issue 11)
@@ -335,3 +384,33 @@ def test_deep_nesting_is_an_error_with_its_offset(value):
         parse_values_slow(text)
     assert e.value.offset == text.index(value) and e.value.rows.num_rows == 1
 
+
+def _available_memory() -> int:
+    with open("/proc/meminfo") as f:
+        return next(int(line.split()[1]) * 1024 for line in f if line.startswith("MemAvailable:"))
+
+
+@pytest.mark.slow
+def test_a_value_over_2_gib_is_declined_not_wrapped():
+    """A field's length is 32-bit (as Arrow's offsets): the scanner declines a longer value
+    instead of cutting its length to 32 bits. The input is zero pages that cost no memory until
+    written; the scanner writes the value into a 2 GiB buffer of its own."""
+    import numpy as np
+
+    from dumpkit.read import _tuples
+    from dumpkit.read.mysql_tuples import _POW10
+    from dumpkit.read.mysql_values import UNESCAPE
+
+    if _available_memory() < 6 << 30:
+        pytest.skip("needs 6 GiB of free memory")
+    n = (1 << 31) + 64
+    text = np.zeros(n, np.uint8)  # ('<2 GiB of NUL bytes, valid in a string>')
+    text[:2] = np.frombuffer(b"('", np.uint8)
+    text[-2:] = np.frombuffer(b"')", np.uint8)
+    data = np.empty(n, np.uint8)
+    starts, lens = np.empty(1, np.int64), np.empty(1, np.int32)
+    kinds, ivals = np.empty(1, np.uint8), np.empty(1, np.int64)
+    rows, _, _ = _tuples.scan(text, np.zeros(0, np.bool_), np.zeros(0, np.uint8), np.zeros(0, np.int64), _POW10, UNESCAPE,
+                              data, starts, lens, kinds, ivals)
+    assert rows == -1
+    del data, text
