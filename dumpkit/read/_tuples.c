@@ -28,7 +28,7 @@ static int converted(uint8_t ctype) { return ctype >= C_INT && ctype <= C_DATE; 
  * NUM_OK, with NUM_EXP for an exponent (a DOUBLE) and NUM_PLAIN when the text is the one the server writes for it into a string column (an
  * integer or decimal without '+', leading zeros, a bare '.' or a negative zero) */
 enum { NUM_OK = 1, NUM_EXP = 2, NUM_PLAIN = 4 };
-static int number_form(const uint8_t *d, int64_t s, int64_t e) {
+__attribute__((noinline)) static int number_form(const uint8_t *d, int64_t s, int64_t e) {
     int64_t k = s;
     uint8_t sign = k < e && (d[k] == '-' || d[k] == '+') ? d[k++] : 0;
     int64_t whole = k, nonzero = 0;
@@ -115,9 +115,11 @@ static int convert(const uint8_t *d, int64_t s, int64_t e, int ctype, int64_t sc
      * text that is not ASCII stays text (the slow path notes its charset as well) */
     if (n >= 8 && d[s + 4] == '-' && d[s + 7] == '-'
         && ((d[s + 5] == '0' && d[s + 6] == '0') || (n >= 10 && d[s + 8] == '0' && d[s + 9] == '0'))) {
-        for (int64_t k = s; k < e; k++)
-            if (d[k] >= 0x80) return 0;
-        return 2;
+        uint64_t high = 0, word;  /* any byte >= 0x80, 8 at a time */
+        int64_t k = s;
+        for (; k + 8 <= e; k += 8) { memcpy(&word, d + k, 8); high |= word; }
+        for (; k < e; k++) high |= d[k];
+        return high & 0x8080808080808080ULL ? 0 : 2;
     }
     if (n < 10 || d[s + 4] != '-' || d[s + 7] != '-') return 0;
     int64_t y = digits(d, s, s + 4), m = digits(d, s + 5, s + 7), day = digits(d, s + 8, s + 10);
@@ -163,11 +165,13 @@ static int64_t scan(const Scan *S, int64_t *ncols_out, int64_t *w_out) {
     int64_t n = S->n, i = 0, w = 0, f = 0, rows = 0, ncols = -1;
     uint8_t *data = S->data;
 #define FAIL do { *ncols_out = i; return DECLINE; } while (0)
-/* field f is data[start_:w]; lens are 32-bit, as Arrow's offsets: a longer value is not for this scan */
+/* field f is data[start_:w] (its length fits lens' 32 bits: the text does) */
 #define FIELD(start_, kind_) do { \
-        if (w - (start_) > INT32_MAX) FAIL; \
         S->starts[f] = (start_); S->lens[f] = (int32_t)(w - (start_)); S->kinds[f] = (kind_); \
     } while (0)
+    /* lens are 32-bit, as Arrow's offsets: a VALUES text longer than that is not for this scan
+     * (a field's length would be cut to 32 bits) */
+    if (n > INT32_MAX) FAIL;
     for (;;) {
         while (i < n && is_space(a[i])) i++;
         if (i >= n || a[i] != '(') FAIL;
@@ -259,25 +263,29 @@ static int64_t scan(const Scan *S, int64_t *ncols_out, int64_t *w_out) {
                 }
                 if (w == start) FAIL;
                 /* a token that is not one number (5-3) or whose text the server would write
-                 * otherwise (1e3 in a text column, a DOUBLE rounded into an integer column): the
-                 * slow path computes it */
-                int form = number_form(data, start, w);
-                if (!form || (!(form & NUM_PLAIN) && (ct == C_TEXT || ct == C_DATE || ct == C_TIMESTAMP))
-                    || ((form & NUM_EXP) && ct == C_INT))
-                    FAIL;
-                FIELD(start, TOKEN);
-                if ((ct == C_INT || ct == C_DECIMAL) && plain && ndigits > 0 && ndigits <= 18 && nfrac != 0) {
-                    /* a whole number, or a decimal with no more places than the column keeps */
-                    int64_t places = nfrac < 0 ? 0 : nfrac;
-                    int neg = data[start] == '-';
-                    if (ct == C_INT && places == 0) {
-                        S->kinds[f] = VALUE;
-                        S->ivals[f] = neg ? -v : v;
-                    } else if (ct == C_DECIMAL && places <= S->cscale[col] && ndigits - places + S->cscale[col] <= 18) {
-                        v *= S->pow10[S->cscale[col] - places];
-                        S->kinds[f] = VALUE;
-                        S->ivals[f] = neg ? -v : v;
+                 * otherwise (1e3 in a text column, a DOUBLE rounded into an integer column) is
+                 * for the slow path, which computes it. -?digits[.digits] (plain) is one
+                 * literal, as dumps write numbers into numeric columns: the common case first */
+                if (plain && ndigits && (ct == C_INT || ct == C_DECIMAL)) {
+                    FIELD(start, TOKEN);
+                    if (ndigits <= 18 && nfrac != 0) {
+                        /* a whole number, or a decimal with no more places than the column keeps */
+                        int64_t places = nfrac < 0 ? 0 : nfrac;
+                        int neg = data[start] == '-';
+                        if (ct == C_INT && places == 0) {
+                            S->kinds[f] = VALUE;
+                            S->ivals[f] = neg ? -v : v;
+                        } else if (ct == C_DECIMAL && places <= S->cscale[col] && ndigits - places + S->cscale[col] <= 18) {
+                            v *= S->pow10[S->cscale[col] - places];
+                            S->kinds[f] = VALUE;
+                            S->ivals[f] = neg ? -v : v;
+                        }
                     }
+                } else {
+                    int form = plain && ndigits && ct == C_CAST ? NUM_OK : number_form(data, start, w);
+                    int text = ct == C_TEXT || ct == C_DATE || ct == C_TIMESTAMP;
+                    if (!form || (text && !(form & NUM_PLAIN)) || ((form & NUM_EXP) && ct == C_INT)) FAIL;
+                    FIELD(start, TOKEN);
                 }
             }
             f++;
