@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
+import hashlib
 import importlib.util
 import json
 import math
@@ -290,10 +291,9 @@ class Server:
         cols = tuple(server_type(c) for c in columns)
         with self.conn.cursor() as cur:
             table = self.tables.get(cols)
-            if table is None:  # one table per column layout, made once
-                table = self.tables[cols] = f"fz{len(self.tables)}"
-                cur.execute(f"DROP TABLE IF EXISTS {table}")
-                cur.execute(f"CREATE TABLE {table} (" + ", ".join(f"c{i} {t}" for i, t in enumerate(cols))
+            if table is None:  # one table per column layout, named by it (runs at once may share a server)
+                table = self.tables[cols] = "fz_" + hashlib.sha1(repr(cols).encode()).hexdigest()[:16]
+                cur.execute(f"CREATE TABLE IF NOT EXISTS {table} (" + ", ".join(f"c{i} {t}" for i, t in enumerate(cols))
                             + ", _n INT AUTO_INCREMENT PRIMARY KEY) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4")
             select = ", ".join(f"c{i} + 0" if t.lower().startswith("bit") else f"c{i}" for i, t in enumerate(cols))
             names = ", ".join(f"c{i}" for i in range(len(cols)))

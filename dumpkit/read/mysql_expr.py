@@ -69,7 +69,7 @@ def number(text: str):
 
 def double_text(x: float) -> str:
     """A DOUBLE as MariaDB writes it into a string (my_gcvt: the shortest digits that read
-    back the same; the 'e' form below 1e-14 and for integers of 16 digits and more)."""
+    back the same; the 'e' form below 1e-15 and for integers of 16 digits and more)."""
     if x == 0:
         return "0"
     t = Decimal(repr(abs(x))).as_tuple()
@@ -173,10 +173,11 @@ def _literal(node, ctx: _Context):
         if m:
             return ctx.literals[int(m.group(1))]
         # sqlglot turns the number in `INTERVAL 1 DAY` into a string: only a number can be here
-        if not _NUMBER_TEXT.fullmatch(text.lstrip("-+")):
+        signed = re.fullmatch(r"([-+]?)(" + _NUMBER_TEXT.pattern + ")", text)
+        if not signed:
             raise ExprError(f"unexpected literal {text!r}")
-        value = number(text.lstrip("-+"))
-        return negate(value) if text.startswith("-") else value
+        value = number(signed.group(2))
+        return negate(value) if signed.group(1) == "-" else value
     if not _NUMBER_TEXT.fullmatch(text):
         raise ExprError(f"unexpected literal {text!r}")
     return number(text)
