@@ -21,6 +21,9 @@ A case ends as one of
                  staging's wider integer type keeps (a staging rule, not the readers')
     date_text    a date column's text is not YYYY-MM-DD[ hh:mm:ss]: the server reads more
                  forms than staging's cast (typed.py), which stages NULL for them
+    cast         the server (strict) refuses a string literal's text for a column that
+                 DuckDB's cast reads ('0_0000' as a DECIMAL): typed.py's rule, not the readers'
+                 (they passed the literal on unchanged)
     C_SLOW       FINDING: the C scanner returned rows that differ from the slow path's
     MISMATCH     FINDING: dumpkit staged values that differ from the server's, unreported
     CRASH        FINDING: an exception other than a reported error
@@ -255,10 +258,10 @@ _SERVER_TYPES = {"TINYINT": "TINYINT", "SMALLINT": "SMALLINT", "INTEGER": "INT",
 def server_type(col) -> str:
     """The column type the server gets: the type staging gives the column, in MariaDB's
     words - so the wider integers for INT UNSIGNED and smaller, text for string lengths,
-    ENUM, SET and TIME (staged as written), DATETIME(6) for TIMESTAMP's range and DATETIME's
+    ENUM, SET and TIME (staged as written), BIT(64) for BIT's width, DATETIME(6) for TIMESTAMP's range and DATETIME's
     rounding of fractions (neither is modelled by staging; see the module docstring)."""
     if col.source_type.lower().startswith("bit"):
-        return col.source_type
+        return "BIT(64)"
     if col.binary:
         return "LONGBLOB"
     if col.duck_type.startswith("DECIMAL"):
@@ -303,7 +306,8 @@ class Server:
                     cur.execute(insert)
                     cur.execute(f"SELECT {select} FROM {table} ORDER BY _n")
                 else:
-                    cur.execute(insert + f"; SELECT {select} FROM {table} ORDER BY _n".encode())
+                    # (a newline first: the text may end in a -- or # comment)
+                    cur.execute(insert + f"\n; SELECT {select} FROM {table} ORDER BY _n".encode())
                     cur.nextset()
                 return [list(r) for r in cur.fetchall()], None
             except pymysql.MySQLError as e:
@@ -425,6 +429,10 @@ def judge(values: bytes, types: list[str], server: Server | None) -> tuple[str, 
         m = re.search(r"Incorrect (?:date|datetime) value: .* for column `[^`]+`.`[^`]+`.`c(\d+)`", error)
         if m and _odd_date(raw[int(m.group(1))]):
             return "date_text", error
+        m = re.search(r"(?:Incorrect \w+ value: .* for column `[^`]+`.`[^`]+`.`|Data truncated for column ')c(\d+)", error)
+        if m and _as_written(raw[int(m.group(1))], values):
+            # the readers passed the literal's text on unchanged; DuckDB's cast takes what strict MariaDB refuses
+            return "cast", error
         return "MISMATCH", f"server refuses ({error}); staged {cols}"
     want = [list(c) for c in zip(*rows)] if rows else [[] for _ in types]
     for j, (a, b) in enumerate(zip(cols, want)):
@@ -439,6 +447,10 @@ def judge(values: bytes, types: list[str], server: Server | None) -> tuple[str, 
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d(?: \d\d:\d\d:\d\d(?:\.\d{1,6})?)?")
+
+
+def _as_written(texts: list, values: bytes) -> bool:
+    return any(isinstance(v, str) and v and ("'" + v + "'").encode() in values for v in texts)
 
 
 def _odd_date(texts: list) -> bool:

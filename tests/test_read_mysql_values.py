@@ -405,3 +405,9 @@ def test_a_values_text_over_2_gib_is_declined_not_wrapped():
     rows, _, _ = _tuples.scan(text, np.zeros(0, np.bool_), np.zeros(0, np.uint8), np.zeros(0, np.int64), _POW10, UNESCAPE,
                               data, starts, lens, kinds, ivals)
     assert rows == -1
+
+
+def test_an_introducer_must_name_a_character_set():
+    assert parse_values_slow(b"(_latin2'a',_utf8mb4'b',_binary'c')").to_pylist()[0] == {"c0": "a", "c1": "b", "c2": "c"}
+    with pytest.raises(ValuesError, match="unknown character set _bina"):
+        parse_values_slow(b"(1,_bina 'a')")  # MariaDB: unknown column '_bina'

@@ -313,6 +313,8 @@ class _Scanner:
         if kind == "str":
             raw = unescape_bytes(m.group("sbody"))
             intro = (m.group("intro") or b"").lower()
+            if intro and intro not in _CHARSETS:
+                raise ValuesError(f"unknown character set _{intro.decode('ascii', 'replace')[:20]}", m.start())
             if intro == b"binary":
                 return _Raw(raw)
             if m.group("national"):
@@ -332,6 +334,10 @@ class _Scanner:
 
 
 _INTRODUCER = {b"utf8": "utf-8", b"utf8mb4": "utf-8", b"utf8mb3": "utf-8", b"latin1": "cp1252", b"ascii": "ascii"}
+# MariaDB's character sets: `_name'..'` for another name is a column name, an error
+_CHARSETS = frozenset(b"""armscii8 ascii big5 binary cp1250 cp1251 cp1256 cp1257 cp850 cp852 cp866 cp932 dec8 eucjpms
+    euckr gb2312 gbk geostd8 greek hebrew hp8 keybcs2 koi8r koi8u latin1 latin2 latin5 latin7 macce macroman sjis
+    swe7 tis620 ucs2 ujis utf16 utf16le utf32 utf8 utf8mb3 utf8mb4""".split())
 
 
 def _snippet(text: bytes, n: int = 80) -> str:
