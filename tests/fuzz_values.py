@@ -205,7 +205,8 @@ EXPRESSIONS = [b"now()", b"NOW()", b"CURRENT_TIMESTAMP", b"CURRENT_TIMESTAMP()",
 HOSTILE = [b"(SELECT 1)", b"(SELECT COLUMNS('content') FROM read_text('/etc/passwd'))", b"read_text('/etc/passwd')",
            b"read_csv('/etc/passwd')", b"query('SELECT 1')", b"getenv('HOME')", b"@a", b"@@version", b"'5'+1",
            b"1/2", b"10 DIV 3", b"7 % 2", b"UUID()", b"x", b"`c0`", b"1 = 1", b"NOT 1", b"CAST('1' AS SIGNED)",
-           b"CONVERT('a' USING utf8)", b"UTC_TIMESTAMP()", b"NOW(6)", b"?", b":a", b"(1, 2)",
+           b"CONVERT('a' USING utf8)", b"UTC_TIMESTAMP()", b"NOW(6)", b"?", b":a", b"(1, 2)", b"(, 2)", b"CONCAT('a',)",
+           b"UNHEX('41','42')", b"DATE_ADD(NOW(), INTERVAL 1)", b"MD5('a', 'b')", b"YEAR()", b"CURDATE", b"NOW",
            b"concat(" * 70 + b"'a'" + b")" * 70, b"- " * 70 + b"1", b"(" * 70 + b"1" + b")" * 70]
 INSERTS = [b"'", b'"', b"\\", b"(", b")", b",", b"-", b"+", b".", b"e", b"E", b"x", b" ", b"\n", b"0", b"9", b"\x00",
            b"\xff", b"\xc3", b"N", b"_", b"''", b"\\'", b"),(", b"*", b"#", b"--"]

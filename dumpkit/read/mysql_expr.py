@@ -151,10 +151,18 @@ def _parse(sql: str):
 
 
 def _eval(node, ctx: _Context):
-    handler = _NODES.get(type(node).__name__)
+    return _allowed(node)(node, ctx)
+
+
+def _allowed(node):
+    """The node's handler, if its class is on the allow-list and it holds no other argument."""
+    handler, args = _NODES.get(type(node).__name__, (None, ()))
     if handler is None:
         raise ExprError(f"{_describe(node)} is not allowed in VALUES")
-    return handler(node, ctx)
+    for key, arg in node.args.items():
+        if arg is not None and not isinstance(arg, (str, bool)) and arg != [] and key not in args:
+            raise ExprError(f"{type(node).__name__} with a {key} ({str(arg)[:30]!r}) is not evaluated in VALUES")
+    return handler
 
 
 def _describe(node) -> str:
@@ -391,7 +399,7 @@ def _as_date(v, ctx):
     raise ExprError(f"{text_of(v)[:30]!r} is not a date dumpkit reads")
 
 
-_UNITS = {"SECOND": 1, "MINUTE": 60, "HOUR": 3600, "DAY": 86400, "WEEK": 7 * 86400, "MONTH": -1, "QUARTER": -3, "YEAR": -12}
+INTERVAL_UNITS = _UNITS = {"SECOND": 1, "MINUTE": 60, "HOUR": 3600, "DAY": 86400, "WEEK": 7 * 86400, "MONTH": -1, "QUARTER": -3, "YEAR": -12}
 
 
 def _amount(v, ctx, sign: int) -> int | None:
@@ -433,6 +441,7 @@ def _shift(value, amount: int | None, unit: str, ctx):
 
 def _interval(value, node, ctx, sign: int):
     """value + INTERVAL n unit (or minus)."""
+    _allowed(node)
     unit = node.args.get("unit")
     return _shift(value, _amount(_eval(node.this, ctx), ctx, sign), unit.name if unit else "", ctx)
 
@@ -516,36 +525,41 @@ def _time_now(ctx) -> str:
 
 
 # The allow-list: sqlglot node class -> how MariaDB computes it. Nothing else is evaluated.
+# The allow-list: sqlglot node class -> (how MariaDB computes it, the arguments it may carry).
+# sqlglot is lenient where MariaDB is not (UNHEX(a, b) parses, with a second argument UNHEX
+# has no use for): a node holding any other argument is refused. Nothing else is evaluated.
+_ONE, _TWO = ("this",), ("this", "expression")
 _NODES = {
-    "Literal": _literal,
-    "Null": lambda node, ctx: None,
-    "Boolean": lambda node, ctx: int(bool(node.this)),
-    "Paren": lambda node, ctx: _eval(node.this, ctx),
-    "Neg": lambda node, ctx: negate(_eval(node.this, ctx)),
-    "Add": _add,
-    "Sub": _sub,
-    "Mul": lambda node, ctx: _arith(lambda x, y: x * y, _eval(node.this, ctx), _eval(node.expression, ctx)),
-    "Concat": _concat,
-    "ConcatWs": _concat_ws,
-    "Unhex": _unhex,
-    "FromBase64": _from_base64,
-    "Chr": lambda node, ctx: _refuse("CHAR(... USING ...)") if node.args.get("charset") else _char(node, ctx),
-    "MD5": _hash("md5"),
-    "SHA": _hash("sha1"),
-    "SHA2": _sha2,
-    "CurrentTimestamp": _no_args(_now),
-    "Localtime": _no_args(_now),
-    "Localtimestamp": _no_args(_now),
-    "CurrentDate": _no_args(_today),
-    "CurrentTime": _no_args(_time_now),
-    "DateAdd": _date_add(1),
-    "DateSub": _date_add(-1),
-    "TsOrDsToDate": _to_date,
-    "Year": _date_part("year"),
-    "Month": _date_part("month"),
-    "Day": _date_part("day"),
-    "UnixToTime": _from_unixtime,
-    "Anonymous": _anonymous,
+    "Literal": (_literal, ()),
+    "Null": (lambda node, ctx: None, ()),
+    "Boolean": (lambda node, ctx: int(bool(node.this)), ()),
+    "Paren": (lambda node, ctx: _eval(node.this, ctx), _ONE),
+    "Neg": (lambda node, ctx: negate(_eval(node.this, ctx)), _ONE),
+    "Add": (_add, _TWO),
+    "Sub": (_sub, _TWO),
+    "Mul": (lambda node, ctx: _arith(lambda x, y: x * y, _eval(node.this, ctx), _eval(node.expression, ctx)), _TWO),
+    "Interval": (lambda node, ctx: _refuse("INTERVAL outside date arithmetic"), ("this", "unit")),  # read by _interval
+    "Concat": (_concat, ("expressions",)),
+    "ConcatWs": (_concat_ws, ("expressions",)),
+    "Unhex": (_unhex, _ONE),
+    "FromBase64": (_from_base64, _ONE),
+    "Chr": (_char, ("expressions",)),
+    "MD5": (_hash("md5"), _ONE),
+    "SHA": (_hash("sha1"), _ONE),
+    "SHA2": (_sha2, ("this", "length")),
+    "CurrentTimestamp": (_no_args(_now), ()),
+    "Localtime": (_no_args(_now), ()),
+    "Localtimestamp": (_no_args(_now), ()),
+    "CurrentDate": (_no_args(_today), ()),
+    "CurrentTime": (_no_args(_time_now), ()),
+    "DateAdd": (_date_add(1), ("this", "expression", "unit")),
+    "DateSub": (_date_add(-1), ("this", "expression", "unit")),
+    "TsOrDsToDate": (_to_date, _ONE),
+    "Year": (_date_part("year"), _ONE),
+    "Month": (_date_part("month"), _ONE),
+    "Day": (_date_part("day"), _ONE),
+    "UnixToTime": (_from_unixtime, _ONE),
+    "Anonymous": (_anonymous, ("expressions",)),
 }
 
 

@@ -274,6 +274,7 @@ class _Scanner:
         sqlglot sees only numbers, words and operators; adjacent strings are one string."""
         from .mysql_expr import ExprError, evaluate
 
+        _check_shape(tokens, start)
         literals, parts, prev = [], [], None
         for kind, m in tokens:
             if kind in ("str", "dstr", "hex", "bits"):
@@ -331,6 +332,39 @@ class _Scanner:
         body = m.group("bbody") if m.group("bbody") is not None else m.group("bbody2")
         n = int(body or b"0", 2)
         return _Hybrid(n.to_bytes(max(1, (len(body) + 7) // 8), "big") if body else b"")
+
+
+def _check_shape(tokens: list, start: int) -> None:
+    """What sqlglot reads but MariaDB refuses: an empty element of a list ((, 2), CONCAT('a',))
+    and an INTERVAL without its unit (sqlglot supplies DAY)."""
+    prev = b"("
+    for k, (kind, m) in enumerate(tokens):
+        tok = m.group(0)
+        if tok in (b",", b")") and prev in (b"(", b",") and (tok, prev) != (b")", b"("):
+            raise ValuesError("an empty value in a list", start)
+        prev = tok if kind == "punct" else None
+        if kind == "word" and tok.upper() == b"INTERVAL" and not _interval_unit(tokens, k):
+            raise ValuesError("an INTERVAL without a unit", start)
+    if prev == b",":
+        raise ValuesError("an empty value in a list", start)
+
+
+def _interval_unit(tokens: list, k: int) -> bytes | None:
+    """The unit word that ends the INTERVAL at tokens[k], if there is one before its end."""
+    from .mysql_expr import INTERVAL_UNITS
+
+    depth = 0
+    for kind, m in tokens[k + 1:]:
+        tok = m.group(0)
+        if tok == b"(":
+            depth += 1
+        elif tok == b")" and depth:
+            depth -= 1
+        elif tok in (b")", b","):
+            return None
+        elif kind == "word" and not depth and tok.upper().decode() in INTERVAL_UNITS:
+            return tok
+    return None
 
 
 _INTRODUCER = {b"utf8": "utf-8", b"utf8mb4": "utf-8", b"utf8mb3": "utf-8", b"latin1": "cp1252", b"ascii": "ascii"}
