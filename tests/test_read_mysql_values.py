@@ -121,8 +121,13 @@ floats = st.floats(allow_nan=False, allow_infinity=False)
 @example([(-2**63, 2**64 - 1, Decimal("-0.000001"), -0.0)])
 @example([(2**63 - 1, 0, Decimal("12345678901234567890.123456"), 5e-324)])
 def test_numbers_stay_exact_text(rows):
+    """Numbers in numeric columns (BIGINT, BIGINT UNSIGNED, DECIMAL, DOUBLE) keep their exact value."""
     values = b",".join(f"({a},{b},{c},{d!r})".encode() for a, b, c, d in rows)
-    for table in (parse_values_fast(values), parse_values_slow(values)):
+    types = ("BIGINT", "HUGEINT", "DECIMAL(38,6)", "DOUBLE")
+    fast = parse_values_fast(values, frozenset(), types)
+    # near DOUBLE's limit the C scanner leaves the judgement (a value or an overflow) to the slow path
+    assert fast is not None or any(abs(r[3]) >= 1e308 for r in rows)
+    for table in [t for t in (fast, parse_values_slow(values, numeric=frozenset(range(4)), types=types)) if t is not None]:
         cols = column_values(table)
         assert [int(x) for x in cols[0]] == [r[0] for r in rows]
         assert [int(x) for x in cols[1]] == [r[1] for r in rows]
@@ -138,15 +143,15 @@ def test_slow_path_literal_forms():
     t = parse_values_slow(values, "utf-8", frozenset([2, 3]))
     assert t.to_pylist()[0] == {
         "c0": "AB", "c1": "\x05", "c2": b"\x00\xff", "c3": b"a\x00", "c4": "ü", "c5": "x", "c6": 'dq"', "c7": "1",
-        "c8": "-5", "c9": "+3", "c10": "-2", "c11": "ü", "c12": "ab", "c13": None, "c14": "NULL", "c15": "AB"}
+        "c8": "-5", "c9": "3", "c10": "-2", "c11": "ü", "c12": "ab", "c13": None, "c14": "NULL", "c15": "AB"}
 
 
 def test_bit_and_numeric_columns_read_binary_literals_as_numbers():
     # mariadb-dump writes BIT values as raw bytes in a string; --hex-blob as 0x..
     t = parse_values_slow(b"('\x01',b'101',0x0AAA,7,NULL)", "utf-8", bits=frozenset([0, 1, 2, 3]))
     assert t.to_pylist()[0] == {"c0": "1", "c1": "5", "c2": "2730", "c3": "7", "c4": None}
-    t = parse_values_slow(b"(0x41,X'0102')", "utf-8", numeric=frozenset([0, 1]))
-    assert t.to_pylist()[0] == {"c0": "65", "c1": "258"}
+    t = parse_values_slow(b"(0x41,b'11',0b11,X'0102')", "utf-8", numeric=frozenset([0, 1, 2, 3]))
+    assert t.to_pylist()[0] == {"c0": "65", "c1": "3", "c2": "3", "c3": "\x01\x02"}  # MariaDB: X'..' is a string here
 
 
 def test_functions_are_evaluated_and_noted():
@@ -154,7 +159,7 @@ def test_functions_are_evaluated_and_noted():
     row = t.to_pylist()[0]
     assert len(row["c1"]) == 19 and len(row["c2"]) == 10 and row["c3"].startswith("2020-02-29")
     notes = table_notes(t)["value_computed"]
-    assert set(notes) == {"1", "2", "3"}
+    assert set(notes) == {"1", "2"}  # a fixed date's DATE_ADD is what the server stores: nothing to note
 
 
 def test_charset_fallback_is_per_value_and_counted():
@@ -228,10 +233,11 @@ def test_scanner_types_values_exactly_as_the_cast_would(rows):
     text = b",".join(b"(" + b",".join(b"NULL" if v is None else (v if v.startswith("'") else v or "0").encode()
                                       for v in row) + b")" for row in rows)
     typed = parse_values_fast(text, frozenset(), _TYPES)
-    plain = parse_values_fast(text)
+    # the same text left to DuckDB's cast (a DOUBLE column's code: the scan keeps any number's text)
+    plain = parse_values_fast(text, frozenset(), ("DOUBLE",) * len(_TYPES))
     if typed is None:
-        assert plain is None
-        return
+        return  # the slow path reads it (test_c_path_slow_path_and_server_agree)
+    assert plain is not None
     want, want_notes = cast_table(plain, list(_TYPES))
     got, got_notes = cast_table(typed, list(_TYPES))
     assert got.equals(want), (got, want)
@@ -272,3 +278,144 @@ def test_an_unbuilt_scanner_is_one_clear_error():
             "try:\n    import dumpkit.read.mysql_tuples\nexcept DumpkitError as e:\n    print(e)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert "not built" in out and "pip install" in out
+
+
+# ---------------------------------------------------------------- one meaning for every number (issue 11)
+
+@pytest.mark.parametrize("text, types, want", [
+    (b"(1, 5-3, 10-1)", ("INTEGER", "INTEGER", "VARCHAR"), ["1", "2", "9"]),
+    (b"(1, 5-3, 10-1)", (), ["1", "2", "9"]),
+    (b"(1e3, .5, 1., 007.50, -0.0, +5, --5)", ("VARCHAR",) * 7, ["1000", "0.5", "1", "7.50", "0.0", "5", "5"]),
+    (b"(2.5e0, -2.5e0, 3.5e0)", ("INTEGER", "BIGINT", "HUGEINT"), ["2", "-2", "4"]),  # a DOUBLE rounds half to even
+    (b"(1e16, 12345678901234567e0, 1e0*0.1)", ("VARCHAR",) * 3, ["1e16", "1.2345678901234568e16", "0.1"]),
+])
+def test_both_paths_read_numbers_as_the_server_stores_them(text, types, want):
+    """What the C scanner cannot write as the server would (an expression, a number whose text
+    a string column would change) it leaves to the slow path, which computes it."""
+    assert parse_values_fast(text, frozenset(), types) is None
+    numeric = frozenset(i for i, t in enumerate(types) if t != "VARCHAR")
+    assert list(parse_values_slow(text, numeric=numeric, types=types).to_pylist()[0].values()) == want
+
+
+@pytest.mark.parametrize("value", [b"-", b"E115", b"1.04.7735", b"1e", b"1x", b"0x", b"X'4'", b"1e309", b"- ", b"5 5"])
+def test_what_mysql_refuses_neither_path_reads(value):
+    text = b"(1," + value + b")"
+    for types in [(), ("INTEGER", "INTEGER"), ("INTEGER", "DOUBLE"), ("INTEGER", "VARCHAR")]:
+        assert parse_values_fast(text, frozenset(), types) is None
+    with pytest.raises(ValuesError) as e:
+        parse_values_slow(text)
+    assert e.value.offset in (3, 4)  # where the value starts (or the byte after it)
+
+
+def test_plain_numbers_stay_on_the_c_path():
+    types = ("INTEGER", "BIGINT", "VARCHAR", "DOUBLE", "DOUBLE", "VARCHAR")
+    t = parse_values_fast(b"(1,-2,3.50,-0.25,1e3,'x')", frozenset(), types)
+    assert t is not None and t.to_pylist()[0] == {"c0": 1, "c1": -2, "c2": "3.50", "c3": "-0.25", "c4": "1e3", "c5": "x"}
+
+
+def test_a_19_digit_number_stays_text_for_the_cast():
+    # the scanner reads at most 18 digits itself (it multiplied a 19th into an overflow)
+    t = parse_values_fast(b"(9999999999999999999,-1234567890123456789,123456789012345678)", frozenset(), ("BIGINT",) * 3)
+    assert t.to_pylist()[0] == {"c0": "9999999999999999999", "c1": "-1234567890123456789", "c2": 123456789012345678}
+
+
+def test_tuple_lines_refuses_a_position_outside_the_buffer():
+    from dumpkit.read.mysql_tuples import tuple_lines
+
+    assert tuple_lines(b"(1)\n(2);\n", 0) == (0, 9)
+    for pos in (-1, -4096, 10, 1 << 40):
+        with pytest.raises(ValueError):
+            tuple_lines(b"(1)\n(2);\n", pos)
+
+
+# ---------------------------------------------------------------- the evaluator's allow-list (issue 11)
+
+HOSTILE = [
+    b"(SELECT COLUMNS('content') FROM read_text('/etc/passwd'))",
+    b"read_text('/etc/passwd')",
+    b"(SELECT * FROM read_csv('/etc/passwd'))",
+    b"read_csv_auto('/etc/passwd')",
+    b"(SELECT * FROM query('SELECT 42'))",
+    b"getenv('HOME')",
+    b"(COPY (SELECT 'x') TO '/tmp/dumpkit-pwned.csv')",
+    b"(ATTACH '/tmp/dumpkit-pwned.duckdb')",
+    b"(INSTALL httpfs)",
+    b"(SELECT 1)",
+    b"(SELECT name FROM duckdb_settings() LIMIT 1)",
+    b"current_setting('threads')",
+    b"LOAD_FILE('/etc/passwd')",
+    b"@@version",
+    b"@a := 1",
+    b"`id`",
+    b"UUID()",
+    b"1/2",
+    # what sqlglot reads but MariaDB refuses (found by tests/fuzz_values.py)
+    b"(, 2)",
+    b"CONCAT('a',)",
+    b"CONCAT('a',,'b')",
+    b"UNHEX('41','42')",
+    b"DATE_ADD(NOW(), INTERVAL 1)",
+    b"CHAR(65 USING utf8)",
+    b"FROM_UNIXTIME(1, '%Y')",
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_only_allow_listed_expressions_are_evaluated(value):
+    text = b"(1,'a'),(2," + value + b"),(3,'c')"
+    with pytest.raises(ValuesError) as e:
+        parse_values_slow(text)
+    assert e.value.offset == text.index(value)
+    assert e.value.rows.to_pylist() == [{"c0": "1", "c1": "a"}]
+
+
+def test_installer_expressions_are_evaluated(monkeypatch):
+    """What installer SQL writes (OpenCart, Zen Cart, osCommerce, Phoenix, Shopware), pinned to the staging clock."""
+    monkeypatch.setenv("DUMPKIT_RESTORE_TIME", "2024-02-29T10:00:00")
+    t = parse_values_slow(b"(CONCAT('INV-', YEAR(CURDATE()), '-00'), ADDDATE(CURDATE(),INTERVAL 10 DAY), "
+                          b"subdate(current_date, 3), NOW() + INTERVAL 90 DAY, UNHEX('C3BC'), SYSDATE(), "
+                          b"DATE_ADD(NOW(), INTERVAL 1 YEAR), MD5('a'), SHA2('a', 256), PASSWORD('a'), FROM_UNIXTIME(0), "
+                          b"CONCAT_WS('-', 'a', NULL, 'b'), CHAR(256), -(-5), 3 * 1.5)", binary=frozenset([12]))
+    assert list(t.to_pylist()[0].values()) == [
+        "INV-2024-00", "2024-03-10", "2024-02-26", "2024-05-29 10:00:00", "ü", "2024-02-29 10:00:00",
+        "2025-02-28 10:00:00", "0cc175b9c0f1b6a831c399e269772661",
+        "ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb", "*667F407DE7C6AD07358FA38DAED7828A72014B4E",
+        "1970-01-01 00:00:00", "a-b", b"\x01\x00", "5", "4.5"]
+    assert set(table_notes(t)["value_computed"]) == {"0", "1", "2", "3", "5", "6"}  # what reads the clock
+
+
+@pytest.mark.parametrize("value", [b"concat(" * 1500 + b"'a'" + b")" * 1500, b"- " * 3000 + b"1",
+                                   b"(" * 3000 + b"1" + b")" * 3000, b"1" + b"+1" * 5000])
+def test_deep_nesting_is_an_error_with_its_offset(value):
+    text = b"(1,'a'),(2," + value + b"),(3,'c')"
+    with pytest.raises(ValuesError) as e:
+        parse_values_slow(text)
+    assert e.value.offset == text.index(value) and e.value.rows.num_rows == 1
+
+
+def test_a_values_text_over_2_gib_is_declined_not_wrapped():
+    """A field's length is 32-bit (as Arrow's offsets): a VALUES text longer than INT32_MAX is
+    left to the slow path instead of having a field's length cut to 32 bits. The text is zero
+    pages (a string of NUL bytes), which cost no memory as long as nothing writes them."""
+    import numpy as np
+
+    from dumpkit.read import _tuples
+    from dumpkit.read.mysql_tuples import _POW10
+    from dumpkit.read.mysql_values import UNESCAPE
+
+    n = (1 << 31) + 64
+    text = np.zeros(n, np.uint8)  # ('<2 GiB of NUL bytes>')
+    text[:2] = np.frombuffer(b"('", np.uint8)
+    text[-2:] = np.frombuffer(b"')", np.uint8)
+    data = np.empty(n, np.uint8)
+    starts, lens = np.empty(1, np.int64), np.empty(1, np.int32)
+    kinds, ivals = np.empty(1, np.uint8), np.empty(1, np.int64)
+    rows, _, _ = _tuples.scan(text, np.zeros(0, np.bool_), np.zeros(0, np.uint8), np.zeros(0, np.int64), _POW10, UNESCAPE,
+                              data, starts, lens, kinds, ivals)
+    assert rows == -1
+
+
+def test_an_introducer_must_name_a_character_set():
+    assert parse_values_slow(b"(_latin2'a',_utf8mb4'b',_binary'c')").to_pylist()[0] == {"c0": "a", "c1": "b", "c2": "c"}
+    with pytest.raises(ValuesError, match="unknown character set _bina"):
+        parse_values_slow(b"(1,_bina 'a')")  # MariaDB: unknown column '_bina'

@@ -14,10 +14,51 @@
 #endif
 
 enum { NULL_ = 0, STR = 1, TOKEN = 2, VALUE = 3, ZERO = 4 };                      /* field kinds */
-enum { C_TEXT = 0, C_INT = 1, C_DECIMAL = 2, C_TIMESTAMP = 3, C_DATE = 4 };       /* column codes */
+/* column codes: C_TEXT (a string column, or none known) and C_CAST (a type the scan leaves to
+ * DuckDB's cast) keep values as text; the others the scan reads itself */
+enum { C_TEXT = 0, C_INT = 1, C_DECIMAL = 2, C_TIMESTAMP = 3, C_DATE = 4, C_CAST = 5 };
 #define DECLINE (-1)
 
 static int is_space(uint8_t c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+static int is_digit(uint8_t c) { return c >= '0' && c <= '9'; }
+static int converted(uint8_t ctype) { return ctype >= C_INT && ctype <= C_DATE; }
+
+/* what the number token d[s:e] is: 0 when MySQL does not read it as one literal (5-3, E115,
+ * 1.04.7735, a lone '-', --5) or may find it too large (1e309: the slow path judges); else
+ * NUM_OK, with NUM_EXP for an exponent (a DOUBLE) and NUM_PLAIN when the text is the one the server writes for it into a string column (an
+ * integer or decimal without '+', leading zeros, a bare '.' or a negative zero) */
+enum { NUM_OK = 1, NUM_EXP = 2, NUM_PLAIN = 4 };
+__attribute__((noinline)) static int number_form(const uint8_t *d, int64_t s, int64_t e) {
+    int64_t k = s;
+    uint8_t sign = k < e && (d[k] == '-' || d[k] == '+') ? d[k++] : 0;
+    int64_t whole = k, nonzero = 0;
+    while (k < e && is_digit(d[k])) nonzero |= d[k++] != '0';
+    int64_t nwhole = k - whole, nfrac = 0, dot = k < e && d[k] == '.';
+    if (dot) {
+        int64_t frac = ++k;
+        while (k < e && is_digit(d[k])) nonzero |= d[k++] != '0';
+        nfrac = k - frac;
+    }
+    if (nwhole + nfrac == 0) return 0;
+    int form = NUM_OK;
+    if (k < e && (d[k] == 'e' || d[k] == 'E')) {
+        k++;
+        int negative = k < e && d[k] == '-';
+        if (k < e && (d[k] == '-' || d[k] == '+')) k++;
+        int64_t first = k, exp = 0;
+        for (; k < e && is_digit(d[k]); k++)
+            if (exp < 100000) exp = exp * 10 + (d[k] - '0');
+        if (k == first) return 0;
+        /* a DOUBLE past 1e308 is an error for the server but infinity for DuckDB's cast */
+        if (!negative && exp + nwhole > 308) return 0;
+        form |= NUM_EXP;
+    }
+    if (k != e) return 0;
+    if (!(form & NUM_EXP) && sign != '+' && nwhole && (nwhole == 1 || d[whole] != '0') && (!dot || nfrac)
+        && (sign != '-' || nonzero))
+        form |= NUM_PLAIN;
+    return form;
+}
 
 static int hexval(uint8_t c) {
     if (c >= '0' && c <= '9') return c - '0';
@@ -70,10 +111,15 @@ static int convert(const uint8_t *d, int64_t s, int64_t e, int ctype, int64_t sc
         *out = neg ? -v : v;
         return 1;
     }
-    /* dates: a zero month or day first, as the stager's LIKE patterns ('____-00-%', '____-__-00%') */
-    if (n >= 8 && d[s + 4] == '-' && d[s + 7] == '-') {
-        if (d[s + 5] == '0' && d[s + 6] == '0') return 2;
-        if (n >= 10 && d[s + 8] == '0' && d[s + 9] == '0') return 2;
+    /* dates: a zero month or day first, as the stager's LIKE patterns ('____-00-%', '____-__-00%');
+     * text that is not ASCII stays text (the slow path notes its charset as well) */
+    if (n >= 8 && d[s + 4] == '-' && d[s + 7] == '-'
+        && ((d[s + 5] == '0' && d[s + 6] == '0') || (n >= 10 && d[s + 8] == '0' && d[s + 9] == '0'))) {
+        uint64_t high = 0, word;  /* any byte >= 0x80, 8 at a time */
+        int64_t k = s;
+        for (; k + 8 <= e; k += 8) { memcpy(&word, d + k, 8); high |= word; }
+        for (; k < e; k++) high |= d[k];
+        return high & 0x8080808080808080ULL ? 0 : 2;
     }
     if (n < 10 || d[s + 4] != '-' || d[s + 7] != '-') return 0;
     int64_t y = digits(d, s, s + 4), m = digits(d, s + 5, s + 7), day = digits(d, s + 8, s + 10);
@@ -119,6 +165,13 @@ static int64_t scan(const Scan *S, int64_t *ncols_out, int64_t *w_out) {
     int64_t n = S->n, i = 0, w = 0, f = 0, rows = 0, ncols = -1;
     uint8_t *data = S->data;
 #define FAIL do { *ncols_out = i; return DECLINE; } while (0)
+/* field f is data[start_:w] (its length fits lens' 32 bits: the text does) */
+#define FIELD(start_, kind_) do { \
+        S->starts[f] = (start_); S->lens[f] = (int32_t)(w - (start_)); S->kinds[f] = (kind_); \
+    } while (0)
+    /* lens are 32-bit, as Arrow's offsets: a VALUES text longer than that is not for this scan
+     * (a field's length would be cut to 32 bits) */
+    if (n > INT32_MAX) FAIL;
     for (;;) {
         while (i < n && is_space(a[i])) i++;
         if (i >= n || a[i] != '(') FAIL;
@@ -171,10 +224,8 @@ static int64_t scan(const Scan *S, int64_t *ncols_out, int64_t *w_out) {
                     data[w++] = c;
                     i++;
                 }
-                S->starts[f] = start;
-                S->lens[f] = (int32_t)(w - start);
-                S->kinds[f] = STR;
-                if (ct != C_TEXT) {
+                FIELD(start, STR);
+                if (converted(ct)) {
                     int64_t v = 0;
                     int status = convert(data, start, w, ct, S->cscale[col], S->pow10, &v);
                     if (status == 1) { S->kinds[f] = VALUE; S->ivals[f] = v; }
@@ -185,17 +236,13 @@ static int64_t scan(const Scan *S, int64_t *ncols_out, int64_t *w_out) {
                 i += 2;
                 int64_t s = i, start = w;
                 while (i < n && hexval(a[i]) != 255) i++;
-                if ((i - s) % 2) { i = s; FAIL; }
+                if (i == s || (i - s) % 2) { i = s; FAIL; }  /* 0x alone is a name; 0x123 the slow path pads */
                 for (int64_t k = s; k < i; k += 2) data[w++] = (uint8_t)(hexval(a[k]) * 16 + hexval(a[k + 1]));
-                S->starts[f] = start;
-                S->lens[f] = (int32_t)(w - start);
-                S->kinds[f] = STR;
+                FIELD(start, STR);
             } else if (c == 'N') {  /* NULL */
                 if (i + 4 > n || a[i + 1] != 'U' || a[i + 2] != 'L' || a[i + 3] != 'L') FAIL;
                 i += 4;
-                S->starts[f] = w;
-                S->lens[f] = 0;
-                S->kinds[f] = NULL_;
+                FIELD(w, NULL_);
             } else {  /* a number: its text, and on the way its value as digits and a decimal point */
                 int64_t start = w, v = 0, ndigits = 0, nfrac = -1;
                 int plain = 1;  /* only digits, a leading '-' and one '.' */
@@ -203,7 +250,7 @@ static int64_t scan(const Scan *S, int64_t *ncols_out, int64_t *w_out) {
                     uint8_t d = a[i];
                     data[w] = d;
                     if (d >= '0' && d <= '9') {
-                        if (ndigits < 19) v = v * 10 + (d - '0');
+                        if (ndigits < 18) v = v * 10 + (d - '0');  /* only up to 18 digits become a value */
                         ndigits++;
                         if (nfrac >= 0) nfrac++;
                     } else if (d == '.' && nfrac < 0) {
@@ -215,21 +262,30 @@ static int64_t scan(const Scan *S, int64_t *ncols_out, int64_t *w_out) {
                     i++;
                 }
                 if (w == start) FAIL;
-                S->starts[f] = start;
-                S->lens[f] = (int32_t)(w - start);
-                S->kinds[f] = TOKEN;
-                if ((ct == C_INT || ct == C_DECIMAL) && plain && ndigits > 0 && ndigits <= 18 && nfrac != 0) {
-                    /* a whole number, or a decimal with no more places than the column keeps */
-                    int64_t places = nfrac < 0 ? 0 : nfrac;
-                    int neg = data[start] == '-';
-                    if (ct == C_INT && places == 0) {
-                        S->kinds[f] = VALUE;
-                        S->ivals[f] = neg ? -v : v;
-                    } else if (ct == C_DECIMAL && places <= S->cscale[col] && ndigits - places + S->cscale[col] <= 18) {
-                        v *= S->pow10[S->cscale[col] - places];
-                        S->kinds[f] = VALUE;
-                        S->ivals[f] = neg ? -v : v;
+                /* a token that is not one number (5-3) or whose text the server would write
+                 * otherwise (1e3 in a text column, a DOUBLE rounded into an integer column) is
+                 * for the slow path, which computes it. -?digits[.digits] (plain) is one
+                 * literal, as dumps write numbers into numeric columns: the common case first */
+                if (plain && ndigits && (ct == C_INT || ct == C_DECIMAL)) {
+                    FIELD(start, TOKEN);
+                    if (ndigits <= 18 && nfrac != 0) {
+                        /* a whole number, or a decimal with no more places than the column keeps */
+                        int64_t places = nfrac < 0 ? 0 : nfrac;
+                        int neg = data[start] == '-';
+                        if (ct == C_INT && places == 0) {
+                            S->kinds[f] = VALUE;
+                            S->ivals[f] = neg ? -v : v;
+                        } else if (ct == C_DECIMAL && places <= S->cscale[col] && ndigits - places + S->cscale[col] <= 18) {
+                            v *= S->pow10[S->cscale[col] - places];
+                            S->kinds[f] = VALUE;
+                            S->ivals[f] = neg ? -v : v;
+                        }
                     }
+                } else {
+                    int form = plain && ndigits && ct == C_CAST ? NUM_OK : number_form(data, start, w);
+                    int text = ct == C_TEXT || ct == C_DATE || ct == C_TIMESTAMP;
+                    if (!form || (text && !(form & NUM_PLAIN)) || ((form & NUM_EXP) && ct == C_INT)) FAIL;
+                    FIELD(start, TOKEN);
                 }
             }
             f++;
@@ -248,6 +304,7 @@ static int64_t scan(const Scan *S, int64_t *ncols_out, int64_t *w_out) {
         if (a[i] != ',') FAIL;
         i++;
     }
+#undef FIELD
 #undef FAIL
 }
 
@@ -311,7 +368,7 @@ static PyObject *py_by_column(PyObject *self, PyObject *args) {
         return NULL;
     }
     Py_BEGIN_ALLOW_THREADS
-    for (int64_t j = 0; j < ncols; j++) typed[j] = j < ncodes && codes[j] != C_TEXT;
+    for (int64_t j = 0; j < ncols; j++) typed[j] = j < ncodes && converted(codes[j]);
     int64_t f = 0;
     for (int64_t r = 0; r < rows; r++)
         for (int64_t j = 0; j < ncols; j++, f++) {
@@ -426,6 +483,11 @@ static PyObject *py_tuple_lines(PyObject *self, PyObject *args) {
     Py_buffer b;
     Py_ssize_t pos;
     if (!PyArg_ParseTuple(args, "y*n", &b, &pos)) return NULL;
+    if (pos < 0 || pos > b.len) {
+        PyBuffer_Release(&b);
+        PyErr_SetString(PyExc_ValueError, "tuple_lines: position outside the buffer");
+        return NULL;
+    }
     const uint8_t *a = b.buf;
     int64_t n = b.len, i = pos, at = pos;
     int status = 1;

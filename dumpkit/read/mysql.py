@@ -249,7 +249,7 @@ def _parse_values(values: bytes, encoding: str, binary: frozenset, bits: frozens
                 return with_notes(table, _non_ascii_notes(table, "utf8_in_latin1_dump"))
             return table
     try:
-        table = parse_values_slow(values, mode, binary, bits, numeric, infer)
+        table = parse_values_slow(values, mode, binary, bits, numeric, infer, types)
     except ValuesError as e:
         return e
     if mode == "utf-8" and encoding == "cp1252":

@@ -27,13 +27,14 @@ try:
 except ImportError as e:  # the C part is built by pip; a copied source tree lacks it
     raise DumpkitError("dumpkit's VALUES scanner (dumpkit/read/_tuples.c) is not built: "
                        "reinstall dumpkit with `pip install -e .`") from e
-from .typed import DECIMAL_TYPE, INTEGER_TYPES, arrow_type
+from .typed import DECIMAL_TYPE, INTEGER_TYPES, TEXT_TYPES, arrow_type
 
 # what a field holds: NULL, text, an unquoted number, a value read as its column's type
 # (in ivals), or a zero date (NULL, counted)
 NULL, STR, TOKEN, VALUE, ZERO = 0, 1, 2, 3, 4
-# the column types the scan reads itself; others stay text for typed.py
-C_TEXT, C_INT, C_DECIMAL, C_TIMESTAMP, C_DATE = 0, 1, 2, 3, 4  # the same numbers as in _tuples.c
+# the column types the scan reads itself; others stay text for typed.py: C_TEXT (a string column,
+# where a number must be written as the server would write it) and C_CAST (DuckDB's cast reads it)
+C_TEXT, C_INT, C_DECIMAL, C_TIMESTAMP, C_DATE, C_CAST = 0, 1, 2, 3, 4, 5  # the same numbers as in _tuples.c
 
 _POW10 = 10 ** np.arange(19, dtype=np.int64)
 
@@ -66,6 +67,8 @@ def _column_codes(types: tuple) -> tuple[np.ndarray, np.ndarray, list]:
             if m and int(m.group(2)) <= 18:
                 codes[j], scales[j] = C_DECIMAL, int(m.group(2))
                 arrow[j] = pa.decimal128(int(m.group(1)), int(m.group(2)))
+            elif t not in TEXT_TYPES:
+                codes[j] = C_CAST
     return codes, scales, arrow
 
 

@@ -1,14 +1,16 @@
 """The VALUES list of a MySQL INSERT, turned into Arrow columns.
 
-Two parsers give the same result:
+Two parsers give the same result, the one MariaDB stores:
 
 * the fast path (mysql_tuples) handles what dump tools write (quoted strings
   with backslash escapes, numbers, NULL, `_binary '...'`, --hex-blob's 0x.. in
   binary columns, any whitespace between values) in one compiled pass.
 * the slow path is a small tokenizer for everything else: X'..' / b'..'
-  literals, 0x.. outside binary columns, function calls such as now() or UNHEX('..'), double-quoted
-  strings, BIT columns, text that is not UTF-8. It also salvages the complete
-  rows of a statement cut short.
+  literals, 0x.. outside binary columns, double-quoted and adjacent strings, BIT
+  columns, text that is not UTF-8, numbers a string column stores in another
+  form (1e3 is '1000'), and expressions - now(), UNHEX('..'), 5-3 - which
+  mysql_expr evaluates from an allow-list; anything else is an error with its
+  offset. It also salvages the complete rows of a statement cut short.
 
 Values stay text (binary columns: bytes); typed.py casts them to the column
 types, so both paths only have to split and unescape. String bytes become
@@ -129,27 +131,27 @@ def _note(notes: dict, kind: str, col: int, example: str) -> None:
 
 _TOKEN = re.compile(
     rb"""
-    (?P<ws>\s+|/\*.*?\*/)
+    (?P<ws>\s+|/\*.*?\*/|--(?=\s|$)[^\n]*|\#[^\n]*)
   | (?P<str>(?:_(?P<intro>[A-Za-z]\w*)\s*|(?P<national>[nN]))?'(?P<sbody>(?:[^'\\]++|\\.|'')*+)')
   | (?P<dstr>"(?P<dbody>(?:[^"\\]++|\\.|"")*+)")
-  | (?P<hex>0x(?P<hbody>[0-9a-fA-F]*)(?![\w])|[xX]'(?P<hbody2>[0-9a-fA-F]*)')
-  | (?P<bits>0b(?P<bbody>[01]+)(?![\w])|[bB]'(?P<bbody2>[01]*)')
-  | (?P<num>[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)
+  | (?P<hex>0x(?P<hbody>[0-9a-fA-F]+)(?![\w$])|[xX]'(?P<hbody2>(?:[0-9a-fA-F]{2})*)')
+  | (?P<bits>0b(?P<bbody>[01]+)(?![\w$])|[bB]'(?P<bbody2>[01]*)')
+  | (?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?(?![\w$]))
   | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
   | (?P<punct>[(),])
-  | (?P<sign>[-+])
+  | (?P<op>[-+*/%^&|~<>=!.])
     """,
     re.S | re.X,
 )
 _ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"0": b"\x00", b"Z": b"\x1a", b"b": b"\x08", b"%": b"\\%", b"_": b"\\_"}
-_ESCAPE_RE = re.compile(rb"\\(.)", re.S)
+_UNESCAPE = {b"'": re.compile(rb"\\(.)|''", re.S), b'"': re.compile(rb'\\(.)|""', re.S)}
 
 
 def unescape_bytes(body: bytes, quote: bytes = b"'") -> bytes:
-    body = body.replace(quote + quote, quote) if quote + quote in body else body
-    if b"\\" not in body:
+    """A quoted string's bytes: backslash escapes and doubled quotes, in one left-to-right pass."""
+    if b"\\" not in body and quote + quote not in body:
         return body
-    return _ESCAPE_RE.sub(lambda m: _ESCAPES.get(m.group(1), m.group(1)), body)
+    return _UNESCAPE[quote].sub(lambda m: quote if m.group(1) is None else _ESCAPES.get(m.group(1), m.group(1)), body)
 
 
 @dataclass
@@ -157,6 +159,11 @@ class _Raw:
     """A binary string (0x.., X'..', b'..', _binary '..', UNHEX()): bytes whatever the charset."""
 
     data: bytes
+
+
+class _Hybrid(_Raw):
+    """A 0x.., b'..' or 0b.. literal: a number where the column is numeric (MariaDB reads
+    X'..' there as a string)."""
 
 
 class _Str(bytes):
@@ -181,56 +188,16 @@ def restore_time() -> _dt.datetime:
     return _dt.datetime.fromisoformat(pinned) if pinned else _dt.datetime.now().replace(microsecond=0)
 
 
-def _now() -> str:
-    return restore_time().strftime("%Y-%m-%d %H:%M:%S")
+class _Lit(str):
+    """A number as the dump wrote it, with its sign (`-5`, `1e3`, `007.50`): a numeric column
+    reads this text (as the fast path passes it on), a text column gets the server's text."""
 
 
-def _today() -> str:
-    return restore_time().date().isoformat()
-
-
-def _pin_clock(node):
-    """now(), curdate() and friends inside an expression read the restore time."""
-    exp = __import__("sqlglot").exp
-    name = node.name.upper() if isinstance(node, exp.Anonymous) else ""
-    if isinstance(node, (exp.CurrentTimestamp, exp.CurrentDatetime, exp.Localtimestamp)) or name in ("NOW", "SYSDATE"):
-        return exp.cast(exp.Literal.string(_now()), "TIMESTAMP")
-    if isinstance(node, exp.CurrentDate) or name == "CURDATE":
-        return exp.cast(exp.Literal.string(_today()), "DATE")
-    return node
-
-
-# functions seen inside VALUES of installer SQL and exports, evaluated as the server would
-_FUNCTIONS = {
-    "NOW": lambda args: _now(),
-    "CURRENT_TIMESTAMP": lambda args: _now(),
-    "SYSDATE": lambda args: _now(),
-    "LOCALTIMESTAMP": lambda args: _now(),
-    "CURDATE": lambda args: _today(),
-    "CURRENT_DATE": lambda args: _today(),
-    "UNHEX": lambda args: _Raw(bytes.fromhex(_text(args[0]))),
-    "FROM_BASE64": lambda args: _Raw(__import__("base64").b64decode(_text(args[0]))),
-    "CONCAT": lambda args: None if None in args else "".join(_text(a) for a in args),
-    "CHAR": lambda args: _Raw(bytes(int(_text(a)) for a in args)),
-    "MD5": lambda args: __import__("hashlib").md5(_bytes(args[0])).hexdigest(),
-    "PASSWORD": lambda args: "*" + __import__("hashlib").sha1(__import__("hashlib").sha1(_bytes(args[0])).digest()).hexdigest().upper(),
-    "FROM_UNIXTIME": lambda args: _dt.datetime.fromtimestamp(float(_text(args[0])), _dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S"),
-}
-# functions whose value does not depend on when the dump is read
-_PURE = {"UNHEX", "FROM_BASE64", "CONCAT", "CHAR", "MD5", "PASSWORD", "FROM_UNIXTIME"}
-_CONSTANTS = {"NULL": None, "TRUE": "1", "FALSE": "0", "CURRENT_TIMESTAMP": None, "DEFAULT": None}
-
-
-def _bytes(v) -> bytes:
-    return v.data if isinstance(v, _Raw) else bytes(v) if isinstance(v, _Str) else str(v).encode()
-
-
-def _text(v) -> str:
-    if isinstance(v, _Raw):
-        return v.data.decode("utf-8", "replace")
-    if isinstance(v, _Str):
-        return decode_text(v, "utf-8?")[0]
-    return str(v)
+_CONSTANTS = {b"NULL": None, b"TRUE": 1, b"FALSE": 0, b"DEFAULT": None}
+_LITERALS = frozenset(["str", "dstr", "hex", "bits", "num"])
+_ENDS = (b",", b")")
+MAX_DEPTH = 64  # nesting in one value (functions, parentheses, signs): far beyond installer SQL, far below Python's stack
+MAX_TOKENS = 4096  # in one value that is an expression: installer SQL writes a handful
 
 
 class _Scanner:
@@ -252,21 +219,103 @@ class _Scanner:
             if m.lastgroup != "ws":
                 return m.lastgroup, m, m.start()
 
+    def peek(self):
+        save = self.pos
+        try:
+            return self.token()
+        finally:
+            self.pos = save
+
     def value(self):
+        """One value, up to the ',' or ')' that ends it: a literal (the common case, read
+        directly), a signed number, adjacent strings, or an expression for mysql_expr."""
         kind, m, start = self.token()
         if kind is None:
             raise Incomplete()
-        if kind == "sign":
-            v = self.value()
-            if isinstance(v, _Evaluated):
-                v = v.value
-            v = _text(v)
-            if m.group(0) == b"+":
-                return v
-            return v[1:] if v.startswith("-") else "-" + v
+        after = self.pos
+        k2, m2, p2 = self.token()
+        if k2 == "punct" and m2.group(0) in _ENDS:
+            self.pos = p2
+            if kind in _LITERALS:
+                return self.literal(kind, m)
+            if kind == "word" and m.group(0).upper() in _CONSTANTS:
+                return _CONSTANTS[m.group(0).upper()]
+        elif k2 == "num" and kind == "op" and m.group(0) in b"-+":
+            k3, m3, p3 = self.token()
+            if k3 == "punct" and m3.group(0) in _ENDS:
+                self.pos = p3
+                return _Lit(m.group(0).decode() + self.literal(k2, m2))
+        self.pos = after
+        return self.expression(self.tokens(kind, m, start), start)
+
+    def tokens(self, kind, m, start) -> list:
+        """The tokens of a value from its first to the ',' or ')' that ends it, nesting bounded
+        (parentheses, and signs in a row: 3,000 minus signs are a hostile value, not a number)."""
+        out, depth, run, p = [], 0, 0, start
+        while True:
+            if kind is None:
+                raise Incomplete()
+            if kind == "punct":
+                c = m.group(0)
+                if depth == 0 and c != b"(":
+                    self.pos = p
+                    return out
+                depth += 1 if c == b"(" else -1 if c == b")" else 0
+            run = run + 1 if kind == "op" else 0
+            if depth > MAX_DEPTH or run > MAX_DEPTH:
+                raise ValuesError(f"the value is nested more than {MAX_DEPTH} deep", start)
+            if len(out) >= MAX_TOKENS:
+                raise ValuesError(f"the value is an expression of more than {MAX_TOKENS} parts", start)
+            out.append((kind, m))
+            kind, m, p = self.token()
+
+    def expression(self, tokens: list, start: int):
+        """An expression's value via mysql_expr: literals become markers ('#0'...) so that
+        sqlglot sees only numbers, words and operators; adjacent strings are one string."""
+        from .mysql_expr import ExprError, evaluate
+
+        _check_shape(tokens, start)
+        literals, parts, prev = [], [], None
+        for kind, m in tokens:
+            if kind in ("str", "dstr", "hex", "bits"):
+                plain = kind == "dstr" or (kind == "str" and not (m.group("intro") or m.group("national")))
+                if plain and prev in ("str", "dstr"):
+                    literals[-1] = self.joined(literals[-1], self.literal(kind, m))
+                else:
+                    parts.append(f"'#{len(literals)}'")
+                    literals.append(self.literal(kind, m))
+            else:
+                parts.append(m.group(0).decode("ascii"))
+            prev = kind
+        if len(parts) == 1 and literals:
+            return literals[0]  # adjacent strings only: 'a' 'b'
+        sql = " ".join(parts)
+        try:
+            value, clock = evaluate(sql, literals, self.encoding)
+        except ExprError as e:
+            raise ValuesError(f"cannot read the value {_snippet(self.text[start:self.pos], 60)!r}: {e}", start) from None
+        return _Evaluated(value, _snippet(self.text[start:self.pos].strip(), 60)) if clock else value
+
+    def joined(self, a, b):
+        """'a' 'b': MySQL reads adjacent string literals as one (of the first one's kind)."""
+        if isinstance(a, _Raw):
+            return _Raw(a.data + bytes(b))
+        if isinstance(a, str):
+            return a + decode_text(bytes(b), self.encoding)[0]
+        return _Str(bytes(a) + bytes(b))
+
+    def literal(self, kind: str, m):
+        """A literal token's value: _Lit, _Str, text (an introducer named its charset), _Raw or _Hybrid."""
+        if kind == "num":
+            text = m.group(0).decode()
+            if ("e" in text or "E" in text) and float(text) in (float("inf"), float("-inf")):
+                raise ValuesError(f"illegal double {text[:40]!r}", m.start())
+            return _Lit(text)
         if kind == "str":
             raw = unescape_bytes(m.group("sbody"))
             intro = (m.group("intro") or b"").lower()
+            if intro and intro not in _CHARSETS:
+                raise ValuesError(f"unknown character set _{intro.decode('ascii', 'replace')[:20]}", m.start())
             if intro == b"binary":
                 return _Raw(raw)
             if m.group("national"):
@@ -276,122 +325,53 @@ class _Scanner:
         if kind == "dstr":
             return _Str(unescape_bytes(m.group("dbody"), b'"'))
         if kind == "hex":
-            body = m.group("hbody") if m.group("hbody") is not None else m.group("hbody2")
-            return _Raw(bytes.fromhex(body.decode() if len(body) % 2 == 0 else "0" + body.decode()))
-        if kind == "bits":
-            body = m.group("bbody") if m.group("bbody") is not None else m.group("bbody2")
-            n = int(body or b"0", 2)
-            return _Raw(n.to_bytes(max(1, (len(body) + 7) // 8), "big"))
-        if kind == "num":
-            return m.group(0).decode()
-        if kind == "word":
-            name = m.group(0).decode().upper()
-            save = self.pos
-            k2, m2, _ = self.token()
-            if k2 == "punct" and m2.group(0) == b"(":
-                args = []
-                k3, m3, _ = self._peek()
-                if not (k3 == "punct" and m3.group(0) == b")"):
-                    while True:
-                        v = self.value()
-                        args.append(v.value if isinstance(v, _Evaluated) else v)
-                        k4, m4, p4 = self.token()
-                        if k4 is None:
-                            raise Incomplete()
-                        if m4.group(0) == b")":
-                            break
-                        if m4.group(0) != b",":
-                            raise ValuesError(f"unexpected {m4.group(0)!r} in {name}()", p4)
-                else:
-                    self.token()
-                fn = _FUNCTIONS.get(name)
-                if fn is None:
-                    raise ValuesError(f"function {name}() is not supported in VALUES", start)
-                v = fn(args)
-                return v if name in _PURE else _Evaluated(v, f"{name.lower()}()")
-            self.pos = save
-            if name in _CONSTANTS:
-                return _CONSTANTS[name] if name != "CURRENT_TIMESTAMP" else _Evaluated(_now(), "CURRENT_TIMESTAMP")
-            raise ValuesError(f"unexpected word {name} in VALUES", start)
-        raise ValuesError(f"unexpected {m.group(0)!r}", start)
-
-    def expression_value(self):
-        """One value; when it is an expression (now() - INTERVAL 1 DAY, YEAR(NOW())...),
-        evaluate it the way the server would, via sqlglot and DuckDB."""
-        start = self.pos
-        try:
-            v = self.value()
-            k, m, p = self._peek()
-            if k is None or m.group(0) in (b",", b")"):
-                return v
-        except ValuesError:
-            pass
-        self.pos = start
-        depth = 0
-        while True:
-            k, m, p = self.token()
-            if k is None:
-                raise Incomplete()
-            tok = m.group(0)
-            if k == "punct":
-                if tok == b"(":
-                    depth += 1
-                elif depth == 0:
-                    self.pos = p
-                    break
-                elif tok == b")":
-                    depth -= 1
-        expr = self.text[start:self.pos]
-        try:
-            return _Evaluated(evaluate(expr, self.encoding), _snippet(expr, 60))
-        except ValuesError as e:
-            e.offset = start + len(expr) - len(expr.lstrip())  # where the value starts
-            raise
-
-    def _peek(self):
-        save = self.pos
-        tok = self.token()
-        self.pos = save
-        return tok
+            if m.group("hbody") is None:
+                return _Raw(bytes.fromhex(m.group("hbody2").decode()))
+            body = m.group("hbody").decode()
+            return _Hybrid(bytes.fromhex(body if len(body) % 2 == 0 else "0" + body))
+        body = m.group("bbody") if m.group("bbody") is not None else m.group("bbody2")
+        n = int(body or b"0", 2)
+        return _Hybrid(n.to_bytes(max(1, (len(body) + 7) // 8), "big") if body else b"")
 
 
-_EVAL_CON = None
+def _check_shape(tokens: list, start: int) -> None:
+    """What sqlglot reads but MariaDB refuses: an empty element of a list ((, 2), CONCAT('a',))
+    and an INTERVAL without its unit (sqlglot supplies DAY)."""
+    prev = b"("
+    for k, (kind, m) in enumerate(tokens):
+        tok = m.group(0)
+        if tok in (b",", b")") and prev in (b"(", b",") and (tok, prev) != (b")", b"("):
+            raise ValuesError("an empty value in a list", start)
+        prev = tok if kind == "punct" else None
+        if kind == "word" and tok.upper() == b"INTERVAL" and not _interval_unit(tokens, k):
+            raise ValuesError("an INTERVAL without a unit", start)
+    if prev == b",":
+        raise ValuesError("an empty value in a list", start)
 
 
-def evaluate(expr: bytes, encoding: str):
-    """A MySQL expression's value, computed by DuckDB after sqlglot translates it."""
-    global _EVAL_CON
-    import duckdb
-    import sqlglot
+def _interval_unit(tokens: list, k: int) -> bytes | None:
+    """The unit word that ends the INTERVAL at tokens[k], if there is one before its end."""
+    from .mysql_expr import INTERVAL_UNITS
 
-    text = decode_text(expr, encoding)[0].strip()
-    try:
-        tree = sqlglot.parse_one(text, read="mysql")
-        # a value refers to nothing: `'a' x` (an alias) or a bare word is a broken row, not a value
-        if isinstance(tree, sqlglot.exp.Alias) or tree.find(sqlglot.exp.Column) is not None:
-            raise ValueError("not a value")
-        sql = tree.transform(_pin_clock).sql("duckdb")
-        if _EVAL_CON is None:
-            _EVAL_CON = duckdb.connect()
-            # MySQL date functions sqlglot passes through unchanged
-            for name, body in [("adddate", "d + i"), ("subdate", "d - i"), ("unix_timestamp", "epoch(d)")]:
-                args = "d" if name == "unix_timestamp" else "d, i"
-                _EVAL_CON.execute(f"CREATE MACRO {name}({args}) AS {body}")
-        v = _EVAL_CON.execute(f"SELECT {sql}").fetchone()[0]
-    except Exception as e:
-        raise ValuesError(f"cannot read the value {text[:60]!r}: {str(e).splitlines()[0][:100]}", 0) from None
-    if v is None:
-        return None
-    if isinstance(v, (bytes, bytearray)):
-        return _Raw(bytes(v))
-    if isinstance(v, _dt.datetime):
-        return v.strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(v, bool):
-        return "1" if v else "0"
-    return str(v)
+    depth = 0
+    for kind, m in tokens[k + 1:]:
+        tok = m.group(0)
+        if tok == b"(":
+            depth += 1
+        elif tok == b")" and depth:
+            depth -= 1
+        elif tok in (b")", b","):
+            return None
+        elif kind == "word" and not depth and tok.upper().decode() in INTERVAL_UNITS:
+            return tok
+    return None
 
 
 _INTRODUCER = {b"utf8": "utf-8", b"utf8mb4": "utf-8", b"utf8mb3": "utf-8", b"latin1": "cp1252", b"ascii": "ascii"}
+# MariaDB's character sets: `_name'..'` for another name is a column name, an error
+_CHARSETS = frozenset(b"""armscii8 ascii big5 binary cp1250 cp1251 cp1256 cp1257 cp850 cp852 cp866 cp932 dec8 eucjpms
+    euckr gb2312 gbk geostd8 greek hebrew hp8 keybcs2 koi8r koi8u latin1 latin2 latin5 latin7 macce macroman sjis
+    swe7 tis620 ucs2 ujis utf16 utf16le utf32 utf8 utf8mb3 utf8mb4""".split())
 
 
 def _snippet(text: bytes, n: int = 80) -> str:
@@ -400,15 +380,16 @@ def _snippet(text: bytes, n: int = 80) -> str:
 
 def parse_values_slow(values: bytes, encoding: str = "utf-8", binary: set[int] | frozenset = frozenset(),
                       bits: set[int] | frozenset = frozenset(), numeric: set[int] | frozenset = frozenset(),
-                      infer_binary: bool = False) -> pa.Table:
+                      infer_binary: bool = False, types: tuple = ()) -> pa.Table:
     """Rows of a VALUES list, tolerant of every literal form MySQL accepts.
 
     Columns at `binary` positions keep bytes, `bits` (BIT columns) read binary
     strings as big-endian numbers, `numeric` read 0x/b'' literals as numbers;
-    other strings are text (decode_text with `encoding`). With `infer_binary`
-    (no CREATE TABLE known) a column of only binary literals stays bytes. Raises
-    ValuesError (with the rows read so far) when the text cannot be read or stops
-    mid-row."""
+    other strings are text (decode_text with `encoding`). `types` (the staged
+    DuckDB types) tell integer columns, where a DOUBLE rounds half to even. With
+    `infer_binary` (no CREATE TABLE known) a column of only binary literals stays
+    bytes. Raises ValuesError (with the rows read so far) when the text cannot be
+    read or stops mid-row."""
     sc = _Scanner(values, encoding)
     rows: list[list] = []
     ncols = None
@@ -422,7 +403,7 @@ def parse_values_slow(values: bytes, encoding: str = "utf-8", binary: set[int] |
                 raise ValuesError(f"expected '(' but found {m.group(0)[:20]!r}", start)
             row = []
             while True:
-                row.append(sc.expression_value())
+                row.append(sc.value())
                 k, m2, p = sc.token()
                 if k is None:
                     raise Incomplete()
@@ -440,8 +421,10 @@ def parse_values_slow(values: bytes, encoding: str = "utf-8", binary: set[int] |
                 break
             if m3.group(0) != b",":
                 raise ValuesError(f"expected ',' between rows but found {m3.group(0)[:20]!r}", p)
+            if sc.peek()[0] is None:
+                raise ValuesError("no row after the last ','", p)
     except (ValuesError, Incomplete, ValueError) as e:
-        done = _rows_to_table(rows, ncols or 0, binary, bits, numeric, encoding, infer_binary) if rows else None
+        done = _rows_to_table(rows, ncols or 0, binary, bits, numeric, encoding, infer_binary, types) if rows else None
         pos = e.offset if isinstance(e, ValuesError) and e.offset else sc.pos
         if isinstance(e, Incomplete):
             msg = "statement ends in the middle of a row"
@@ -450,33 +433,63 @@ def parse_values_slow(values: bytes, encoding: str = "utf-8", binary: set[int] |
             msg = str(e)
         near = values[max(0, pos - 30):pos + 50]
         raise ValuesError(f"{msg} (near byte {pos}: {_snippet(near)!r})", pos, done) from None
-    return _rows_to_table(rows, ncols or 0, binary, bits, numeric, encoding, infer_binary)
+    return _rows_to_table(rows, ncols or 0, binary, bits, numeric, encoding, infer_binary, types)
 
 
-def _rows_to_table(rows: list[list], ncols: int, binary, bits, numeric, encoding: str, infer_binary: bool = False) -> pa.Table:
+def _rows_to_table(rows: list[list], ncols: int, binary, bits, numeric, encoding: str, infer_binary: bool = False,
+                   types: tuple = ()) -> pa.Table:
+    from .typed import INTEGER_TYPES
+
     notes: dict = {}
     cols = []
     for i in range(ncols):
-        vals = []
-        for r in rows:
-            v = r[i]
-            if isinstance(v, _Evaluated):
-                _note(notes, "value_computed", i, f"{v.expression} staged as {v.value!r}")
-                v = v.value
-            vals.append(v)
+        vals = [r[i].value if isinstance(r[i], _Evaluated) else r[i] for r in rows]
         if i in binary or (infer_binary and any(isinstance(v, _Raw) for v in vals)
                            and all(v is None or isinstance(v, _Raw) for v in vals)):
-            cols.append(pa.array([None if v is None else _bytes(v) for v in vals], pa.binary()))
-            continue
-        out = []
-        for v in vals:
-            if isinstance(v, (_Raw, _Str)) and (i in bits or (i in numeric and isinstance(v, _Raw))):
-                v = str(int.from_bytes(_bytes(v), "big"))  # b'101', 0x05, BIT bytes: a number
-            elif isinstance(v, (_Raw, _Str)):
-                text, fallback = decode_text(_bytes(v), encoding)
-                if fallback:
-                    _note(notes, fallback_kind(encoding), i, text)
-                v = text
-            out.append(v)
-        cols.append(pa.array(out, pa.string()))
+            out = [None if v is None else _bytes(v) for v in vals]
+            cols.append(pa.array(out, pa.binary()))
+        else:
+            integer = i < len(types) and types[i] in INTEGER_TYPES
+            out = []
+            for v in vals:
+                if isinstance(v, (_Raw, _Str)) and (i in bits or (i in numeric and isinstance(v, _Hybrid))):
+                    v = str(int.from_bytes(_bytes(v), "big"))  # b'101', 0x05, BIT bytes: a number
+                elif isinstance(v, (_Raw, _Str)):
+                    v, fallback = decode_text(_bytes(v), encoding)
+                    if fallback:
+                        _note(notes, fallback_kind(encoding), i, v)
+                elif v is not None and (isinstance(v, _Lit) or not isinstance(v, str)):
+                    v = _number_text(v, i in numeric or i in bits, integer)
+                out.append(v)
+            cols.append(pa.array(out, pa.string()))
+        computed = [k for k, r in enumerate(rows) if isinstance(r[i], _Evaluated)]
+        if computed:
+            first = computed[0]
+            notes.setdefault("value_computed", {})[str(i)] = [
+                len(computed), f"{rows[first][i].expression} staged as {out[first]!r}"[:120]]
     return with_notes(pa.table(cols, names=[f"c{i}" for i in range(ncols)]), notes)
+
+
+def _number_text(v, numeric: bool, integer: bool) -> str:
+    """A number (or date) as the text its column reads: a numeric column takes a literal as
+    written (as the fast path passes it on) or a value's exact text, an integer column a
+    DOUBLE rounded half to even as the server stores it; a text column the server's text."""
+    from .mysql_expr import negate, number, text_of
+
+    if isinstance(v, _Lit):
+        if numeric and not (integer and ("e" in v or "E" in v)):
+            return str(v)
+        v = negate(number(v[1:])) if v[0] == "-" else number(v.lstrip("+"))
+    if numeric and isinstance(v, float):
+        return str(round(v)) if integer else repr(v)
+    return text_of(v)
+
+
+def _bytes(v) -> bytes:
+    if isinstance(v, _Raw):
+        return v.data
+    if isinstance(v, _Str):
+        return bytes(v)
+    if not isinstance(v, str) or isinstance(v, _Lit):
+        v = _number_text(v, False, False)
+    return v.encode("utf-8")
