@@ -1,21 +1,22 @@
 """Write the load package: one Parquet file per entity, manifest.json, issues.jsonl.
 
 Every file is conformed to and validated against its schema before it is
-written; rows are sorted by source id so the same dump gives the same files.
+written; rows are sorted by source id in natural order (by DuckDB, natsort.py),
+so the same dump gives the same files.
 """
 from __future__ import annotations
 
 import hashlib
 import json
-import re
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Callable
 
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .. import __version__
+from .. import __version__, natsort
 from ..issues import IssueLog
 from .schema import ENTITIES, SCHEMA_VERSION, conform, file_name, validate
 
@@ -32,22 +33,27 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def _natural_key(s: str):
-    return [(0, int(t), "") if t.isdigit() else (1, 0, t) for t in re.split(r"(\d+)", s or "") if t]
-
-
 def entity_table(con: duckdb.DuckDBPyConnection, entity: str) -> pa.Table:
     """The entity's rows from the pkg schema, conformed to the package schema (empty when not mapped)."""
     exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema='pkg' AND table_name=?",
                          [entity]).fetchall()[0][0]
     if not exists:
         return ENTITIES[entity].empty_table()
-    table = con.sql(f'SELECT * FROM pkg."{entity}"').to_arrow_table()
-    order = sorted(range(table.num_rows), key=lambda i: _natural_key(table.column("source_id")[i].as_py()))
-    return conform(entity, table.take(pa.array(order, pa.int64())))
+    natsort.define(con)
+    order = natsort.order_by_in(con, f'pkg."{entity}"')
+    table = con.sql(f'SELECT * FROM pkg."{entity}" ORDER BY {order}').to_arrow_table()
+    return conform(entity, table)
 
 
-def write_package(con: duckdb.DuckDBPyConnection, out: Path, entities: list[str], log: IssueLog, manifest: dict) -> dict[str, int]:
+def write_parquet(table: pa.Table, where) -> None:
+    """One package file (`where`: a path or a writable pyarrow buffer). The table's chunks are joined
+    first: the same rows give the same bytes, however they were put together."""
+    pq.write_table(table.combine_chunks(), where, compression="zstd")
+
+
+def write_package(con: duckdb.DuckDBPyConnection, out: Path, entities: list[str], log: IssueLog, manifest: dict,
+                  on_file: Callable[[str, int], None] | None = None) -> dict[str, int]:
+    """The package's files; `on_file(name, rows)` after each (progress)."""
     out.mkdir(parents=True, exist_ok=True)
     counts = {}
     for entity in ENTITIES:
@@ -55,9 +61,13 @@ def write_package(con: duckdb.DuckDBPyConnection, out: Path, entities: list[str]
         problems = validate(entity, table)
         if problems:
             raise PackageInvalid(f"{entity}: " + "; ".join(problems[:5]))
-        pq.write_table(table, out / file_name(entity), compression="zstd")
+        write_parquet(table, out / file_name(entity))
         counts[entity] = table.num_rows
+        if on_file:
+            on_file(file_name(entity), table.num_rows)
     log.write(out / "issues.jsonl")
+    if on_file:
+        on_file("issues.jsonl", len(log))
     manifest = {
         "schema_version": SCHEMA_VERSION,
         "dumpkit_version": __version__,
