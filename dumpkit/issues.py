@@ -2,15 +2,32 @@
 
 Every source record that does not reach the package lands here with its
 source id and a reason, so nothing is lost without a trace.
+
+A big shop has hundreds of thousands of issues, so they are kept as Arrow
+record batches (a short buffer of plain rows in between), not as one Python
+object each; issues computed in SQL go straight from DuckDB into batches.
+issues.jsonl is written once, by DuckDB, in a stable order: phase (in
+ISSUE_PHASES order), entity, source id in natural order, code (then level,
+field, message), so the same dump gives the same file. The report's groups
+are counted from the same batches, without reading the file back.
 """
 from __future__ import annotations
 
-import json
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from . import natsort
+
 LEVELS = ("error", "warning", "info")
+PHASES = ("read", "stage", "map", "check", "package")  # the order of issues.jsonl (package.schema.ISSUE_PHASES)
+FIELDS = ("phase", "entity", "source_id", "level", "code", "field", "message")
+SCHEMA = pa.schema([(f, pa.string()) for f in FIELDS])
+_BUFFER = 8192  # plain rows kept before they become a record batch
 
 
 @dataclass(frozen=True)
@@ -24,31 +41,221 @@ class Issue:
     message: str
 
 
+@dataclass
+class IssueGroup:
+    """Issues of one (level, code, entity), for the report."""
+    level: str
+    code: str
+    entity: str | None
+    count: int
+    examples: list[str]  # the first source ids, sorted as text
+    message: str  # the first issue's message (file order)
+
+
+def _connect() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute("SET memory_limit = '256MB'")
+    natsort.define(con)
+    return con
+
+
+FILE_ORDER = (f"list_position({list(PHASES)!r}, phase) NULLS LAST, phase, entity NULLS FIRST, "
+              f"{natsort.order_by('source_id')}, code, level, field NULLS FIRST, message")
+
+
 class IssueLog:
     def __init__(self) -> None:
-        self.items: list[Issue] = []
+        self._batches: list[pa.RecordBatch] = []
+        self._rows: list[tuple] = []
+        self._sorted = False
 
+    # ------------------------------------------------------------ adding
     def add(self, phase: str, entity: str | None, source_id, level: str, code: str, field: str | None, message: str) -> None:
         assert level in LEVELS, level
-        self.items.append(Issue(phase, entity, None if source_id is None else str(source_id), level, code, field, message))
+        self._rows.append((phase, entity, None if source_id is None else str(source_id), level, code, field, message))
+        self._sorted = False
+        if len(self._rows) >= _BUFFER:
+            self._flush()
+
+    def add_many(self, phase: str, entity: str | None, level: str, code: str, field: str | None,
+                 source_ids: list[str], messages: list[str]) -> None:
+        """Issues alike but for their source id and message, as one batch (no object each)."""
+        assert level in LEVELS, level
+        n = len(source_ids)
+        if not n:
+            return
+        self._flush()
+        same = [pa.repeat(pa.scalar(v, pa.string()), n) for v in (phase, entity)]
+        rest = [pa.repeat(pa.scalar(v, pa.string()), n) for v in (level, code, field)]
+        self._batches.append(pa.RecordBatch.from_arrays(
+            [*same, pa.array(source_ids, pa.string()), *rest, pa.array(messages, pa.string())], schema=SCHEMA))
+        self._sorted = False
+
+    def add_query(self, con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> int:
+        """Issues computed in DuckDB: `sql` selects the seven fields, in FIELDS order. Returns how many."""
+        names = ", ".join(f"CAST({f} AS VARCHAR) AS {f}" for f in FIELDS)
+        reader = con.sql(f"SELECT {names} FROM ({sql}) AS _q({', '.join(FIELDS)})",
+                         params=params or None).to_arrow_reader(1 << 16)
+        n = 0
+        for batch in reader:
+            if batch.num_rows:
+                self._batches.append(pa.RecordBatch.from_arrays(
+                    [c.cast(pa.string()) for c in batch.columns], schema=SCHEMA))
+                n += batch.num_rows
+        if n:
+            self._sorted = False
+        return n
 
     def extend(self, issues) -> None:
-        self.items.extend(issues)
+        for i in issues:
+            self.add(i.phase, i.entity, i.source_id, i.level, i.code, i.field, i.message)
 
-    def source_ids(self, entity: str) -> set[str]:
-        return {i.source_id for i in self.items if i.entity == entity and i.source_id is not None}
+    def _flush(self) -> None:
+        if self._rows:
+            columns = list(zip(*self._rows))
+            try:
+                arrays = [pa.array(c, pa.string()) for c in columns]
+            except (UnicodeEncodeError, pa.ArrowException):  # text that is not valid Unicode (lone surrogates)
+                arrays = [pa.array([None if v is None else v.encode("utf-8", "replace").decode("utf-8") for v in c],
+                                   pa.string()) for c in columns]
+            self._batches.append(pa.RecordBatch.from_arrays(arrays, schema=SCHEMA))
+            self._rows = []
+
+    # ------------------------------------------------------------ reading
+    def table(self) -> pa.Table:
+        """Every issue so far (in the order added, or file order once sorted)."""
+        self._flush()
+        return pa.Table.from_batches(self._batches, schema=SCHEMA)
+
+    def __len__(self) -> int:
+        return len(self._rows) + sum(b.num_rows for b in self._batches)
+
+    def _numbered(self) -> pa.Table:
+        """The issues with `n`, their position (file order once sorted)."""
+        table = self.table()
+        return table.append_column("n", pa.array(np.arange(table.num_rows, dtype=np.int64)))
+
+    def query(self, sql: str, params: list | None = None) -> list[tuple]:
+        """Run `sql` over the issues (the table is called `issues`, `n` its position); small answers only."""
+        con = _connect()
+        try:
+            con.register("issues", self._numbered())
+            return con.execute(sql, params or []).fetchall()
+        finally:
+            con.close()
+
+    @property
+    def items(self) -> list[Issue]:
+        """Every issue as an object, in file order (for tests and small logs: a Python object each)."""
+        self.sort()
+        return [Issue(*row) for row in zip(*(c.to_pylist() for c in self.table().columns))]
 
     def counts(self) -> Counter:
-        return Counter((i.level, i.code, i.entity) for i in self.items)
+        return Counter({(level, code, entity): n for level, code, entity, n in self.query(
+            "SELECT level, code, entity, count(*) FROM issues GROUP BY ALL")})
 
+    def count(self, entity: str | None = None, level: str | None = None) -> int:
+        return self.query("SELECT count(*) FROM issues WHERE (?::VARCHAR IS NULL OR entity = ?) AND (?::VARCHAR IS NULL OR level = ?)",
+                          [entity, entity, level, level])[0][0]
+
+    def levels(self) -> dict[str, int]:
+        return dict(self.query("SELECT level, count(*) FROM issues GROUP BY 1 ORDER BY 1"))
+
+    def source_ids(self, entity: str) -> set[str]:
+        return {r[0] for r in self.query("SELECT DISTINCT source_id FROM issues WHERE entity = ? AND source_id IS NOT NULL",
+                                         [entity])}
+
+    def groups(self) -> list[IssueGroup]:
+        """One group per (level, code, entity), errors first, then by code and entity."""
+        self.sort()
+        rows = self.query(f"""
+            SELECT level, code, entity, count(*), min(DISTINCT source_id, 5) FILTER (WHERE source_id <> ''),
+                   arg_min(message, n)
+            FROM issues
+            GROUP BY level, code, entity
+            ORDER BY list_position({list(LEVELS)!r}, level), code, coalesce(entity, '')""")
+        return [IssueGroup(level, code, entity, n, examples or [], message) for level, code, entity, n, examples, message in rows]
+
+    def of_records(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], list[Issue]]:
+        """The issues of a few records ((entity, source_id) pairs), in file order."""
+        self.sort()
+        con = _connect()
+        try:
+            con.register("issues", self._numbered())
+            con.register("wanted", pa.table({"e": [k[0] for k in keys], "s": [k[1] for k in keys]},
+                                            schema=pa.schema([("e", pa.string()), ("s", pa.string())])))
+            rows = con.execute("""SELECT i.* FROM issues i
+                JOIN wanted w ON w.e = i.entity AND w.s = i.source_id ORDER BY i.n""").fetchall()
+        finally:
+            con.close()
+        out: dict[tuple[str, str], list[Issue]] = {}
+        for row in rows:
+            issue = Issue(*row[:len(FIELDS)])
+            out.setdefault((issue.entity, issue.source_id), []).append(issue)
+        return out
+
+    # ------------------------------------------------------------ changing
+    def keep_only(self, records: dict[str, set[str]]) -> None:
+        """Drop the issues of records not in `records` (entity -> source ids); issues without an
+        entity or a source id (about the dump or the run as a whole) stay."""
+        con = _connect()
+        try:
+            con.register("issues", self._numbered())
+            con.register("keep", pa.table({"e": [e for e, ids in records.items() for _ in ids],
+                                           "s": [i for ids in records.values() for i in ids]},
+                                          schema=pa.schema([("e", pa.string()), ("s", pa.string())])))
+            table = con.sql("""SELECT * EXCLUDE (n) FROM issues i WHERE i.entity IS NULL OR i.source_id IS NULL
+                OR EXISTS (SELECT 1 FROM keep k WHERE k.e = i.entity AND k.s = i.source_id) ORDER BY n""").to_arrow_table()
+        finally:
+            con.close()
+        self._batches = table.cast(SCHEMA).to_batches()  # the order is kept
+
+    def sort(self) -> None:
+        """Put the issues in file order (done once; adding more undoes it)."""
+        if self._sorted:
+            return
+        con = _connect()
+        try:
+            con.register("issues", self.table())
+            table = con.sql(f"SELECT * FROM issues ORDER BY {FILE_ORDER}").to_arrow_table()
+        finally:
+            con.close()
+        self._batches, self._sorted = table.cast(SCHEMA).to_batches(), True
+
+    # ------------------------------------------------------------ the file
     def write(self, path: Path) -> None:
-        with open(path, "w", encoding="utf-8") as f:
-            for i in self.items:
-                f.write(json.dumps(asdict(i), ensure_ascii=False) + "\n")
+        """issues.jsonl: one JSON object per line, in file order."""
+        self.sort()
+        con = _connect()
+        try:
+            con.register("issues", self._numbered())
+            target = str(path).replace("'", "''")
+            con.execute(f"COPY (SELECT * EXCLUDE (n) FROM issues ORDER BY n) TO '{target}' (FORMAT json)")
+        finally:
+            con.close()
+        if not Path(path).exists():  # DuckDB writes no file for no rows
+            Path(path).write_bytes(b"")
+
+    @staticmethod
+    def from_table(table: pa.Table) -> "IssueLog":
+        """A log holding the issues of `table` (from table())."""
+        log = IssueLog()
+        log._batches = table.cast(SCHEMA).to_batches()
+        return log
 
     @staticmethod
     def read(path: Path) -> "IssueLog":
+        """The issues of a written package (file order)."""
         log = IssueLog()
-        with open(path, encoding="utf-8") as f:
-            log.items = [Issue(**json.loads(line)) for line in f if line.strip()]
+        con = _connect()
+        try:
+            if Path(path).stat().st_size:
+                columns = "{" + ", ".join(f"'{f}': 'VARCHAR'" for f in FIELDS) + "}"
+                target = str(path).replace("'", "''")
+                table = con.sql(f"SELECT {', '.join(FIELDS)} FROM read_json('{target}', format = 'newline_delimited', "
+                                    f"columns = {columns})").to_arrow_table()
+                log._batches = table.cast(SCHEMA).to_batches()
+        finally:
+            con.close()
+        log._sorted = True
         return log

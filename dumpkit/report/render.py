@@ -12,9 +12,12 @@ from decimal import Decimal
 from html import escape
 from pathlib import Path
 
+import pyarrow.parquet as pq
+
 from ..issues import IssueLog
-from ..package.schema import ENTITIES, KEY_ENTITIES
-from ..package.write import read_package
+from ..package.schema import ENTITIES, KEY_ENTITIES, conform, file_name
+
+REVIEWED = ("products", "customers", "orders")  # a demo's side-by-side view
 
 NAMES_NO = {
     "tax_classes": "Avgiftsklasser (MVA)", "manufacturers": "Produsenter", "categories": "Kategorier",
@@ -134,21 +137,25 @@ def _chart(rows: list[dict]) -> str:
     return "".join(parts) + legend
 
 
-def render_report(out: Path) -> str:
+def render_report(out: Path, log: IssueLog | None = None) -> str:
+    """The report of the package at `out`. Counts come from the manifest and the issues are
+    grouped from `log` (a migration's own, so nothing is read back; issues.jsonl when None);
+    the Parquet files are read only for a demo's side-by-side view (products, customers,
+    orders of the sample)."""
     out = Path(out)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    log = IssueLog.read(out / "issues.jsonl")
-    package = read_package(out)
+    log = log if log is not None else IssueLog.read(out / "issues.jsonl")
     review = json.loads((out / "review.json").read_text(encoding="utf-8")) if (out / "review.json").exists() else {}
     options = manifest.get("options", {})
     demo = bool(options.get("demo"))
     source = manifest.get("source", {})
     counts = manifest.get("counts", {})
     recon = {r["entity"]: r for r in manifest.get("reconciliation", [])}
-    by_record = defaultdict(list)
-    for i in log.items:
-        if i.source_id:
-            by_record[(i.entity, i.source_id)].append(i)
+    groups = log.groups()
+    package, by_record = {}, {}
+    if demo:
+        package = {e: conform(e, pq.read_table(out / file_name(e))) for e in REVIEWED if (out / file_name(e)).exists()}
+        by_record = log.of_records([(e, sid) for e, t in package.items() for sid in t.column("source_id").to_pylist()])
 
     title = f"{'Demomigrering' if demo else 'Migrering'} fra {manifest.get('platform', '?').capitalize()} {manifest.get('platform_version') or ''}".strip()
     h = [f"<!DOCTYPE html><html lang=\"no\"><head><meta charset=\"utf-8\"><title>{escape(title)}</title>"
@@ -172,9 +179,9 @@ def render_report(out: Path) -> str:
 
     # counts
     warn = defaultdict(int)
-    for i in log.items:
-        if i.level == "warning" and i.entity:
-            warn[i.entity] += 1
+    for g in groups:
+        if g.level == "warning" and g.entity:
+            warn[g.entity] += g.count
     rows = []
     for e in KEY_ENTITIES:
         r = recon.get(e)
@@ -199,18 +206,14 @@ def render_report(out: Path) -> str:
     h.append("</tbody></table></section>")
 
     # issues grouped by code and entity
-    groups = defaultdict(list)
-    for i in log.items:
-        groups[(i.level, i.code, i.entity or "")].append(i)
-    order = {"error": 0, "warning": 1, "info": 2}
     h.append("<section><h2>Avvik og merknader</h2><p>Hver rad er en type avvik; alle ligger i <code>issues.jsonl</code>. "
              "<input id=\"issue-filter\" placeholder=\"Filtrer...\" aria-label=\"Filtrer avvik\"></p>"
              "<table id=\"issues\"><thead><tr><th>Nivå</th><th>Kode</th><th>Entitet</th><th class=\"n\">Antall</th>"
              "<th>Eksempler (kilde-id)</th><th>Melding (første)</th></tr></thead><tbody>")
-    for (level, code, entity), items in sorted(groups.items(), key=lambda kv: (order[kv[0][0]], kv[0][1], kv[0][2])):
-        ids = ", ".join(sorted({i.source_id for i in items if i.source_id})[:5])
-        h.append(f"<tr class=\"lvl-{level}\"><td>{LEVEL_NO[level]}</td><td><code>{escape(code)}</code></td><td>{escape(entity)}</td>"
-                 f"<td class=\"n\">{len(items)}</td><td>{escape(ids)}</td><td>{escape(items[0].message[:200])}</td></tr>")
+    for g in groups:
+        h.append(f"<tr class=\"lvl-{g.level}\"><td>{LEVEL_NO[g.level]}</td><td><code>{escape(g.code)}</code></td>"
+                 f"<td>{escape(g.entity or '')}</td><td class=\"n\">{g.count}</td><td>{escape(', '.join(g.examples))}</td>"
+                 f"<td>{escape(g.message[:200])}</td></tr>")
     if not groups:
         h.append("<tr><td colspan=\"6\">Ingen avvik.</td></tr>")
     h.append("</tbody></table></section>")
@@ -259,7 +262,7 @@ def _side_by_side(package: dict, review: dict, by_record: dict) -> str:
     return "".join(h)
 
 
-def write_report(out: Path) -> Path:
+def write_report(out: Path, log: IssueLog | None = None) -> Path:
     path = Path(out) / "report.html"
-    path.write_text(render_report(out), encoding="utf-8")
+    path.write_text(render_report(out, log), encoding="utf-8")
     return path
