@@ -52,7 +52,7 @@ finished AS (
     GROUP BY oh.id_order
 ),
 extra AS (  -- orders.shipping_number exists up to 1.7 only
-    SELECT o.id_order, blank_null(to_json(o)->>'shipping_number') AS shipping_number FROM src.orders o
+    SELECT o.id_order, blank_null(o.shipping_number) AS shipping_number FROM src.orders o
 )
 SELECT
     sid(o.id_order) AS source_id,
