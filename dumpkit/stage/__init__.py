@@ -39,14 +39,16 @@ class StageResult:
     tables: dict[str, int]  # staged table -> rows
     issues: list[IssueRow]
     skipped: dict[str, int]  # statement kind -> count
-    source_bytes: int
+    source_bytes: int  # the input files' bytes (compressed ones as they are on disk)
     seconds: float
     partial: bool = False  # the dump was cut or unreadable somewhere
     extra: dict = field(default_factory=dict)
+    sql_bytes: int = 0  # the SQL text read: the input decompressed
 
     @property
     def mb_per_s(self) -> float:
-        return self.source_bytes / 1e6 / self.seconds if self.seconds else 0.0
+        """Megabytes of SQL text (uncompressed) per second."""
+        return (self.sql_bytes or self.source_bytes) / 1e6 / self.seconds if self.seconds else 0.0
 
 
 def stage_dump(
@@ -54,12 +56,14 @@ def stage_dump(
     db_path: Path,
     workers: int | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    on_sql_bytes: Callable[[int], None] | None = None,
 ) -> StageResult:
     """Read the dump(s) at `paths` into a new DuckDB file at `db_path`.
 
     `workers` threads of the reader process parse INSERT rows (default: one per core
     but the stager's);
-    `on_progress(bytes_read, total_bytes)` is called as the input is read.
+    `on_progress(bytes_read, total_bytes)` is called as the input is read (bytes of the files,
+    compressed ones as they are); `on_sql_bytes(n)` as the SQL text is staged (decompressed bytes).
     """
     paths = [Path(p) for p in paths] if isinstance(paths, (list, tuple)) else [Path(paths)]
     db_path = Path(db_path)
@@ -113,7 +117,11 @@ def stage_dump(
             # staging file is read once, by the mappings, so it stays uncompressed: about the dump's size
             con.execute("SET force_compression = 'uncompressed'")
             writer = StageWriter(con)
+            sql_bytes = 0
             for ev in reader:
+                if on_sql_bytes and ev.offset is not None and ev.offset - sql_bytes >= 1 << 20:
+                    sql_bytes = ev.offset
+                    on_sql_bytes(sql_bytes)
                 if isinstance(ev, RowBatch):
                     writer.row_batch(ev, ev.data.nbytes)
                 elif isinstance(ev, TableDef):
@@ -141,4 +149,5 @@ def stage_dump(
         source_bytes=total,
         seconds=seconds,
         partial=partial,
+        sql_bytes=info.extra.get("sql_bytes", total),
     )
