@@ -33,4 +33,4 @@ def order_by_in(con: duckdb.DuckDBPyConnection, table: str, column: str = "sourc
     """order_by(column) for the rows of `table`; when every value is a plain number (no sign, no
     leading zero, at most 18 digits: most ids) the same order comes from sorting them as numbers."""
     numbers = con.execute(f"SELECT bool_and(regexp_full_match({column}, '[1-9][0-9]{{0,17}}')) FROM {table}").fetchall()[0][0]
-    return f"CAST({column} AS BIGINT)" if numbers else order_by(column)
+    return f"CAST({column} AS BIGINT), {column}" if numbers else order_by(column)
