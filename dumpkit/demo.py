@@ -8,11 +8,13 @@ far as the sample needs, yet exactly as the full migration maps it.
 2. The sample is drawn from those rows: a product with variants, an order with several lines
    and a guest order when the shop has them, the rest at random (seeded). Its closure is
    worked out: the orders' customers, lines, their products and variants.
-3. The same SQL mapping files run again with the closure's ids pushed down (a WHERE on the
-   mapping, which DuckDB moves into the scans of the source tables). The records outside
-   it keep their narrow rows from step 1, so refine and check see the whole shop for what
-   they read across records (numbering duplicate slugs, a guest's first order, customers
-   sharing an e-mail) and change the closure's records as they would in the full run.
+3. The same SQL mapping files run again for the closure only: the platform's [demo_sources]
+   cut the big source tables down to the rows those records need (src.<table> becomes a view
+   of those rows; a platform without them reads them whole, slower, same result), and the
+   mapping's rows are kept for the closure's ids. The records outside it keep their narrow
+   rows from step 1, so refine and check see the whole shop for what they read across records
+   (numbering duplicate slugs, a guest's first order, customers sharing an e-mail) and change
+   the closure's records as they would in the full run.
 4. After refine and check the closure is worked out again from the final references (a guest
    order may now belong to a registered customer with its e-mail). If it needs a record that
    was mapped narrow, step 3 runs again with that record in it. Then everything outside the
@@ -24,6 +26,7 @@ So the demo package is the full package restricted to the demo's records, file b
 from __future__ import annotations
 
 import random
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -73,9 +76,14 @@ class Sample:
 
     def __post_init__(self) -> None:
         self.con.execute("CREATE SCHEMA IF NOT EXISTS demo")
+        self.con.execute("CREATE OR REPLACE TABLE demo.working (entity VARCHAR, source_id VARCHAR)")
+        self.con.execute("CREATE OR REPLACE TEMP MACRO demo_ids(e) AS TABLE SELECT source_id FROM demo.working WHERE entity = e")
+        self._whole = self._source_views()
+        self._cut = False
         self._map_narrow()
         self._draw()
         self._close_over_picked()
+        self.cut_sources(False)
 
     def manifest(self) -> dict:
         return {"demo": True, "seed": self.seed, "size": self.size, "picked": self.picked, "notes": self.notes}
@@ -90,33 +98,67 @@ class Sample:
             if self._mapping(entity) is None:
                 continue
             if entity in CROSS_RECORD_COLUMNS:
-                result = run_platform_mapping(self.con, self.platform, entity, scratch, narrow=CROSS_RECORD_COLUMNS[entity])
-                self.con.execute(f'CREATE OR REPLACE TABLE demo."{entity}" AS SELECT * FROM pkg."{entity}"')
+                result = run_platform_mapping(self.con, self.platform, entity, scratch, narrow=CROSS_RECORD_COLUMNS[entity],
+                                              target=f'demo."{entity}"')
+                # what later mappings and the draw read as pkg.<entity> until the wide pass maps it
+                self.con.execute(f'CREATE OR REPLACE VIEW pkg."{entity}" AS SELECT * FROM demo."{entity}"')
             elif entity in SMALL:
                 result = run_platform_mapping(self.con, self.platform, entity, scratch)
             else:
                 continue
             self.mapped[entity] = result.rows + sum(result.skipped.values())
 
+    def _source_views(self) -> dict[str, str]:
+        """The SELECT of each src view the platform cuts down for a demo, as prepare() left it."""
+        views = {}
+        for table in self.platform.demo_sources:
+            row = self.con.execute("SELECT sql FROM duckdb_views() WHERE schema_name = 'src' AND view_name = ?", [table]).fetchall()
+            if row:  # not staged: an optional table's empty stand-in (a table) is read whole
+                views[table] = re.match(r"(?s)CREATE VIEW .*? AS (.*?);?\s*$", row[0][0]).group(1)
+        return views
+
+    def _whole_select(self, table: str) -> str:
+        """A src table whole, for a condition that looks at more than its own rows."""
+        if table in self._whole:
+            return self._whole[table]
+        return f'SELECT * FROM src."{table}"'  # not cut down for a demo: src has it whole
+
+    def cut_sources(self, cut: bool) -> None:
+        """src.<table> cut down to the working set's rows (the platform's [demo_sources]), or whole again."""
+        if cut == self._cut:
+            return
+        for table, select in self._whole.items():
+            condition = re.sub(r"\{whole:(\w+)\}", lambda m: f"({self._whole_select(m.group(1))})", self.platform.demo_sources[table])
+            body = f"SELECT * FROM ({select}) AS _whole WHERE {condition}" if cut else select
+            self.con.execute(f'CREATE OR REPLACE VIEW src."{table}" AS {body}')
+        self._cut = cut
+
     # ------------------------------------------------------------ 2. the draw
-    def _filtered(self, entity: str, select: str, where: str, ids: list[str]) -> list[tuple]:
-        """Rows of a mapping for a few ids (pushed down), before anything else maps it."""
+    def _filtered(self, entity: str, select: str, where: str, ids: list[str], working: dict[str, set[str]],
+                  kept_only: bool = True) -> list[tuple]:
+        """Rows of a mapping for a few ids, before the wide pass maps it: over the sources cut down to
+        `working` (over-including is harmless there); `kept_only`: rows the mapping does not skip."""
         mapping = self._mapping(entity)
         if mapping is None or not ids:
             return []
+        self.working = working
+        self._write_working()
+        self.cut_sources(True)
         try:
             columns = self.con.sql(mapping.sql).columns
-            kept = " AND _skip IS NULL" if "_skip" in columns else ""
+            kept = " AND _skip IS NULL" if kept_only and "_skip" in columns else ""
             return self.con.execute(f"SELECT {select} FROM ({mapping.sql}) AS _m WHERE {where} IN (SELECT unnest(?::VARCHAR[])){kept}",
                                     [ids]).fetchall()
         except duckdb.Error as e:
             raise mapping_failed(self.platform, entity, e) from None
 
     def _with_variants(self, products: list[str]) -> set[str]:
-        return {r[0] for r in self._filtered("product_variants", "DISTINCT product_source_id", "product_source_id", products)}
+        return {r[0] for r in self._filtered("product_variants", "DISTINCT product_source_id", "product_source_id", products,
+                                             {"products": set(products)})}
 
     def _multi_line(self, orders: list[str]) -> set[str]:
-        lines = Counter(r[0] for r in self._filtered("order_lines", "order_source_id", "order_source_id", orders))
+        lines = Counter(r[0] for r in self._filtered("order_lines", "order_source_id", "order_source_id", orders,
+                                                     {"orders": set(orders)}))
         return {o for o, n in lines.items() if n > 1}
 
     def _draw(self) -> None:
@@ -124,7 +166,10 @@ class Sample:
         tables = _tables(self.con)
 
         def pool(entity: str) -> list[str]:
-            return sorted(_ids(self.con, f'SELECT source_id FROM pkg."{entity}"')) if entity in tables else []
+            if entity not in tables:
+                return []
+            return self.con.sql(f'SELECT source_id FROM pkg."{entity}" WHERE source_id IS NOT NULL ORDER BY source_id') \
+                .to_arrow_table().column(0).to_pylist()
 
         products, customers, orders = pool("products"), pool("customers"), pool("orders")
         guest_orders = set(_ids(self.con, """SELECT source_id FROM pkg.orders WHERE customer_source_id IS NULL
@@ -140,19 +185,41 @@ class Sample:
                 self.log.add("map", entity, None, "info", "DEMO_TAKES_ALL", None, note)
 
     def _close_over_picked(self) -> None:
-        """The records the picked ones need, as far as the narrow rows and their mappings tell."""
+        """The records the picked ones need, as far as the narrow rows and their mappings tell (more
+        does no harm: step 4 keeps only the closure)."""
         orders = set(self.picked.get("orders", []))
         customers = set(self.picked.get("customers", []))
+        products = set(self.picked.get("products", []))
         if orders:
             customers |= set(_ids(self.con, "SELECT customer_source_id FROM pkg.orders WHERE source_id IN (SELECT unnest(?::VARCHAR[]))",
                                   [sorted(orders)]))
-        lines = self._filtered("order_lines", "product_source_id, variant_source_id", "order_source_id", sorted(orders))
-        products = set(self.picked.get("products", [])) | {p for p, _ in lines if p is not None}
+        lines = self._filtered("order_lines", "product_source_id, variant_source_id", "order_source_id", sorted(orders),
+                               {"orders": orders, "products": products}, kept_only=False)
+        products |= {p for p, _ in lines if p is not None}
         variants = {v for _, v in lines if v is not None}
-        products |= {r[0] for r in self._filtered("product_variants", "product_source_id", "source_id", sorted(variants))
+        products |= {r[0] for r in self._filtered("product_variants", "product_source_id", "source_id", sorted(variants),
+                                                  {"products": products, "product_variants": variants}, kept_only=False)
                      if r[0] is not None}
+        if "customers" in self.mapped:
+            customers |= self._same_email(customers, orders)
         self.working = {"products": products, "customers": customers, "orders": orders, "product_variants": variants}
         self._write_working()
+
+    def _same_email(self, customers: set[str], orders: set[str]) -> set[str]:
+        """The customers refine will likely point these customers and guest orders at, by e-mail: the
+        one kept of those sharing an e-mail (hygiene: registered first, then the oldest) and the
+        registered one a guest order's e-mail belongs to (add_guest_customers). Only a head start:
+        should refine decide otherwise, closed() notices and the working set grows."""
+        return set(_ids(self.con, """
+            WITH emails AS (
+                SELECT lower(trim(email)) AS email FROM pkg.customers WHERE source_id IN (SELECT unnest(?::VARCHAR[]))
+                UNION SELECT lower(trim(coalesce(customer_address_email, billing_address_email))) FROM pkg.orders
+                WHERE customer_source_id IS NULL AND source_id IN (SELECT unnest(?::VARCHAR[]))
+            ),
+            sharing AS (SELECT c.source_id, c.is_guest, c.created_at, lower(trim(c.email)) AS email FROM pkg.customers c
+                        WHERE lower(trim(c.email)) IN (SELECT email FROM emails))
+            SELECT arg_min(source_id, (is_guest, created_at IS NULL, created_at, source_id)) FROM sharing GROUP BY email
+            UNION SELECT min(source_id) FROM sharing WHERE NOT is_guest GROUP BY email""", [sorted(customers), sorted(orders)]))
 
     def _write_working(self) -> None:
         rows = [(e, i) for e, ids in self.working.items() for i in sorted(ids)]
@@ -163,7 +230,11 @@ class Sample:
 
     # ------------------------------------------------------------ 3. the mappings, pushed down
     def where(self, entity: str) -> str | None:
-        """The rows of `entity` to map in full: the working set's (None: all of them)."""
+        """The rows of `entity` to map in full: the working set's (None: all of them). The sources are
+        cut down to the working set for those mapped in part, whole for the others."""
+        self.cut_sources(entity not in SMALL)
+        if self.con.execute("SELECT count(*) FROM duckdb_views() WHERE schema_name = 'pkg' AND view_name = ?", [entity]).fetchall()[0][0]:
+            self.con.execute(f'DROP VIEW pkg."{entity}"')  # the narrow rows' stand-in: a table comes
         if entity in CROSS_RECORD_COLUMNS:
             return f"source_id IN {_working(entity)}"
         if entity == "product_variants":
@@ -184,6 +255,7 @@ class Sample:
     # ------------------------------------------------------------ 4. the closure, and the rest goes
     def closed(self) -> bool:
         """Whether every record of the closure was mapped in full; if not, the working set grows."""
+        self.cut_sources(False)
         self.kept = expand(self.con, self.picked)
         grown = False
         for entity in CROSS_RECORD_COLUMNS:
@@ -215,13 +287,13 @@ class Sample:
 def _pick(rng: random.Random, pool: list[str], n: int, groups: list) -> list[str]:
     """n ids of `pool` in an order shuffled by `rng`: first, for each of `groups` (a function telling
     which of some ids belong to the group), the first id that belongs; then the first others. Groups
-    are asked about growing slices of the shuffled pool, so a big shop is asked about a few ids."""
-    order = list(pool)
-    rng.shuffle(order)
+    are asked about growing slices of the shuffled order, so a big shop is asked about a few ids,
+    and the order is shuffled only as far as it is read."""
+    order = _Shuffled(rng, pool)
     picked: list[str] = []
     for group in groups:
         start, step = 0, 64
-        while start < len(order) and len(picked) < n:
+        while start < len(pool) and len(picked) < n:
             ids = [i for i in order[start:start + step] if i not in picked]
             members = group(ids)
             found = next((i for i in ids if i in members), None)
@@ -229,8 +301,29 @@ def _pick(rng: random.Random, pool: list[str], n: int, groups: list) -> list[str
                 picked.append(found)
                 break
             start, step = start + step, step * 4
-    picked += [i for i in order if i not in picked][:max(0, n - len(picked))]
+    i = 0
+    while len(picked) < n and i < len(pool):
+        if order[i] not in picked:
+            picked.append(order[i])
+        i += 1
     return sorted(picked)
+
+
+class _Shuffled:
+    """A Fisher-Yates shuffle of `pool`, done only as far as it is read (a big shop's pool is long,
+    a sample reads a few)."""
+
+    def __init__(self, rng: random.Random, pool: list[str]):
+        self.rng, self.items, self.done = rng, list(pool), 0
+
+    def __getitem__(self, index):
+        stop = index.stop if isinstance(index, slice) else index + 1
+        items = self.items
+        while self.done < min(stop, len(items)):
+            j = self.rng.randrange(self.done, len(items))
+            items[self.done], items[j] = items[j], items[self.done]
+            self.done += 1
+        return items[index]
 
 
 def expand(con: duckdb.DuckDBPyConnection, picked: dict[str, list[str]]) -> dict[str, set[str]]:

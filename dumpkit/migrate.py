@@ -328,6 +328,8 @@ def migrate(
             summary = map_entities(con, detection, entities, log, clock)
             refine_and_check(con, log, shop_country, clock)
         progress.step("reconcile", "check")
+        if demo:
+            sample.cut_sources(True)  # the sample's records are in the cut-down sources: no need to read the rest
         recon = reconcile(con, detection.platform.sources, log, entities, restrict)
         review = collect_review(con, detection.platform) if demo else {}
         clock.lap("reconcile", sum(r.source for r in recon), "records")

@@ -92,12 +92,13 @@ def _add_missing_columns(con: duckdb.DuckDBPyConnection, staged: str, table: str
 
 
 def run_mapping(con: duckdb.DuckDBPyConnection, entity: str, sql: str, log: IssueLog, where: str | None = None,
-                narrow: list[str] | None = None) -> Mapped:
+                narrow: list[str] | None = None, target: str | None = None) -> Mapped:
     """Run one mapping into pkg.<entity>, entirely in DuckDB: the rows, and the issues of its
     _skip, _warn and _raw_ columns (set-based, however many rows). `where` (SQL over the
     mapping's columns) keeps only some rows: a demo's records, pushed down into the scans.
     `narrow` computes only those columns (and source_id): the others are there, NULL (a demo's
-    pass over the whole shop, demo.py)."""
+    pass over the whole shop, demo.py), into `target` instead of pkg.<entity>."""
+    target = target or f'pkg."{entity}"'
     bound = con.sql(sql)  # bound, not run
     columns = bound.columns
     if narrow is None:
@@ -124,8 +125,8 @@ def run_mapping(con: duckdb.DuckDBPyConnection, entity: str, sql: str, log: Issu
     for f in ENTITIES[entity]:
         if f.name not in columns and f.nullable:
             select.append(f'CAST(NULL AS {_duck_type(con, f.type)}) AS "{f.name}"')
-    con.execute(f'CREATE OR REPLACE TABLE pkg."{entity}" AS SELECT {", ".join(select)} FROM _mapped WHERE {kept}')
-    rows = con.execute(f'SELECT count(*) FROM pkg."{entity}"').fetchall()[0][0]
+    con.execute(f'CREATE OR REPLACE TABLE {target} AS SELECT {", ".join(select)} FROM _mapped WHERE {kept}')
+    rows = con.execute(f'SELECT count(*) FROM {target}').fetchall()[0][0]
     con.execute("DROP TABLE _mapped")
     return Mapped(rows, skipped)
 
@@ -137,10 +138,10 @@ def mapping_failed(platform, entity: str, error: duckdb.Error) -> DumpkitError:
 
 
 def run_platform_mapping(con: duckdb.DuckDBPyConnection, platform, entity: str, log: IssueLog, where: str | None = None,
-                         narrow: list[str] | None = None) -> Mapped:
+                         narrow: list[str] | None = None, target: str | None = None) -> Mapped:
     """run_mapping() for the platform's mapping of `entity`; a failing mapping is a DumpkitError."""
     try:
-        return run_mapping(con, entity, platform.mappings[entity].sql, log, where, narrow)
+        return run_mapping(con, entity, platform.mappings[entity].sql, log, where, narrow, target)
     except duckdb.Error as e:
         raise mapping_failed(platform, entity, e) from None
 
