@@ -129,15 +129,29 @@ class RichProgress(Progress):
 
 
 class LineProgress(Progress):
-    """Plain lines for a log: one per finished step, and within a long step every `every` seconds."""
+    """Plain lines for a log: one per finished step, and within a long step every `every` seconds.
+    The first `quiet` seconds' lines wait: a run that fails at once (bad input) ends with its one
+    error line, and one that ends quickly prints them at the end (close())."""
 
-    def __init__(self, stream: TextIO, every: float = 5.0):
+    def __init__(self, stream: TextIO, every: float = 5.0, quiet: float = 2.0):
         self.stream, self.every = stream, every
         self.name, self.last = "", time.perf_counter()
+        self.held: list[str] | None = []
+        self.until = time.perf_counter() + quiet
 
     def _line(self, text: str) -> None:
-        print(text, file=self.stream, flush=True)
         self.last = time.perf_counter()
+        if self.held is not None and self.last < self.until:
+            self.held.append(text)
+            return
+        self.close()
+        print(text, file=self.stream, flush=True)
+
+    def close(self) -> None:
+        """Print what waited."""
+        if self.held:
+            print("\n".join(self.held), file=self.stream, flush=True)
+        self.held = None
 
     def step(self, name, group, part=1, parts=1, total=None, unit=""):
         self.name = name
@@ -160,7 +174,9 @@ def run_progress(console: Console | None = None) -> Iterator[Progress]:
         with RichProgress(console) as progress:
             yield progress
     else:
-        yield LineProgress(sys.stderr)
+        lines = LineProgress(sys.stderr)
+        yield lines  # an error goes without the lines that waited
+        lines.close()
 
 
 @contextmanager
