@@ -13,9 +13,13 @@ are counted from the same batches, without reading the file back.
 """
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import duckdb
 import numpy as np
@@ -28,6 +32,7 @@ PHASES = ("read", "stage", "map", "check", "package")  # the order of issues.jso
 FIELDS = ("phase", "entity", "source_id", "level", "code", "field", "message")
 SCHEMA = pa.schema([(f, pa.string()) for f in FIELDS])
 _BUFFER = 8192  # plain rows kept before they become a record batch
+MEMORY = "96MB"  # DuckDB's memory for sorting and counting the issues
 
 
 @dataclass(frozen=True)
@@ -52,11 +57,28 @@ class IssueGroup:
     message: str  # the first issue's message (file order)
 
 
-def _connect() -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect()
-    con.execute("SET memory_limit = '256MB'")
-    natsort.define(con)
-    return con
+@contextmanager
+def _connect(con: duckdb.DuckDBPyConnection | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """`con` (a migration's: its memory and temporary folder), or a DuckDB of its own for sorting
+    and counting the issues: one thread (DuckDB's readers and writers buffer per thread), bounded
+    memory, spilling to a temporary folder beyond it."""
+    if con is not None:
+        natsort.define(con)
+        yield con
+        for name in ("issues", "keep", "wanted"):
+            con.unregister(name)
+        return
+    tmp = tempfile.mkdtemp(prefix="dumpkit-issues-")
+    own = duckdb.connect()
+    try:
+        own.execute(f"SET memory_limit = '{MEMORY}'")
+        own.execute("SET threads = 1")
+        own.execute("SET temp_directory = ?", [tmp])
+        natsort.define(own)
+        yield own
+    finally:
+        own.close()
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 FILE_ORDER = (f"list_position({list(PHASES)!r}, phase) NULLS LAST, phase, entity NULLS FIRST, "
@@ -137,12 +159,9 @@ class IssueLog:
 
     def query(self, sql: str, params: list | None = None) -> list[tuple]:
         """Run `sql` over the issues (the table is called `issues`, `n` its position); small answers only."""
-        con = _connect()
-        try:
+        with _connect() as con:
             con.register("issues", self._numbered())
             return con.execute(sql, params or []).fetchall()
-        finally:
-            con.close()
 
     @property
     def items(self) -> list[Issue]:
@@ -167,11 +186,10 @@ class IssueLog:
 
     def groups(self) -> list[IssueGroup]:
         """One group per (level, code, entity), errors first, then by code and entity."""
-        self.sort()
         rows = self.query(f"""
             SELECT level, code, entity, count(*), min(DISTINCT source_id, 5) FILTER (WHERE source_id <> ''),
-                   arg_min(message, n)
-            FROM issues
+                   arg_min(message, k)
+            FROM (SELECT *, row_number() OVER (ORDER BY {FILE_ORDER}) AS k FROM issues)
             GROUP BY level, code, entity
             ORDER BY list_position({list(LEVELS)!r}, level), code, coalesce(entity, '')""")
         return [IssueGroup(level, code, entity, n, examples or [], message) for level, code, entity, n, examples, message in rows]
@@ -179,15 +197,12 @@ class IssueLog:
     def of_records(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], list[Issue]]:
         """The issues of a few records ((entity, source_id) pairs), in file order."""
         self.sort()
-        con = _connect()
-        try:
+        with _connect() as con:
             con.register("issues", self._numbered())
             con.register("wanted", pa.table({"e": [k[0] for k in keys], "s": [k[1] for k in keys]},
                                             schema=pa.schema([("e", pa.string()), ("s", pa.string())])))
             rows = con.execute("""SELECT i.* FROM issues i
                 JOIN wanted w ON w.e = i.entity AND w.s = i.source_id ORDER BY i.n""").fetchall()
-        finally:
-            con.close()
         out: dict[tuple[str, str], list[Issue]] = {}
         for row in rows:
             issue = Issue(*row[:len(FIELDS)])
@@ -198,41 +213,35 @@ class IssueLog:
     def keep_only(self, records: dict[str, set[str]]) -> None:
         """Drop the issues of records not in `records` (entity -> source ids); issues without an
         entity or a source id (about the dump or the run as a whole) stay."""
-        con = _connect()
-        try:
+        with _connect() as con:
             con.register("issues", self._numbered())
             con.register("keep", pa.table({"e": [e for e, ids in records.items() for _ in ids],
                                            "s": [i for ids in records.values() for i in ids]},
                                           schema=pa.schema([("e", pa.string()), ("s", pa.string())])))
             table = con.sql("""SELECT * EXCLUDE (n) FROM issues i WHERE i.entity IS NULL OR i.source_id IS NULL
                 OR EXISTS (SELECT 1 FROM keep k WHERE k.e = i.entity AND k.s = i.source_id) ORDER BY n""").to_arrow_table()
-        finally:
-            con.close()
         self._batches = table.cast(SCHEMA).to_batches()  # the order is kept
 
-    def sort(self) -> None:
-        """Put the issues in file order (done once; adding more undoes it)."""
+    def sort(self, con: duckdb.DuckDBPyConnection | None = None) -> None:
+        """Put the issues in file order (done once; adding more undoes it). `con`: a DuckDB to do it in."""
         if self._sorted:
             return
-        con = _connect()
-        try:
+        with _connect(con) as con:
             con.register("issues", self.table())
             table = con.sql(f"SELECT * FROM issues ORDER BY {FILE_ORDER}").to_arrow_table()
-        finally:
-            con.close()
         self._batches, self._sorted = table.cast(SCHEMA).to_batches(), True
 
     # ------------------------------------------------------------ the file
-    def write(self, path: Path) -> None:
-        """issues.jsonl: one JSON object per line, in file order."""
-        self.sort()
-        con = _connect()
-        try:
-            con.register("issues", self._numbered())
+    def write(self, path: Path, con: duckdb.DuckDBPyConnection | None = None) -> None:
+        """issues.jsonl: one JSON object per line, in file order, sorted on the way out (no sorted copy
+        is kept). `con`: a DuckDB to do it in (a migration's)."""
+        with _connect(con) as con:
+            con.register("issues", self.table())
+            keep = con.execute("SELECT current_setting('preserve_insertion_order')").fetchall()[0][0]
+            con.execute("SET preserve_insertion_order = true")  # the file keeps the ORDER BY
             target = str(path).replace("'", "''")
-            con.execute(f"COPY (SELECT * EXCLUDE (n) FROM issues ORDER BY n) TO '{target}' (FORMAT json)")
-        finally:
-            con.close()
+            con.execute(f"COPY (SELECT * FROM issues ORDER BY {FILE_ORDER}) TO '{target}' (FORMAT json)")
+            con.execute(f"SET preserve_insertion_order = {str(bool(keep)).lower()}")
         if not Path(path).exists():  # DuckDB writes no file for no rows
             Path(path).write_bytes(b"")
 
@@ -247,15 +256,12 @@ class IssueLog:
     def read(path: Path) -> "IssueLog":
         """The issues of a written package (file order)."""
         log = IssueLog()
-        con = _connect()
-        try:
+        with _connect() as con:
             if Path(path).stat().st_size:
                 columns = "{" + ", ".join(f"'{f}': 'VARCHAR'" for f in FIELDS) + "}"
                 target = str(path).replace("'", "''")
                 table = con.sql(f"SELECT {', '.join(FIELDS)} FROM read_json('{target}', format = 'newline_delimited', "
                                     f"columns = {columns})").to_arrow_table()
                 log._batches = table.cast(SCHEMA).to_batches()
-        finally:
-            con.close()
         log._sorted = True
         return log

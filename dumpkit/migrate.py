@@ -51,7 +51,7 @@ GROUPS: dict[str, list[str]] = {
 IMPLIED = {"products": ["tax_classes"]}
 REQUIRED = {"orders": ["customers", "products"]}
 # DuckDB's memory for a migration (it spills to a temporary folder beyond it); DUMPKIT_MEMORY overrides
-MEMORY = "256MB"
+MEMORY = "192MB"
 
 
 def resolve_entities(only: list[str] | None) -> tuple[list[str], list[str]]:
