@@ -123,7 +123,7 @@ def is_staged_db(path: Path) -> bool:
         return f.read(16)[8:12] == b"DUCK"
 
 
-STAGE_KINDS_INFO = ("zero_date", "types_inferred", "auto_increment_filled")
+STAGE_KINDS_INFO = "'zero_date', 'types_inferred', 'auto_increment_filled'"  # staged as the server would: information
 
 
 def log_stage_issues(con: duckdb.DuckDBPyConnection, log: IssueLog) -> None:
@@ -133,8 +133,8 @@ def log_stage_issues(con: duckdb.DuckDBPyConnection, log: IssueLog) -> None:
                        "AND table_schema = 'dumpkit' AND table_name = 'issues'").fetchall()[0][0]:
         return
     log.add_query(con, f"""SELECT 'stage', NULL, NULL,
-        CASE WHEN fatal THEN 'error' WHEN kind IN {STAGE_KINDS_INFO} THEN 'info' ELSE 'warning' END, upper(kind),
-        CASE WHEN column_name IS NOT NULL THEN table_name || '.' || column_name ELSE table_name END,
+        CASE WHEN fatal THEN 'error' WHEN kind IN ({STAGE_KINDS_INFO}) THEN 'info' ELSE 'warning' END, upper(kind),
+        CASE WHEN coalesce(column_name, '') <> '' THEN table_name || '.' || column_name ELSE table_name END,
         count || ' x ' || coalesce(example, '') || coalesce(' (byte ' || byte_offset || ')', '')
         FROM stage.dumpkit.issues""")
 

@@ -64,3 +64,24 @@ def test_stage_speed_counts_uncompressed_sql(tmp_path):
     assert abs(result.mb_per_s - FIXTURE.stat().st_size / 1e6 / result.seconds) < 1e-6
     proc = run_cli("stage", str(dump), "--db", str(tmp_path / "again.duckdb"))
     assert proc.returncode == 0 and "MB/s of SQL text, uncompressed" in " ".join(proc.stdout.split())
+
+
+def test_one_rich_display_for_the_whole_run(tmp_path):
+    """On a terminal: one live display, the overall bar with its ETA and the step at work."""
+    import io
+
+    from rich.console import Console
+
+    from dumpkit.migrate import migrate
+    from dumpkit.progress import RichProgress
+
+    screen = io.StringIO()
+    console = Console(file=screen, force_terminal=True, width=120)
+    with RichProgress(console) as progress:
+        steps = []
+        step = progress.step
+        progress.step = lambda name, *a, **k: (steps.append(name), step(name, *a, **k))[1]
+        result = migrate(FIXTURE, tmp_path / "out", progress=progress)
+    assert steps[0] == "staging" and "map products" in steps and "refine slugs" in steps and steps[-1] == "report"
+    assert "ETA" in screen.getvalue()
+    assert [p.name for p in result.phases][-1] == "report"
