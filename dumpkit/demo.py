@@ -79,7 +79,8 @@ class Sample:
         self.con.execute("CREATE OR REPLACE TABLE demo.working (entity VARCHAR, source_id VARCHAR)")
         self.con.execute("CREATE OR REPLACE TEMP MACRO demo_ids(e) AS TABLE SELECT source_id FROM demo.working WHERE entity = e")
         self._whole = self._source_views()
-        self._cut = False
+        self._cut = False  # False, or the working set the sources are cut down to
+        self._cut_for = 0
         self._map_narrow()
         self._draw()
         self._close_over_picked()
@@ -123,15 +124,25 @@ class Sample:
             return self._whole[table]
         return f'SELECT * FROM src."{table}"'  # not cut down for a demo: src has it whole
 
-    def cut_sources(self, cut: bool) -> None:
-        """src.<table> cut down to the working set's rows (the platform's [demo_sources]), or whole again."""
-        if cut == self._cut:
+    def cut_sources(self, cut: bool, copy: bool = False) -> None:
+        """src.<table> cut down to the working set's rows (the platform's [demo_sources]), or whole
+        again. A view of them, or with `copy` the rows themselves, copied once (in the order the
+        platform lists the tables, so a condition may read one cut before it): worth it for the
+        wide pass, whose mappings read a table several times each."""
+        state = (self._cut_for, copy) if cut else False
+        if state == self._cut:
             return
         for table, select in self._whole.items():
+            if not cut:
+                self.con.execute(f'CREATE OR REPLACE VIEW src."{table}" AS {select}')
+                continue
             condition = re.sub(r"\{whole:(\w+)\}", lambda m: f"({self._whole_select(m.group(1))})", self.platform.demo_sources[table])
-            body = f"SELECT * FROM ({select}) AS _whole WHERE {condition}" if cut else select
-            self.con.execute(f'CREATE OR REPLACE VIEW src."{table}" AS {body}')
-        self._cut = cut
+            rows = f"SELECT * FROM ({select}) AS _whole WHERE {condition}"
+            if copy:
+                self.con.execute(f'CREATE OR REPLACE TABLE demo."cut_{table}" AS {rows}')
+                rows = f'SELECT * FROM demo."cut_{table}"'
+            self.con.execute(f'CREATE OR REPLACE VIEW src."{table}" AS {rows}')
+        self._cut = state
 
     # ------------------------------------------------------------ 2. the draw
     def _filtered(self, entity: str, select: str, where: str, ids: list[str], working: dict[str, set[str]],
@@ -222,6 +233,7 @@ class Sample:
             UNION SELECT min(source_id) FROM sharing WHERE NOT is_guest GROUP BY email""", [sorted(customers), sorted(orders)]))
 
     def _write_working(self) -> None:
+        self._cut_for += 1  # sources cut before are for another working set
         rows = [(e, i) for e, ids in self.working.items() for i in sorted(ids)]
         self.con.register("_working", pa.table({"entity": pa.array([r[0] for r in rows], pa.string()),
                                                 "source_id": pa.array([r[1] for r in rows], pa.string())}))
@@ -232,7 +244,7 @@ class Sample:
     def where(self, entity: str) -> str | None:
         """The rows of `entity` to map in full: the working set's (None: all of them). The sources are
         cut down to the working set for those mapped in part, whole for the others."""
-        self.cut_sources(entity not in SMALL)
+        self.cut_sources(entity not in SMALL, copy=True)
         if self.con.execute("SELECT count(*) FROM duckdb_views() WHERE schema_name = 'pkg' AND view_name = ?", [entity]).fetchall()[0][0]:
             self.con.execute(f'DROP VIEW pkg."{entity}"')  # the narrow rows' stand-in: a table comes
         if entity in CROSS_RECORD_COLUMNS:
