@@ -79,7 +79,7 @@ class Sample:
         self.con.execute("CREATE OR REPLACE TABLE demo.working (entity VARCHAR, source_id VARCHAR)")
         self.con.execute("CREATE OR REPLACE TEMP MACRO demo_ids(e) AS TABLE SELECT source_id FROM demo.working WHERE entity = e")
         self._whole = self._source_views()
-        self._cut = False  # False, or the working set the sources are cut down to
+        self._cut: bool | tuple = False  # False, or (the working set, copied?) the sources are cut down to
         self._cut_for = 0
         self._map_narrow()
         self._draw()
