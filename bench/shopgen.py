@@ -13,6 +13,13 @@ pg_dump: the same data, staged by dumpkit into DuckDB, exported table by
 table as CSV and COPYed into a throwaway PostgreSQL with the same primary
 keys and indexes, then dumped with `pg_dump` (plain format).
 
+Two kinds of mysqldump: `distinct` (the default) varies what identifies a record in a real
+shop - slugs (link_rewrite), SKUs (references), EANs, e-mails - in every copy; `amplified`
+copies them as they are, so a slug, a SKU or an e-mail is shared by thousands of records
+(every family then grows by the same number of copies). The first is a real shop's load,
+the second the worst case for the steps that make such values unique (bench/migrate_bench.py
+runs both).
+
 Both are cached in bench/work/ next to a .meta.json that says how they were
 made; a cached dump is reused only when the meta matches.
 """
@@ -59,6 +66,9 @@ FAMILIES: dict[str, list[str]] = {
 WEIGHTS = {"catalog": 0.35, "customer": 0.45, "traffic": 0.20}
 # only seed rows that make sense to copy (addresses of customers, not of brands)
 SEED_FILTER = {"ps_address": "id_customer <> 0"}
+# what a real shop keeps distinct: varied per copy in a `distinct` shop, copied as it is in an `amplified` one
+IDENTIFYING = {"email", "link_rewrite", "supplier_reference", "product_reference", "product_supplier_reference", "ean13"}
+KINDS = ("distinct", "amplified")
 
 
 @dataclass(frozen=True)
@@ -142,9 +152,10 @@ class Col:
 
 
 class Generator:
-    def __init__(self, server, log: Log):
+    def __init__(self, server, log: Log, kind: str = "distinct"):
         self.server = server
         self.log = log
+        self.kind = kind
         self.conn = server.connect(DATABASE)
         self.cur = self.conn.cursor()
         self.sql("SET SESSION sql_mode = ''")
@@ -208,6 +219,8 @@ class Generator:
             return v
         if t not in STRINGS:
             return v
+        if self.kind == "amplified" and (n in IDENTIFYING or (n == "reference" and (c.max_len or 0) > 9)):
+            return v  # shared by every copy of the record
         if n == "email":
             e = f"CONCAT(SUBSTRING_INDEX({v}, '@', 1), '.', {k}, '@', SUBSTRING_INDEX({v}, '@', -1))"
         elif n == "firstname":
@@ -314,19 +327,28 @@ def cached(path: Path, want: dict) -> dict | None:
     return meta
 
 
-def mysql_want(size_mb: int) -> dict:
-    return {"generator": GEN_VERSION, "size_mb": size_mb, "fixture_sha256": _sha256(FIXTURE)}
+def mysql_want(size_mb: int, kind: str = "distinct", copies: dict | None = None) -> dict:
+    want = {"generator": GEN_VERSION, "size_mb": size_mb, "fixture_sha256": _sha256(FIXTURE)}
+    if kind != "distinct":
+        want["kind"] = kind
+    if copies:
+        want["copies_asked"] = copies
+    return want
 
 
-def build_mysql_dump(out: Path, size_mb: int, log: Log) -> dict:
-    want = mysql_want(size_mb)
+def build_mysql_dump(out: Path, size_mb: int, log: Log, kind: str = "distinct", copies: dict | None = None) -> dict:
+    """A mariadb-dump of the fixture grown to `size_mb` (or to exactly `copies` per family: a
+    fraction of another build). `kind`: see the module's doc."""
+    assert kind in KINDS, kind
+    want = mysql_want(size_mb, kind, copies)
     meta = cached(out, want)
     if meta:
         log(f"using cached {out.name} ({meta['bytes'] / 1e6:.1f} MB, made {meta['made']})")
         return meta
     target = size_mb * 1_000_000
     started = time.perf_counter()
-    log(f"building {out.name}: {FIXTURE.name} into a throwaway MariaDB, grown to >= {size_mb} MB")
+    log(f"building {out.name} ({kind}): {FIXTURE.name} into a throwaway MariaDB, grown to "
+        + (", ".join(f"{f} {k:,} copies" for f, k in copies.items()) if copies else f">= {size_mb} MB"))
     out.parent.mkdir(parents=True, exist_ok=True)
     with bench_servers.mariadb() as server:
         if "dump" not in server.bins:
@@ -334,7 +356,7 @@ def build_mysql_dump(out: Path, size_mb: int, log: Log) -> dict:
         restored = server.restore(FIXTURE, DATABASE)
         if not restored.ok:
             raise RuntimeError(f"restoring {FIXTURE.name} failed: {restored.errors[:3] or restored.stderr[-500:]}")
-        gen = Generator(server, log)
+        gen = Generator(server, log, kind)
         gen.prepare()
         base = gen.dump_bytes()
         seed = {f: gen.dump_bytes(tables) for f, tables in FAMILIES.items()}
@@ -346,7 +368,13 @@ def build_mysql_dump(out: Path, size_mb: int, log: Log) -> dict:
         per_copy = {f: max(1.0, (gen.dump_bytes(FAMILIES[f]) - seed[f]) / calib) for f in FAMILIES}
         log("  bytes per copy: " + ", ".join(f"{f} {b / 1e3:.1f} kB" for f, b in per_copy.items()))
         goal = target * 1.01
-        gen.target = {f: max(calib, math.ceil((goal - base) * WEIGHTS[f] / per_copy[f])) for f in FAMILIES}
+        if copies:
+            gen.target = dict(copies)
+        elif kind == "amplified":  # every family the same number of copies
+            k = max(calib, math.ceil((goal - base) / sum(per_copy.values())))
+            gen.target = {f: k for f in FAMILIES}
+        else:
+            gen.target = {f: max(calib, math.ceil((goal - base) * WEIGHTS[f] / per_copy[f])) for f in FAMILIES}
         tmp = out.with_name(out.name + ".tmp")
         while True:
             log("  target copies: " + ", ".join(f"{f} {k:,}" for f, k in gen.target.items()))
@@ -359,7 +387,7 @@ def build_mysql_dump(out: Path, size_mb: int, log: Log) -> dict:
                 raise RuntimeError(f"mariadb-dump failed: {proc.stderr.decode(errors='replace')[-500:]}")
             size = tmp.stat().st_size
             log(f"  mariadb-dump: {size / 1e6:.1f} MB in {time.perf_counter() - t0:.1f} s")
-            if size >= target:
+            if size >= target or copies:
                 break
             scale = (goal - base) / max(1, size - base)
             gen.target = {f: math.ceil(k * scale) + 1 for f, k in gen.target.items()}

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections import defaultdict
 from functools import wraps
 from pathlib import Path
 from typing import List, Optional
@@ -15,7 +16,7 @@ from typer.core import TyperGroup
 
 from .errors import DumpkitError, machine_error
 from .limits import MAX_STATEMENT_MB
-from .progress import byte_progress
+from .progress import byte_progress, process_started, run_progress
 from .terminal import plain
 
 try:
@@ -156,7 +157,7 @@ def print_stage_summary(result) -> None:
         f"staged [bold]{len(result.tables)}[/bold] tables, {sum(result.tables.values()):,} rows from "
         f"{plain(info.producer)}{' ' + plain(info.producer_version) if info.producer_version else ''} ({info.dialect}) "
         f"into {plain(result.db_path)} "
-        f"in {result.seconds:.2f} s ({result.mb_per_s:.1f} MB/s)",
+        f"in {result.seconds:.2f} s ({result.mb_per_s:.1f} MB/s of SQL text, uncompressed)",
         highlight=False,
     )
     if result.skipped:
@@ -200,17 +201,21 @@ def migrate(
         None, "--currency-rate-file", help="Rates as CODE=RATE lines (or a .json/.toml table), NOK for one unit"),
     keep_currency: bool = typer.Option(
         False, "--keep-currency", help="Load the amounts of a shop not in NOK unconverted, on purpose"),
+    keep_stage: Optional[bool] = typer.Option(None, "--keep-stage/--no-keep-stage",
+                                              help="Keep the staged copy of the dump as OUT/stage.duckdb, for reruns "
+                                                   "(default: kept by a full migration, not by a demo)"),
 ):
     """Migrate a shop dump into a Mystore load package (Parquet + manifest + issues)."""
     from .map.currency import parse_rates
     from .migrate import migrate as run
 
     rates = parse_rates(currency_rate, currency_rate_file)
-    with byte_progress("staging") as progress:
+    with run_progress(err) as progress:
         result = run(dump, out, platform=platform, only=only.split(",") if only else None,
-                     value_map_file=value_map, shop_country=shop_country, timezone=timezone, on_progress=progress,
-                     demo=demo, seed=seed, size=size, allow_partial=allow_partial, max_statement_mb=max_statement_mb,
-                     currency_rates=rates, keep_currency=keep_currency)
+                     value_map_file=value_map, shop_country=shop_country, timezone=timezone, demo=demo, seed=seed,
+                     size=size, allow_partial=allow_partial, max_statement_mb=max_statement_mb,
+                     currency_rates=rates, keep_currency=keep_currency, progress=progress, started=process_started(),
+                     keep_stage=keep_stage)
     print_migrate_summary(result)
     errors = [r for r in result.reconciliation if not r.ok]
     if errors:
@@ -241,12 +246,19 @@ def print_migrate_summary(result) -> None:
         recon.add_row(r.entity, f"{r.source:,}", f"{r.written:,}", f"{r.source - r.written - len(r.unaccounted):,}",
                       ("[red]" if r.unaccounted else "[green]") + f"{len(r.unaccounted)}")
     out.print(recon)
-    levels = {}
-    for i in result.log.items:
-        levels[i.level] = levels.get(i.level, 0) + 1
+    print_phases(result)
+    levels = result.log.levels()
     print_issue_lines(result.log.items)
     out.print(f"issues: {', '.join(f'{n} {lvl}' for lvl, n in sorted(levels.items())) or 'none'} "
               f"-> {plain(result.out / 'issues.jsonl')}; done in {result.seconds:.1f} s", highlight=False)
+    staged = result.staged
+    if staged is not None and staged.kept:
+        out.print(f"staged copy of the dump: {plain(staged.path)} ({staged.bytes / 1e6:,.1f} MB), kept for reruns: "
+                  f"dumpkit migrate {plain(staged.path)} -o ... starts from it without staging again "
+                  f"(--no-keep-stage leaves it out)", highlight=False)
+    elif staged is not None:
+        out.print(f"staged copy of the dump ({staged.bytes / 1e6:,.1f} MB) not kept (--keep-stage keeps it for reruns)",
+                  highlight=False)
     out.print(f"review report: {plain((result.out / 'report.html').resolve())}", highlight=False)
     money = result.manifest.get("currency") or {}
     if money.get("amounts", "NOK") != "NOK":
@@ -279,6 +291,29 @@ def print_issue_lines(items, limit: int = 40) -> None:
     if technical:
         out.print(f"technical: {sum(g.count for g in technical)} staging notes on tables no mapping reads "
                   f"({', '.join(sorted({g.code for g in technical}))}); they change nothing in the package", highlight=False)
+
+
+def print_phases(result) -> None:
+    """Where the time went: every phase from start-up to the report, so the seconds add up to the
+    wall time (a phase's parts, mappings or refine steps, are in `details`)."""
+    groups: dict[str, list] = defaultdict(list)
+    for p in result.phases:
+        groups[p.name.split(" ")[0].rstrip(":")].append(p)
+    table = Table("phase", "work", "seconds", "details", title="Time")
+    for name, phases in groups.items():
+        seconds = sum(p.seconds for p in phases)
+        if name == "staging" or (name == "staged" and phases[0].count):
+            mb = phases[0].count / 1e6
+            work = f"{mb:,.1f} MB of SQL" + (f", {mb / seconds:,.1f} MB/s" if name == "staging" and seconds else "")
+        elif len(phases) > 1:
+            work = f"{len(phases)} steps, {sum(p.count or 0 for p in phases):,} {phases[0].unit}"
+        else:
+            work = "" if phases[0].count is None else f"{phases[0].count:,} {phases[0].unit}"
+        slowest = sorted(phases, key=lambda p: -p.seconds)[:3] if len(phases) > 1 else []
+        details = ", ".join(f"{p.name.split(' ', 1)[-1]} {p.seconds:.2f}" for p in slowest)
+        table.add_row(name, work, f"{seconds:.2f}", details)
+    table.add_row("[bold]total[/bold]", "", f"[bold]{result.seconds:.2f}[/bold]", "wall time of the run")
+    out.print(table)
 
 
 @app.command()

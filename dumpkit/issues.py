@@ -5,16 +5,39 @@ source id and a reason, so nothing is lost without a trace. issues.jsonl keeps
 one row per affected record (that is the reconciliation); what a person reads
 (the summary, the report) is `group_issues`: one line per cause, with the
 count and example ids.
+
+A big shop has hundreds of thousands of issues, so they are kept as Arrow
+record batches (a short buffer of plain rows in between), not as one Python
+object each; issues computed in SQL go straight from DuckDB into batches.
+issues.jsonl is written once, by DuckDB, in a stable order: phase (in
+ISSUE_PHASES order), entity, source id in natural order, code (then level,
+field, message), so the same dump gives the same file. The report's groups
+are counted from the same batches, without reading the file back.
 """
 from __future__ import annotations
 
-import json
+import shutil
+import tempfile
 from collections import Counter
-from dataclasses import asdict, dataclass, replace
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from . import natsort
 
 LEVELS = ("error", "warning", "info")
+PHASES = ("read", "stage", "map", "check", "package")  # the order of issues.jsonl (package.schema.ISSUE_PHASES)
+FIELDS = ("phase", "entity", "source_id", "level", "code", "field", "message")  # what add_query selects
+# and where a stage issue's table is, and whether it is technical (a note on a table no mapping reads)
+SCHEMA = pa.schema([(f, pa.string()) for f in FIELDS] + [("table", pa.string()), ("technical", pa.bool_())])
+_BUFFER = 8192  # plain rows kept before they become a record batch
+MEMORY = "96MB"  # DuckDB's memory for sorting and counting the issues
 
 
 @dataclass(frozen=True)
@@ -30,39 +53,238 @@ class Issue:
     technical: bool = False  # a staging note on a table no mapping reads: changes nothing in the package
 
 
+@contextmanager
+def _connect(con: duckdb.DuckDBPyConnection | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """`con` (a migration's: its memory and temporary folder), or a DuckDB of its own for sorting
+    and counting the issues: one thread (DuckDB's readers and writers buffer per thread), bounded
+    memory, spilling to a temporary folder beyond it."""
+    if con is not None:
+        natsort.define(con)
+        yield con
+        for name in ("issues", "keep", "wanted"):
+            con.unregister(name)
+        return
+    tmp = tempfile.mkdtemp(prefix="dumpkit-issues-")
+    own = duckdb.connect()
+    try:
+        own.execute(f"SET memory_limit = '{MEMORY}'")
+        own.execute("SET threads = 1")
+        own.execute("SET temp_directory = ?", [tmp])
+        natsort.define(own)
+        yield own
+    finally:
+        own.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+FILE_ORDER = (f"list_position({list(PHASES)!r}, phase) NULLS LAST, phase, entity NULLS FIRST, "
+              f"{natsort.order_by('source_id')}, code, level, field NULLS FIRST, message")
+
+
 class IssueLog:
     def __init__(self) -> None:
-        self.items: list[Issue] = []
+        self._batches: list[pa.RecordBatch] = []
+        self._rows: list[tuple] = []
+        self._sorted = False
 
+    # ------------------------------------------------------------ adding
     def add(self, phase: str, entity: str | None, source_id, level: str, code: str, field: str | None, message: str,
-            table: str | None = None) -> None:
+            table: str | None = None, technical: bool = False) -> None:
         assert level in LEVELS, level
-        self.items.append(Issue(phase, entity, None if source_id is None else str(source_id), level, code, field, message,
-                                table))
+        self._rows.append((phase, entity, None if source_id is None else str(source_id), level, code, field, message,
+                           table, technical))
+        self._sorted = False
+        if len(self._rows) >= _BUFFER:
+            self._flush()
 
-    def mark_technical(self, is_technical: Callable[[Issue], bool]) -> None:
-        """Flag the issues `is_technical` picks (staging notes on tables no mapping reads)."""
-        self.items = [replace(i, technical=True) if is_technical(i) else i for i in self.items]
+    def add_many(self, phase: str, entity: str | None, level: str, code: str, field: str | None,
+                 source_ids: list[str], messages: list[str]) -> None:
+        """Issues alike but for their source id and message, as one batch (no object each)."""
+        assert level in LEVELS, level
+        n = len(source_ids)
+        if not n:
+            return
+        self._flush()
+        same = [pa.repeat(pa.scalar(v, pa.string()), n) for v in (phase, entity)]
+        rest = [pa.repeat(pa.scalar(v, pa.string()), n) for v in (level, code, field)]
+        self._batches.append(pa.RecordBatch.from_arrays(
+            [*same, pa.array(source_ids, pa.string()), *rest, pa.array(messages, pa.string()),
+             pa.nulls(n, pa.string()), pa.repeat(pa.scalar(False), n)], schema=SCHEMA))
+        self._sorted = False
+
+    def add_query(self, con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> int:
+        """Issues computed in DuckDB: `sql` selects the seven fields, in FIELDS order (and an eighth,
+        the source table, for a stage issue). Returns how many."""
+        fields = FIELDS + (("table",) if len(con.sql(sql, params=params or None).columns) > len(FIELDS) else ())
+        names = ", ".join(f'CAST("{f}" AS VARCHAR) AS "{f}"' for f in fields)
+        reader = con.sql(f"SELECT {names}, false AS technical FROM ({sql}) AS _q({', '.join(f'{chr(34)}{f}{chr(34)}' for f in fields)})",
+                         params=params or None).to_arrow_reader(1 << 16)
+        n = 0
+        for batch in reader:
+            if batch.num_rows:
+                columns = list(batch.columns)
+                if "table" not in fields:
+                    columns.insert(len(FIELDS), pa.nulls(batch.num_rows, pa.string()))
+                self._batches.append(pa.RecordBatch.from_arrays(
+                    [c.cast(t) for c, t in zip(columns, SCHEMA.types)], schema=SCHEMA))
+                n += batch.num_rows
+        if n:
+            self._sorted = False
+        return n
 
     def extend(self, issues) -> None:
-        self.items.extend(issues)
+        for i in issues:
+            self.add(i.phase, i.entity, i.source_id, i.level, i.code, i.field, i.message, i.table, i.technical)
 
-    def source_ids(self, entity: str) -> set[str]:
-        return {i.source_id for i in self.items if i.entity == entity and i.source_id is not None}
+    def _flush(self) -> None:
+        if self._rows:
+            columns = list(zip(*self._rows))
+            texts, technical = columns[:-1], pa.array(columns[-1], pa.bool_())
+            try:
+                arrays = [pa.array(c, pa.string()) for c in texts]
+            except (UnicodeEncodeError, pa.ArrowException):  # text that is not valid Unicode (lone surrogates)
+                arrays = [pa.array([None if v is None else v.encode("utf-8", "replace").decode("utf-8") for v in c],
+                                   pa.string()) for c in texts]
+            arrays.append(technical)
+            self._batches.append(pa.RecordBatch.from_arrays(arrays, schema=SCHEMA))
+            self._rows = []
+
+    # ------------------------------------------------------------ reading
+    def table(self) -> pa.Table:
+        """Every issue so far (in the order added, or file order once sorted)."""
+        self._flush()
+        return pa.Table.from_batches(self._batches, schema=SCHEMA)
+
+    def __len__(self) -> int:
+        return len(self._rows) + sum(b.num_rows for b in self._batches)
+
+    def _numbered(self) -> pa.Table:
+        """The issues with `n`, their position (file order once sorted)."""
+        table = self.table()
+        return table.append_column("n", pa.array(np.arange(table.num_rows, dtype=np.int64)))
+
+    def query(self, sql: str, params: list | None = None) -> list[tuple]:
+        """Run `sql` over the issues (the table is called `issues`, `n` its position); small answers only."""
+        with _connect() as con:
+            con.register("issues", self._numbered())
+            return con.execute(sql, params or []).fetchall()
+
+    @property
+    def items(self) -> list[Issue]:
+        """Every issue as an object, in file order (for tests and small logs: a Python object each)."""
+        self.sort()
+        return [Issue(*row[:-1], bool(row[-1])) for row in zip(*(c.to_pylist() for c in self.table().columns))]
 
     def counts(self) -> Counter:
-        return Counter((i.level, i.code, i.entity) for i in self.items)
+        return Counter({(level, code, entity): n for level, code, entity, n in self.query(
+            "SELECT level, code, entity, count(*) FROM issues GROUP BY ALL")})
 
-    def write(self, path: Path) -> None:
-        with open(path, "w", encoding="utf-8") as f:
-            for i in self.items:
-                f.write(json.dumps(asdict(i), ensure_ascii=False) + "\n")
+    def count(self, entity: str | None = None, level: str | None = None) -> int:
+        return self.query("SELECT count(*) FROM issues WHERE (?::VARCHAR IS NULL OR entity = ?) AND (?::VARCHAR IS NULL OR level = ?)",
+                          [entity, entity, level, level])[0][0]
+
+    def levels(self) -> dict[str, int]:
+        return dict(self.query("SELECT level, count(*) FROM issues GROUP BY 1 ORDER BY 1"))
+
+    def source_ids(self, entity: str) -> set[str]:
+        return {r[0] for r in self.query("SELECT DISTINCT source_id FROM issues WHERE entity = ? AND source_id IS NOT NULL",
+                                         [entity])}
+
+    def groups(self, limit: int = 5) -> list["IssueGroup"]:
+        """One line per cause (group_issues)."""
+        return group_issues(self.items, limit)
+
+    def of_records(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], list[Issue]]:
+        """The issues of a few records ((entity, source_id) pairs), in file order."""
+        self.sort()
+        with _connect() as con:
+            con.register("issues", self._numbered())
+            con.register("wanted", pa.table({"e": [k[0] for k in keys], "s": [k[1] for k in keys]},
+                                            schema=pa.schema([("e", pa.string()), ("s", pa.string())])))
+            rows = con.execute("""SELECT i.* FROM issues i
+                JOIN wanted w ON w.e = i.entity AND w.s = i.source_id ORDER BY i.n""").fetchall()
+        out: dict[tuple[str, str], list[Issue]] = {}
+        for row in rows:
+            issue = Issue(*row[:len(SCHEMA) - 1], bool(row[len(SCHEMA) - 1]))
+            out.setdefault((issue.entity, issue.source_id), []).append(issue)
+        return out
+
+    # ------------------------------------------------------------ changing
+    def rewrite(self, change: Callable[[Issue], Issue], phase: str | None = None, entity: str | None = None) -> None:
+        """Pass the issues of `phase` and `entity` (a few: staging notes, tax classes) through `change`."""
+        table = self.table()
+        mask = pa.array([True] * table.num_rows, pa.bool_())
+        for column, value in (("phase", phase), ("entity", entity)):
+            if value is not None:
+                mask = pc.and_(mask, pc.fill_null(pc.equal(table.column(column), value), False))
+        chosen = table.filter(mask)
+        if not chosen.num_rows:
+            return
+        changed = [change(Issue(*row[:-1], bool(row[-1]))) for row in zip(*(c.to_pylist() for c in chosen.columns))]
+        rest = table.filter(pc.invert(mask))
+        self._batches, self._rows, self._sorted = rest.to_batches(), [], False
+        self.extend(changed)
+
+    def mark_technical(self, is_technical: Callable[[Issue], bool]) -> None:
+        """Flag the staging notes `is_technical` picks (notes on tables no mapping reads)."""
+        self.rewrite(lambda i: replace(i, technical=True) if is_technical(i) else i, phase="stage")
+
+    def keep_only(self, records: dict[str, set[str]]) -> None:
+        """Drop the issues of records not in `records` (entity -> source ids); issues without an
+        entity or a source id (about the dump or the run as a whole) stay."""
+        with _connect() as con:
+            con.register("issues", self._numbered())
+            con.register("keep", pa.table({"e": [e for e, ids in records.items() for _ in ids],
+                                           "s": [i for ids in records.values() for i in ids]},
+                                          schema=pa.schema([("e", pa.string()), ("s", pa.string())])))
+            table = con.sql("""SELECT * EXCLUDE (n) FROM issues i WHERE i.entity IS NULL OR i.source_id IS NULL
+                OR EXISTS (SELECT 1 FROM keep k WHERE k.e = i.entity AND k.s = i.source_id) ORDER BY n""").to_arrow_table()
+        self._batches = table.cast(SCHEMA).to_batches()  # the order is kept
+
+    def sort(self, con: duckdb.DuckDBPyConnection | None = None) -> None:
+        """Put the issues in file order (done once; adding more undoes it). `con`: a DuckDB to do it in."""
+        if self._sorted:
+            return
+        with _connect(con) as con:
+            con.register("issues", self.table())
+            table = con.sql(f"SELECT * FROM issues ORDER BY {FILE_ORDER}").to_arrow_table()
+        self._batches, self._sorted = table.cast(SCHEMA).to_batches(), True
+
+    # ------------------------------------------------------------ the file
+    def write(self, path: Path, con: duckdb.DuckDBPyConnection | None = None) -> None:
+        """issues.jsonl: one JSON object per line, in file order, sorted on the way out (no sorted copy
+        is kept). `con`: a DuckDB to do it in (a migration's)."""
+        with _connect(con) as con:
+            con.register("issues", self.table())
+            keep = con.execute("SELECT current_setting('preserve_insertion_order')").fetchall()[0][0]
+            con.execute("SET preserve_insertion_order = true")  # the file keeps the ORDER BY
+            target = str(path).replace("'", "''")
+            con.execute(f"COPY (SELECT * FROM issues ORDER BY {FILE_ORDER}) TO '{target}' (FORMAT json)")
+            con.execute(f"SET preserve_insertion_order = {str(bool(keep)).lower()}")
+        if not Path(path).exists():  # DuckDB writes no file for no rows
+            Path(path).write_bytes(b"")
+
+    @staticmethod
+    def from_table(table: pa.Table) -> "IssueLog":
+        """A log holding the issues of `table` (from table())."""
+        log = IssueLog()
+        log._batches = table.cast(SCHEMA).to_batches()
+        return log
 
     @staticmethod
     def read(path: Path) -> "IssueLog":
+        """The issues of a written package (file order)."""
         log = IssueLog()
-        with open(path, encoding="utf-8") as f:
-            log.items = [Issue(**json.loads(line)) for line in f if line.strip()]
+        with _connect() as con:
+            if Path(path).stat().st_size:
+                # a file written before `table` and `technical` existed has them null
+                columns = "{" + ", ".join(f"'{f}': 'VARCHAR'" for f in FIELDS + ("table",)) + ", 'technical': 'BOOLEAN'}"
+                target = str(path).replace("'", "''")
+                names = ", ".join(f'"{f}"' for f in FIELDS + ("table",))
+                table = con.sql(f"SELECT {names}, coalesce(technical, false) AS technical FROM read_json('{target}', "
+                                f"format = 'newline_delimited', columns = {columns})").to_arrow_table()
+                log._batches = table.cast(SCHEMA).to_batches()
+        log._sorted = True
         return log
 
 

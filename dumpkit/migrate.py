@@ -3,13 +3,19 @@
 The pipeline, in order: stage (or reuse a staged DuckDB file), detect the
 platform, run its SQL mappings, refine (guests, categories, slugs, hygiene),
 check (references, money), reconcile (every record accounted for), write.
+
+The work happens in an in-memory DuckDB (spilling to a temporary folder beyond
+its memory limit) with the staged file attached read-only: a staged file is
+never changed by a migration, and the package tables never touch the disk
+until they are written as Parquet.
 """
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
-import time
+import shutil
 import tomllib
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -18,22 +24,23 @@ from typing import Callable
 
 import duckdb
 
+from . import demo as demo_run
 from .check.integrity import check_order_money, check_references
 from .check.reconcile import Reconciliation, reconcile
-from .demo import apply_sample
-from .errors import DumpkitError, PartialDumpError, machine_error
+from .errors import DumpkitError, PartialDumpError
 from .issues import IssueLog
 from .lock import hold_lock
 from .map import currency, languages, refine
-from .map.platforms import Detection, check_readable, detect, explain_sql_error, load_platforms
-from .map.runner import prepare, run_mapping
+from .map.platforms import Detection, check_readable, detect, load_platforms
+from .map.runner import prepare, run_platform_mapping
 from .package.folder import STAGE_FILE, package_folder
 from .package.schema import ENTITIES
 from .package.verify import sha256_file
 from .package.write import write_package
+from .progress import PhaseClock, PhaseTime, Progress
 from .report import write_report
 from .sandbox import lock_down
-from .sqlnames import qualified
+from .sqlnames import ident, qualified
 
 # what the user picks with --only, and the package entities each brings along
 GROUPS: dict[str, list[str]] = {
@@ -48,6 +55,8 @@ GROUPS: dict[str, list[str]] = {
 # a product needs its tax class; orders need their customers and products
 IMPLIED = {"products": ["tax_classes"]}
 REQUIRED = {"orders": ["customers", "products"]}
+# DuckDB's memory for a migration (it spills to a temporary folder beyond it); DUMPKIT_MEMORY overrides
+MEMORY = "192MB"
 
 
 def resolve_entities(only: list[str] | None) -> tuple[list[str], list[str]]:
@@ -119,6 +128,14 @@ class EntitySummary:
 
 
 @dataclass
+class StagedCopy:
+    """The staged DuckDB file a migration made of the dump."""
+    path: Path
+    bytes: int
+    kept: bool
+
+
+@dataclass
 class MigrateResult:
     out: Path
     detection: Detection
@@ -128,6 +145,8 @@ class MigrateResult:
     log: IssueLog
     manifest: dict
     seconds: float
+    phases: list[PhaseTime] = field(default_factory=list)  # back to back: their seconds add up to `seconds`
+    staged: StagedCopy | None = None  # None when the input was a staged file
 
 
 def is_staged_db(path: Path) -> bool:
@@ -135,33 +154,69 @@ def is_staged_db(path: Path) -> bool:
         return f.read(16)[8:12] == b"DUCK"
 
 
+STAGE_KINDS_INFO = "'zero_date', 'types_inferred', 'auto_increment_filled'"  # staged as the server would: information
+
+
+def log_stage_issues(con: duckdb.DuckDBPyConnection, log: IssueLog) -> None:
+    """The staged file's dumpkit.issues as issues of the package: the same whether the dump was
+    staged by this run or before it."""
+    if not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_catalog = 'stage' "
+                       "AND table_schema = 'dumpkit' AND table_name = 'issues'").fetchall()[0][0]:
+        return
+    # `field` is a package field: a staging note names its source table and column in the message
+    log.add_query(con, f"""SELECT 'stage', NULL, NULL,
+        CASE WHEN fatal THEN 'error' WHEN kind IN ({STAGE_KINDS_INFO}) THEN 'info' ELSE 'warning' END, upper(kind), NULL,
+        CASE WHEN coalesce(table_name, '') <> '' AND coalesce(column_name, '') <> '' THEN table_name || '.' || column_name || ': '
+             WHEN coalesce(table_name, '') <> '' THEN table_name || ': ' ELSE '' END
+        || coalesce(example, '') || CASE WHEN coalesce(count, 1) = 1 THEN '' ELSE ' (' || count || ' times)' END
+        || coalesce(' (byte ' || byte_offset || ')', ''),
+        nullif(table_name, '')
+        FROM stage.dumpkit.issues ORDER BY byte_offset NULLS LAST""")
+
+
 def staged_input(dumps: list[Path]) -> Path | None:
     """The staged DuckDB file given instead of a dump, if that is what `dumps` is."""
     return dumps[0] if len(dumps) == 1 and dumps[0].is_file() and is_staged_db(dumps[0]) else None
 
 
-def stage_or_reuse(dumps: list[Path], out: Path, log: IssueLog, on_progress=None, **stage_options) -> tuple[Path, dict]:
-    """The staging file to map: the one given, or the dump staged into `out/stage.duckdb`
-    (`out` is the package's temporary folder: the staging file moves with the package)."""
+def stage_or_reuse(dumps: list[Path], out: Path, log: IssueLog, on_progress=None, db: Path | None = None,
+                   on_sql_bytes=None, **stage_options) -> tuple[Path, dict]:
+    """The staged DuckDB file of the dump (staged now into `db`, OUT/stage.duckdb by default; `out`
+    is the package's new folder, so the staging file moves with the package), or the input itself
+    when it is one; and what the manifest says about the source. The staging issues are logged
+    from the staged file once it is open (log_stage_issues)."""
     from .stage import stage_dump
 
     if staged_input(dumps):
         return dumps[0], {"file_name": dumps[0].name, "size": dumps[0].stat().st_size, "sha256": sha256_file(dumps[0]),
                           "staged_db": True}
-    db = out / STAGE_FILE
-    result = stage_dump(dumps, db, on_progress=on_progress, **stage_options)
-    for i in result.issues:
-        level = "error" if i.fatal else "warning" if i.kind not in ("zero_date", "types_inferred", "auto_increment_filled") else "info"
-        # `field` is a package field; a staging note names its source table and column in the message
-        where = f"{i.table}.{i.column}: " if i.table and i.column else f"{i.table}: " if i.table else ""
-        log.add("stage", None, None, level, i.kind.upper(), None,
-                f"{where}{i.example}" + ("" if (i.count or 1) == 1 else f" ({i.count} times)")
-                + ("" if i.offset is None else f" (byte {i.offset})"), table=i.table)
+    db = db or out / STAGE_FILE
+    result = stage_dump(dumps, db, on_progress=on_progress, on_sql_bytes=on_sql_bytes, **stage_options)
     files = [p for d in dumps for p in ([d] if d.is_file() else sorted(x for x in d.rglob("*") if x.is_file()))]
     source = {"file_name": ", ".join(p.name for p in files), "size": sum(p.stat().st_size for p in files),
               "sha256": sha256_file(files[0]) if len(files) == 1 else None, "producer": result.info.producer,
               "partial": result.partial}
     return db, source
+
+
+def open_work_db(staged: Path, tmp: Path) -> duckdb.DuckDBPyConnection:
+    """The migration's DuckDB: in memory (spilling to `tmp` beyond the memory limit), the staged
+    file attached read-only as `stage` and each of its tables a view in `main`, where platform
+    detection and the src views look for them. Locked down once that is done: the staged tables
+    and their names are the dump's (sandbox.py)."""
+    con = duckdb.connect()
+    memory = os.environ.get("DUMPKIT_MEMORY", MEMORY)
+    con.execute(f"SET memory_limit = '{memory}'")
+    con.execute("SET temp_directory = ?", [str(tmp)])
+    con.execute("SET preserve_insertion_order = false")  # every output is sorted when it is written
+    con.execute("ATTACH ? AS stage (READ_ONLY)", [str(staged)])
+    names = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables WHERE table_catalog = 'stage' "
+                                       "AND table_schema = 'main'").fetchall()]
+    con.execute("BEGIN")
+    for name in names:
+        con.execute(f"CREATE VIEW {qualified('main', name)} AS SELECT * FROM stage.main.{ident(name)}")
+    con.execute("COMMIT")
+    return lock_down(con)
 
 
 def collect_review(con: duckdb.DuckDBPyConnection, platform) -> dict:
@@ -180,6 +235,49 @@ def collect_review(con: duckdb.DuckDBPyConnection, platform) -> dict:
     return review
 
 
+def refine_and_check(con: duckdb.DuckDBPyConnection, log: IssueLog, shop_country: str, clock: PhaseClock,
+                     money: currency.CurrencyPlan) -> None:
+    """The generic steps after the mappings, each timed."""
+    converted: dict = {}  # the rate each converted order's amounts were multiplied by (check_order_money)
+    steps: list[tuple[str, str, Callable[[], None]]] = [
+        ("refine currency", "refine", lambda: converted.update(currency.convert(con, log, money))),
+        ("refine languages", "refine", lambda: languages.fill_norwegian(con, log)),
+        ("refine guests", "refine", lambda: refine.add_guest_customers(con, log)),
+        ("refine categories", "refine", lambda: refine.add_uncategorized(con, log)),
+        ("refine tax classes", "refine", lambda: refine.add_default_tax_class(con, log)),
+        ("refine tax class titles", "refine", lambda: refine.review_tax_classes(con, log)),
+        ("refine slugs", "refine", lambda: refine.unique_slugs(con, log)),
+        ("refine image names", "refine", lambda: refine.image_file_names(con)),
+        ("refine redirects", "refine", lambda: refine.repoint_redirects(con)),
+        ("refine hygiene", "refine", lambda: refine.hygiene(con, log, shop_country)),
+        ("check references", "check", lambda: check_references(con, log)),
+        ("check order money", "check", lambda: check_order_money(con, log, rates=converted)),
+    ]
+    for i, (name, group, step) in enumerate(steps):
+        clock.progress.step(name, group, i, len(steps))
+        before = len(log)
+        step()
+        clock.lap(name, len(log) - before, "issues")
+
+
+def map_entities(con: duckdb.DuckDBPyConnection, detection: Detection, entities: list[str], log: IssueLog,
+                 clock: PhaseClock, sample: "demo_run.Sample | None" = None) -> dict[str, EntitySummary]:
+    """Every mapping of the platform into pkg (a demo: only what its sample needs, see demo.py)."""
+    summary: dict[str, EntitySummary] = {}
+    mapped = [e for e in entities if detection.platform.mappings.get(e) is not None]
+    for i, entity in enumerate(mapped):
+        clock.progress.step(f"map {entity}", "map", i, len(mapped))
+        result = run_platform_mapping(con, detection.platform, entity, log, None if sample is None else sample.where(entity))
+        if sample is not None:
+            sample.add_rest(entity)
+        phase = clock.lap(f"map {entity}", result.rows)
+        source = result.rows + sum(result.skipped.values())
+        if sample is not None:
+            source = sample.mapped.get(entity)  # rows of the whole shop, where it was mapped whole
+        summary[entity] = EntitySummary(entity, source, result.rows, result.skipped, 0, phase.seconds)
+    return summary
+
+
 def migrate(
     dumps: list[Path] | Path,
     out: Path,
@@ -196,6 +294,9 @@ def migrate(
     max_statement_mb: int | None = None,
     currency_rates: dict | None = None,
     keep_currency: bool = False,
+    progress: Progress | None = None,
+    started: float | None = None,
+    keep_stage: bool | None = None,
 ) -> MigrateResult:
     """Migrate a dump (or a staged DuckDB file) into the load package at `out`.
     With `demo`, only a random sample of `size` products, customers and orders (and what
@@ -204,17 +305,29 @@ def migrate(
     (currency -> NOK for one unit, see map/currency.py) convert a shop's amounts to NOK;
     without a rate for them a full migration stops, unless `keep_currency` loads them
     unconverted on purpose.
+    `progress` hears of every step; `started` (time.perf_counter()) is when the command started,
+    so the phases' seconds (MigrateResult.phases) cover the whole run.
+    `keep_stage`: keep the staged copy of the dump as OUT/stage.duckdb (default: for a full
+    migration, whose reruns can start from it, not for a demo).
     The package is written into a new folder next to `out` and swapped into place, under
     the lock of `out` (and of a staged input file): `out` is the old package or the new
     one, whole, whenever the run stops (dumpkit.package.folder)."""
     from .stage import check_staged
 
-    start = time.perf_counter()
+    progress = progress or Progress()
+    clock = PhaseClock(progress, started)
+    if started is not None:
+        clock.lap("start-up", None)
     dumps = [Path(d) for d in dumps] if isinstance(dumps, (list, tuple)) else [Path(dumps)]
     out = Path(out)
     entities, implied = resolve_entities(only)
     shop_country = check_options(size, shop_country, timezone)
     value_maps = load_value_maps(value_map_file)
+    keep_stage = not demo if keep_stage is None else keep_stage
+    options = dict(platform=platform, only=only, value_map_file=value_map_file, shop_country=shop_country,
+                   timezone=timezone, on_progress=on_progress, demo=demo, seed=seed, size=size,
+                   allow_partial=allow_partial, max_statement_mb=max_statement_mb, currency_rates=currency_rates,
+                   keep_currency=keep_currency, keep_stage=keep_stage)
     with ExitStack() as held:
         staged = staged_input(dumps)
         if staged:
@@ -222,36 +335,58 @@ def migrate(
             check_staged(staged)
         carry = staged if staged and staged.name == STAGE_FILE and staged.resolve().parent == out.resolve() else None
         work = held.enter_context(package_folder(out, dumps, carry))
-        result = _migrate(dumps, work, entities, implied, value_maps, start, platform, only, value_map_file,
-                          shop_country, timezone, on_progress, demo, seed, size, allow_partial, max_statement_mb,
-                          currency_rates, keep_currency)
+        result = _migrate(dumps, work, entities, implied, value_maps, progress, clock, **options)
     result.out = out
+    if result.staged is not None and result.staged.kept:
+        result.staged.path = out / STAGE_FILE  # moved with the package
     return result
 
 
-def _migrate(dumps: list[Path], out: Path, entities: list[str], implied: list[str], value_maps: dict, start: float,
-             platform, only, value_map_file, shop_country, timezone, on_progress, demo, seed, size,
-             allow_partial, max_statement_mb, currency_rates, keep_currency) -> MigrateResult:
+def _migrate(dumps: list[Path], out: Path, entities: list[str], implied: list[str], value_maps: dict,
+             progress: Progress, clock: PhaseClock, *, platform, only, value_map_file, shop_country, timezone,
+             on_progress, demo, seed, size, allow_partial, max_statement_mb, currency_rates, keep_currency,
+             keep_stage) -> MigrateResult:
     """migrate() with its options checked, writing the package into `out`, a new folder."""
-    out.mkdir(parents=True, exist_ok=True)
-    log = IssueLog()
-    options = {"max_statement_mb": max_statement_mb} if max_statement_mb else {}
-    db, source = stage_or_reuse(dumps, out, log, on_progress, **options)
-    con = lock_down(duckdb.connect(str(db)))  # the staged tables and their names are the dump's
-    try:
-        from .stage import first_fatal_issue
+    from .stage import first_fatal_issue
 
-        cut = None if allow_partial else first_fatal_issue(con)
+    progress.plan(["staging", "prepare", "map", "refine", "check", "write", "report"] + (["demo"] if demo else []))
+    log = IssueLog()
+    tmp = out / ".scratch"  # DuckDB's spill files and a staged copy not kept; inside the new folder, so a
+    tmp.mkdir(parents=True)  # stopped run's leftovers go with it (package.folder)
+    con = None
+    try:
+        progress.step("staging", "staging")
+        sql = [0]
+
+        def staged_bytes(n: int) -> None:
+            sql[0] = n
+            progress.advance(n, None, f"{n / 1e6:,.1f} MB of SQL")
+
+        def read_bytes(done: int, total: int) -> None:
+            progress.advance(done, total, f"{sql[0] / 1e6:,.1f} MB of SQL")
+            if on_progress:
+                on_progress(done, total)
+
+        stage_options = {"max_statement_mb": max_statement_mb} if max_statement_mb else {}
+        db, source = stage_or_reuse(dumps, out, log, read_bytes, None if keep_stage else tmp / STAGE_FILE, staged_bytes,
+                                    **stage_options)
+        fresh = not source.get("staged_db")
+        con = open_work_db(db, tmp)
+        cut = None if allow_partial else first_fatal_issue(con, "stage")
         if cut:
             raise PartialDumpError(f"the dump is incomplete: {cut}; use --allow-partial to migrate its complete rows")
-        con.execute("DROP SCHEMA IF EXISTS pkg CASCADE")
-        con.execute("DROP SCHEMA IF EXISTS src CASCADE")
-        con.execute("DROP SCHEMA IF EXISTS demo CASCADE")
+        if fresh:
+            sql_bytes = con.execute("SELECT value FROM stage.dumpkit.dump WHERE key = 'sql_bytes'").fetchall()
+            clock.lap("staging", int(sql_bytes[0][0]) if sql_bytes else source["size"], "bytes")
+        else:
+            clock.lap("staged file (checksum)", source["size"], "bytes")
+        progress.step("prepare", "prepare")
+        log_stage_issues(con, log)
         detection = detect(con, load_platforms(), None if platform == "auto" else platform)
         check_readable(con, detection)
         # staging notes on tables no mapping reads change nothing in the package: technical section only
         # (a settings table the parameters read counts as read, unless the note is a mere info)
-        log.mark_technical(lambda i: i.phase == "stage" and i.table is not None and not detection.reads_table(i.table)
+        log.mark_technical(lambda i: i.table is not None and not detection.reads_table(i.table)
                            and (i.level == "info" or not detection.reads_table(i.table, settings=True)))
         maps = {k: dict(v) for k, v in detection.platform.value_maps.items()}
         for name, entries in value_maps.items():
@@ -261,47 +396,34 @@ def _migrate(dumps: list[Path], out: Path, entities: list[str], implied: list[st
         timezone, currency_code = con.execute("""SELECT coalesce(getvariable('timezone'), getvariable('shop_timezone'),
             'Europe/Oslo'), getvariable('shop_currency')""").fetchall()[0]
         money = currency.plan(con, log, currency_rates or {}, keep_currency, demo)
-        summary: dict[str, EntitySummary] = {}
-        for entity in entities:
-            mapping = detection.platform.mappings.get(entity)
-            if mapping is None:
-                continue
-            t0 = time.perf_counter()
-            before = len(log.items)
-            try:
-                table = run_mapping(con, entity, mapping.sql, log)
-            except duckdb.Error as e:
-                raise machine_error(e) or DumpkitError(f"mapping {mapping.path.name} of {detection.platform.name} "
-                                                       f"failed: {explain_sql_error(con, detection.prefix, e)}") from None
-            new = log.items[before:]
-            skipped: dict[str, int] = {}
-            for i in new:
-                if i.entity == entity and i.level == "info" and i.source_id:
-                    skipped[i.code] = skipped.get(i.code, 0) + 1
-            summary[entity] = EntitySummary(entity, table.num_rows + sum(skipped.values()), table.num_rows, skipped,
-                                            sum(1 for i in new if i.level == "warning"), time.perf_counter() - t0)
+        clock.lap("prepare (platform, parameters)")
         extra, restrict = {}, None
         if demo:
             seed = random.SystemRandom().randrange(1, 10**6) if seed is None else seed
-            sample = apply_sample(con, log, seed, size)
+            progress.step("demo: sample", "demo")
+            sample = demo_run.Sample(con, detection.platform, entities, seed, size, log)
+            clock.lap("demo: map the shop narrow, draw the sample", sum(sample.mapped.values()))
+            before = log.table()
+            while True:
+                summary = map_entities(con, detection, entities, log, clock, sample)
+                refine_and_check(con, log, shop_country, clock, money)
+                progress.step("demo closure", "demo")
+                if sample.closed():
+                    break
+                log = IssueLog.from_table(before)  # records the closure needs were mapped narrow: again, wider
+                clock.lap("demo: closure grew, mapping again", sum(len(v) for v in sample.working.values()), "records")
+            sample.restrict(log)
+            clock.lap("demo: keep the sample", sum(len(v) for v in sample.kept.values()), "records")
             extra, restrict = sample.manifest(), sample.kept
-            # the demo's issues are about the demo's records (and the dump as a whole)
-            log.items = [i for i in log.items if i.source_id is None or i.entity is None
-                         or i.source_id in restrict.get(i.entity, ())]
-        converted = currency.convert(con, log, money)
-        languages.fill_norwegian(con, log)
-        refine.add_guest_customers(con, log)
-        refine.add_uncategorized(con, log)
-        refine.add_default_tax_class(con, log)
-        refine.review_tax_classes(con, log)
-        refine.unique_slugs(con, log)
-        refine.image_file_names(con)
-        refine.repoint_redirects(con)
-        refine.hygiene(con, log, shop_country)
-        check_references(con, log)
-        check_order_money(con, log, rates=converted)
+        else:
+            summary = map_entities(con, detection, entities, log, clock)
+            refine_and_check(con, log, shop_country, clock, money)
+        progress.step("reconcile", "check")
+        if demo:
+            sample.cut_sources(True)  # the sample's records are in the cut-down sources: no need to read the rest
         recon = reconcile(con, detection.platform.sources, log, entities, restrict)
         review = collect_review(con, detection.platform) if demo else {}
+        clock.lap("reconcile", sum(r.source for r in recon), "records")
         manifest = {
             "source": source,
             "platform": detection.platform.name,
@@ -309,24 +431,40 @@ def _migrate(dumps: list[Path], out: Path, entities: list[str], implied: list[st
             "table_prefix": detection.prefix,
             "reconciliation": [{"entity": r.entity, "source": r.source, "written": r.written, "skipped": r.skipped,
                                 "unaccounted": len(r.unaccounted)} for r in recon],
-            "summary": [{"entity": s.entity, "source": s.source, "written": s.written, "skipped": s.skipped,
-                         "seconds": round(s.seconds, 3)} for s in summary.values()],
+            "summary": [{"entity": s.entity, "source": s.source, "written": s.written, "skipped": s.skipped}
+                        for s in summary.values()],
             "currency": money.manifest(),
             "options": {"platform": platform, "only": only, "implied": implied, "value_map": str(value_map_file) if value_map_file else None,
                         "shop_country": shop_country, "timezone": timezone, "shop_currency": currency_code,
                         "currency_rates": money.manifest()["rates"], "keep_currency": keep_currency,
                         "languages": languages.language_keys(con), **extra},
         }
-        counts = write_package(con, out, entities, log, manifest, review)
+        progress.step("write", "write")
+        written = [0]
+
+        def on_file(name: str, rows: int) -> None:
+            written[0] += 1
+            progress.advance(written[0], len(ENTITIES) + 1, f"{name}: {rows:,} rows")
+
+        counts = write_package(con, out, entities, log, manifest, review, on_file=on_file)
+        clock.lap("write", written[0], "files")
+        staged = StagedCopy(db, db.stat().st_size, keep_stage) if fresh else None
     finally:
-        con.close()
+        if con is not None:
+            con.close()
+        shutil.rmtree(tmp, ignore_errors=True)
     for s in summary.values():
         s.written = counts.get(s.entity, s.written)
-        s.warnings = sum(1 for i in log.items if i.entity == s.entity and i.level == "warning")
+    warnings = dict(log.query("SELECT entity, count(*) FROM issues WHERE level = 'warning' GROUP BY 1"))
+    for s in summary.values():
+        s.warnings = warnings.get(s.entity, 0)
     for r in recon if not demo else []:  # a demo's summary compares the shop with the sample
         if r.entity in summary:
             summary[r.entity].source = r.source
             summary[r.entity].skipped = r.skipped
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    write_report(out)
-    return MigrateResult(out, detection, counts, list(summary.values()), recon, log, manifest, time.perf_counter() - start)
+    progress.step("report", "report")
+    write_report(out, log)
+    clock.lap("report")
+    return MigrateResult(out, detection, counts, list(summary.values()), recon, log, manifest, clock.seconds,
+                         clock.phases, staged)

@@ -1,14 +1,19 @@
 """Demo migration: a reproducible, representative sample whose package is closed under its references."""
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
+import duckdb
+import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
+from dumpkit.map.runner import run_script
 from dumpkit.migrate import migrate
-from dumpkit.package.schema import ENTITIES, REFERENCES
+from dumpkit.package.schema import ENTITIES, REFERENCES, conform
+from dumpkit.package.write import write_parquet
 from dumpkit.stage import stage_dump
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
@@ -106,3 +111,70 @@ def test_demo_sample_is_representative(shop, staged, tmp_path):
             assert multi_line & set(picked["orders"]), "an order with several lines"
         if guest_orders:
             assert guest_orders & set(picked["orders"]), "a guest order"
+
+
+def restricted(full: Path, entity: str, ids: list[str]) -> bytes:
+    """The full package's file of `entity` with only the rows of `ids`, written as the package writer writes."""
+    table = pq.read_table(full / f"{entity}.parquet")
+    table = table.filter(pc.is_in(table.column("source_id"), pa.array(ids, pa.string())))
+    sink = pa.BufferOutputStream()
+    write_parquet(conform(entity, table), sink)
+    return sink.getvalue().to_pybytes()
+
+
+def assert_demo_is_full_restricted(full: Path, demo: Path) -> None:
+    for entity in ENTITIES:
+        ids = pq.read_table(demo / f"{entity}.parquet").column("source_id").to_pylist()
+        assert (demo / f"{entity}.parquet").read_bytes() == restricted(full, entity, ids), entity
+
+
+@pytest.fixture(scope="module")
+def full_packages(staged, tmp_path_factory):
+    """Each shop's full package, made once."""
+    cache = {}
+
+    def get(shop: str) -> Path:
+        if shop not in cache:
+            cache[shop] = tmp_path_factory.mktemp(f"{shop}-full")
+            migrate(staged(shop), cache[shop], keep_currency=True)
+        return cache[shop]
+
+    return get
+
+
+@pytest.mark.parametrize("shop", list(SHOPS))
+@pytest.mark.parametrize("seed,size", [(1, 1), (5, 2), (11, 4)])
+def test_demo_equals_the_full_package_restricted_to_its_records(shop, seed, size, staged, full_packages, tmp_path):
+    """The demo maps only its sample's closure, yet byte for byte as the full migration does."""
+    migrate(staged(shop), tmp_path / "demo", demo=True, seed=seed, size=size, keep_currency=True)
+    assert_demo_is_full_restricted(full_packages(shop), tmp_path / "demo")
+
+
+# Every product shares its slug and SKU with the others; customers 3 and 4 (copies of 2) share
+# the e-mail of customer 1 and are merged into it, with their orders; customer 2 is deleted, so
+# its orders are guest orders with that e-mail, which belong to customer 1 too. What a demo's
+# records become depends on records outside the sample.
+SHARED = """
+UPDATE ps_product_lang SET link_rewrite = 'same-slug';
+UPDATE ps_product SET reference = 'SAME-REF';
+INSERT INTO ps_customer SELECT * REPLACE (3 AS id_customer) FROM ps_customer WHERE id_customer = 2;
+INSERT INTO ps_customer SELECT * REPLACE (4 AS id_customer) FROM ps_customer WHERE id_customer = 2;
+UPDATE ps_customer SET email = 'same@example.com';
+UPDATE ps_customer SET deleted = 1 WHERE id_customer = 2;
+UPDATE ps_orders SET id_customer = 3 WHERE id_order IN (1, 2);
+UPDATE ps_orders SET id_customer = 4 WHERE id_order = 3;
+"""
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_demo_records_depend_on_the_whole_shop_as_in_the_full_run(seed, staged, tmp_path):
+    db = tmp_path / "shared.duckdb"
+    shutil.copy(staged("prestashop-8"), db)
+    con = duckdb.connect(str(db))
+    run_script(con, SHARED)
+    con.close()
+    full = migrate(db, tmp_path / "full", keep_currency=True)
+    codes = {i.code for i in full.log.items}
+    assert {"SLUG_CHANGED", "DUPLICATE_SKU", "DUPLICATE_EMAIL", "GUEST_ORDER_OF_CUSTOMER"} <= codes
+    migrate(db, tmp_path / "demo", demo=True, seed=seed, size=2, keep_currency=True)
+    assert_demo_is_full_restricted(tmp_path / "full", tmp_path / "demo")

@@ -15,9 +15,10 @@ def test_records_of_one_cause_are_one_line_with_count_and_examples():
             "tax class 7 is not in the dump; the product gets MVA 25 % (class dumpkit:vat25)")
     log.add("map", "categories", "4", "info", "ROOT_CATEGORY", None, "root")
     [missing_1, missing_7, root] = group_issues(log.items)
-    assert (missing_1.count, missing_1.examples, missing_1.more) == (7, ["1", "10", "11", "12", "13"], 2)
+    # examples in the file's order: source ids in natural order
+    assert (missing_1.count, missing_1.examples, missing_1.more) == (7, ["1", "2", "10", "11", "12"], 2)
     assert missing_1.line() == ("warning TAX_CLASS_MISSING products x7: tax class 1 is not in the dump; the product gets "
-                                "MVA 25 % (class dumpkit:vat25) (e.g. 1, 10, 11, 12, 13, ...)")
+                                "MVA 25 % (class dumpkit:vat25) (e.g. 1, 2, 10, 11, 12, ...)")
     assert (missing_7.count, missing_7.line()) == (1, "warning TAX_CLASS_MISSING products: tax class 7 is not in the dump; "
                                                       "the product gets MVA 25 % (class dumpkit:vat25)")
     assert root.level == "info"
@@ -46,7 +47,8 @@ def test_issues_file_keeps_a_row_per_record_and_reads_old_files(tmp_path):
     log.mark_technical(lambda i: i.table == "ps_employee")
     log.write(tmp_path / "issues.jsonl")
     rows = [json.loads(line) for line in (tmp_path / "issues.jsonl").read_text().splitlines()]
-    assert [(r["source_id"], r["table"], r["technical"]) for r in rows] == [("5", None, False), (None, "ps_employee", True)]
+    # in file order: the staging phase before the mapping
+    assert [(r["source_id"], r["table"], r["technical"]) for r in rows] == [(None, "ps_employee", True), ("5", None, False)]
     # a file written before table and technical existed
     (tmp_path / "old.jsonl").write_text(json.dumps({"phase": "map", "entity": None, "source_id": None, "level": "info",
                                                     "code": "X", "field": None, "message": "m"}) + "\n")

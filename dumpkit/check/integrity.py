@@ -8,6 +8,7 @@ way the issues file says so.
 from __future__ import annotations
 
 import duckdb
+import pyarrow as pa
 
 from ..issues import IssueLog
 from ..package.schema import REFERENCES
@@ -43,28 +44,25 @@ def check_references(con: duckdb.DuckDBPyConnection, log: IssueLog) -> None:
             # list references (product categories, variant option values): drop the unknown items
             # DuckDB 2 allows no subquery inside a lambda: the known ids come in as one list
             known = f"(SELECT coalesce(list(source_id), []::VARCHAR[]) AS known FROM {parent}) AS _k"
-            bad = con.execute(f"""SELECT source_id, list_filter({col}, lambda x: NOT list_contains(_k.known, x))
-                FROM {child}, {known} WHERE len(list_filter({col}, lambda x: NOT list_contains(_k.known, x))) > 0""").fetchall()
-            for sid, missing in bad:
-                log.add("check", entity, sid, "warning", "REFERENCE_MISSING", column,
-                        f"{column} points at {target} {', '.join(missing)} not in the package; reference removed")
+            missing = f"list_filter({col}, lambda x: NOT list_contains(_k.known, x))"
+            bad = log.add_query(con, f"""SELECT 'check', ?, source_id, 'warning', 'REFERENCE_MISSING', ?,
+                ? || ' points at ' || ? || ' ' || array_to_string({missing}, ', ') || ' not in the package; reference removed'
+                FROM {child}, {known} WHERE len({missing}) > 0""", [entity, column, column, target])
             if bad:
                 con.execute(f"UPDATE {child} SET {col} = list_filter({col}, lambda x: list_contains(_k.known, x)) FROM {known}")
             continue
-        bad = con.execute(f"""SELECT source_id, {col} FROM {child}
-            WHERE {col} IS NOT NULL AND {col} NOT IN (SELECT source_id FROM {parent})""").fetchall()
+        outside = f"{col} IS NOT NULL AND {col} NOT IN (SELECT source_id FROM {parent})"
+        code = _CODES.get((entity, column), "REFERENCE_MISSING")
+        drop = (entity, column) in _DROP
+        bad = log.add_query(con, f"""SELECT 'check', ?, source_id, ?, ?, ?,
+            ? || ' ' || {col} || ' is not in the package (' || ? || '); ' || ?
+            FROM {child} WHERE {outside}""", [entity, "error" if drop else "warning", code, column, column, target,
+                                              "row left out" if drop else "reference cleared, the row keeps its own data"])
         if not bad:
             continue
-        code = _CODES.get((entity, column), "REFERENCE_MISSING")
-        if (entity, column) in _DROP:
-            for sid, ref in bad:
-                log.add("check", entity, sid, "error", code, column,
-                        f"{column} {ref} is not in the package ({target}); row left out")
+        if drop:
             con.execute(f"DELETE FROM {child} WHERE {col} NOT IN (SELECT source_id FROM {parent})")
         else:
-            for sid, ref in bad:
-                log.add("check", entity, sid, "warning", code, column,
-                        f"{column} {ref} is not in the package ({target}); reference cleared, the row keeps its own data")
             con.execute(f"UPDATE {child} SET {col} = NULL WHERE {col} NOT IN (SELECT source_id FROM {parent})")
 
 
@@ -72,28 +70,35 @@ def check_order_money(con: duckdb.DuckDBPyConnection, log: IssueLog, tolerance: 
                       rates: dict | None = None) -> None:
     """Lines plus shipping and fees minus discounts (net) plus VAT equal the order total, per order,
     within a cent of the currency the source's amounts were in (`rates`: NOK for one unit of it, for
-    the orders converted to NOK: a cent of EUR is 0.117 NOK at 11.70)."""
+    the orders converted to NOK: a cent of EUR is 0.117 NOK at 11.70). Amounts in the messages are
+    rounded half to even, as Python formats a Decimal."""
     tables = _tables(con)
     if "order_totals" not in tables:
         return
-    rows = con.execute("""
-        SELECT order_source_id,
-               sum(value) FILTER (WHERE class <> 'total') AS parts,
-               max(value) FILTER (WHERE class = 'total') AS total,
-               sum(value) FILTER (WHERE class = 'subtotal') AS subtotal
-        FROM pkg.order_totals GROUP BY 1 ORDER BY 1""").fetchall()
-    lines = {}
-    if "order_lines" in tables:
-        lines = dict(con.execute("SELECT order_source_id, sum(line_total) FROM pkg.order_lines GROUP BY 1").fetchall())
-    for oid, parts, total, subtotal in rows:
-        tolerance_here = tolerance * float((rates or {}).get(oid, 1))
-        if total is None:
-            log.add("check", "orders", oid, "warning", "ORDER_TOTAL_MISSING", "order_totals", "order has no total row")
-            continue
-        if parts is not None and abs(parts - total) > tolerance_here:
-            log.add("check", "orders", oid, "warning", "ORDER_TOTAL_MISMATCH", "order_totals",
-                    f"subtotal + shipping + fees - discounts + VAT = {parts:.2f}, order total = {total:.2f} "
-                    f"(difference {total - parts:+.2f})")
-        if subtotal is not None and oid in lines and abs(lines[oid] - subtotal) > tolerance_here:
-            log.add("check", "orders", oid, "warning", "ORDER_LINES_MISMATCH", "order_lines",
-                    f"order lines add up to {lines[oid]:.2f}, subtotal is {subtotal:.2f} (difference {subtotal - lines[oid]:+.2f})")
+    lines = "SELECT order_source_id, sum(line_total) AS lines FROM pkg.order_lines GROUP BY 1" if "order_lines" in tables \
+        else "SELECT NULL::VARCHAR AS order_source_id, NULL::DECIMAL(38,4) AS lines WHERE false"
+    con.register("_rates", pa.table({"oid": pa.array(list(rates or {}), pa.string()),
+                                     "rate": pa.array([float(r) for r in (rates or {}).values()], pa.float64())}))
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _money AS
+        SELECT t.*, l.lines, ? * coalesce(r.rate, 1) AS tolerance FROM (
+            SELECT order_source_id AS oid,
+                   sum(value) FILTER (WHERE class <> 'total') AS parts,
+                   max(value) FILTER (WHERE class = 'total') AS total,
+                   sum(value) FILTER (WHERE class = 'subtotal') AS subtotal
+            FROM pkg.order_totals GROUP BY 1) t
+        LEFT JOIN ({lines}) l ON l.order_source_id = t.oid
+        LEFT JOIN _rates r ON r.oid = t.oid""", [tolerance])
+    con.unregister("_rates")
+    con.execute("""CREATE OR REPLACE TEMP MACRO _cents(x) AS CAST(CAST(round_even(x, 2) AS DECIMAL(38,2)) AS VARCHAR)""")
+    con.execute("""CREATE OR REPLACE TEMP MACRO _signed_cents(x) AS CASE WHEN x >= 0 THEN '+' ELSE '' END || _cents(x)""")
+    log.add_query(con, """SELECT 'check', 'orders', oid, 'warning', 'ORDER_TOTAL_MISSING', 'order_totals', 'order has no total row'
+        FROM _money WHERE total IS NULL""")
+    log.add_query(con, """SELECT 'check', 'orders', oid, 'warning', 'ORDER_TOTAL_MISMATCH', 'order_totals',
+        'subtotal + shipping + fees - discounts + VAT = ' || _cents(parts) || ', order total = ' || _cents(total)
+        || ' (difference ' || _signed_cents(total - parts) || ')'
+        FROM _money WHERE total IS NOT NULL AND parts IS NOT NULL AND abs(parts - total) > tolerance""")
+    log.add_query(con, """SELECT 'check', 'orders', oid, 'warning', 'ORDER_LINES_MISMATCH', 'order_lines',
+        'order lines add up to ' || _cents(lines) || ', subtotal is ' || _cents(subtotal)
+        || ' (difference ' || _signed_cents(subtotal - lines) || ')'
+        FROM _money WHERE total IS NOT NULL AND subtotal IS NOT NULL AND lines IS NOT NULL AND abs(lines - subtotal) > tolerance""")
+    con.execute("DROP TABLE _money")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import duckdb
+import pyarrow as pa
 
 from ..issues import IssueLog
 from ..sqlnames import qualified
@@ -24,24 +25,37 @@ class Reconciliation:
 
 def reconcile(con: duckdb.DuckDBPyConnection, sources: dict[str, str], log: IssueLog, entities: list[str],
               restrict: dict[str, set[str]] | None = None) -> list[Reconciliation]:
-    """`restrict` (a demo sample) limits each entity to the source ids it holds."""
+    """`restrict` (a demo sample) limits each entity to the source ids it holds. Set-based: the
+    source ids, the package's and those the issues explain are joined in DuckDB."""
     result = []
     pkg = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema='pkg'").fetchall()}
-    for entity, sql in sources.items():
-        if entity not in entities:
-            continue
-        source_ids = {str(r[0]) for r in con.execute(sql).fetchall() if r[0] is not None}
-        if restrict is not None:
-            source_ids &= restrict.get(entity, set())
-        written = {r[0] for r in con.execute(f"SELECT source_id FROM {qualified('pkg', entity)}").fetchall()} if entity in pkg else set()
-        reasons: dict[str, int] = {}
-        for i in log.items:
-            if i.entity == entity and i.source_id in source_ids and i.source_id not in written:
-                reasons[i.code] = reasons.get(i.code, 0) + 1
-        logged = log.source_ids(entity)
-        missing = sorted(source_ids - written - logged)
-        for sid in missing:
-            log.add("check", entity, sid, "error", "NOT_ACCOUNTED_FOR", None,
-                    "source record is neither in the package nor explained by another issue")
-        result.append(Reconciliation(entity, len(source_ids), len(written & source_ids), reasons, missing))
+    con.register("_issues", log.table())
+    try:
+        for entity, sql in sources.items():
+            if entity not in entities:
+                continue
+            con.execute(f"CREATE OR REPLACE TEMP TABLE _source AS SELECT DISTINCT CAST(x AS VARCHAR) AS source_id "
+                        f"FROM ({sql}) AS _q(x) WHERE x IS NOT NULL")
+            if restrict is not None:
+                con.register("_restrict", pa.table({"source_id": pa.array(sorted(restrict.get(entity, set())), pa.string())}))
+                con.execute("DELETE FROM _source WHERE source_id NOT IN (SELECT source_id FROM _restrict)")
+                con.unregister("_restrict")
+            written = f"SELECT source_id FROM {qualified('pkg', entity)}" if entity in pkg else "SELECT NULL::VARCHAR AS source_id WHERE false"
+            con.execute(f"""CREATE OR REPLACE TEMP TABLE _fate AS SELECT s.source_id,
+                s.source_id IN ({written}) AS written,
+                s.source_id IN (SELECT source_id FROM _issues WHERE entity = ?) AS logged
+                FROM _source s""", [entity])
+            reasons = dict(con.execute("""SELECT i.code, count(*) FROM _issues i JOIN _fate f ON f.source_id = i.source_id
+                WHERE i.entity = ? AND NOT f.written GROUP BY 1 ORDER BY 1""", [entity]).fetchall())
+            missing = [r[0] for r in con.execute(
+                "SELECT source_id FROM _fate WHERE NOT written AND NOT logged ORDER BY source_id").fetchall()]
+            for sid in missing:
+                log.add("check", entity, sid, "error", "NOT_ACCOUNTED_FOR", None,
+                        "source record is neither in the package nor explained by another issue")
+            total, kept = con.execute("SELECT count(*), count(*) FILTER (WHERE written) FROM _fate").fetchall()[0]
+            result.append(Reconciliation(entity, total, kept, reasons, missing))
+        con.execute("DROP TABLE IF EXISTS _source")
+        con.execute("DROP TABLE IF EXISTS _fate")
+    finally:
+        con.unregister("_issues")
     return result

@@ -3,7 +3,6 @@ each entity streamed in batches, children grouped under their parent by a merge 
 keys (DuckDB sorts; memory stays bounded by a batch, not by the shop)."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Iterator
 

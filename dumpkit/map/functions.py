@@ -8,8 +8,10 @@ import html
 import json
 import re
 import unicodedata
+from functools import lru_cache
 
 import duckdb
+import pyarrow as pa
 from duckdb.sqltypes import VARCHAR
 
 
@@ -96,14 +98,24 @@ def php_to_json(data: str | None) -> str | None:
 _TRANSLIT = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "ae", "Ø": "o", "Å": "a", "ß": "ss", "ü": "u", "ö": "o", "ä": "a"})
 
 
+_NOT_SLUG = re.compile(r"[^a-zA-Z0-9]+")
+
+
+@lru_cache(maxsize=1 << 16)  # a big shop repeats its names and slugs
 def slugify(text: str | None) -> str | None:
     """Mystore-style slug: lowercase, æ->ae, ø->o, å->a, other accents dropped, words joined by '-'."""
     if text is None:
         return None
-    text = text.translate(_TRANSLIT)
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    text = re.sub(r"[^a-zA-Z0-9]+", "-", text).strip("-").lower()
+    if not text.isascii():  # ASCII text is as it is after these steps
+        text = text.translate(_TRANSLIT)
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    text = _NOT_SLUG.sub("-", text).strip("-").lower()
     return text or None
+
+
+def _slugify_arrow(values: pa.Array) -> pa.Array:
+    """slugify() for DuckDB, a vector at a time."""
+    return pa.array([slugify(v) for v in values.to_pylist()], pa.string())
 
 
 def strip_tags(text: str | None) -> str | None:
@@ -163,7 +175,8 @@ def html_decode(text: str | None) -> str | None:
 
 def register(con: duckdb.DuckDBPyConnection) -> None:
     con.create_function("php_json", php_to_json, [VARCHAR], VARCHAR, null_handling="special", side_effects=False)
-    con.create_function("slugify", slugify, [VARCHAR], VARCHAR, null_handling="special", side_effects=False)
+    con.create_function("slugify", _slugify_arrow, [VARCHAR], VARCHAR, type="arrow", null_handling="special",
+                        side_effects=False)
     con.create_function("strip_tags", strip_tags, [VARCHAR], VARCHAR, null_handling="special", side_effects=False)
     con.create_function("html_decode", html_decode, [VARCHAR], VARCHAR, null_handling="special", side_effects=False)
     con.create_function("autop", autop, [VARCHAR], VARCHAR, null_handling="special", side_effects=False)

@@ -50,6 +50,8 @@ class Platform:
     value_maps: dict[str, dict[str, str]]
     sources: dict[str, str]  # key entity -> SQL listing the source ids of that entity
     optional_tables: dict[str, str] = field(default_factory=dict)  # table -> column DDL, created empty when absent
+    optional_columns: dict[str, str] = field(default_factory=dict)  # table -> column DDL, NULL where the table lacks one
+    demo_sources: dict[str, str] = field(default_factory=dict)  # table -> SQL condition: the rows a demo maps (demo.py)
     mappings: dict[str, Mapping] = field(default_factory=dict)
     review: dict[str, str] = field(default_factory=dict)  # entity -> SQL of source fields for the demo review
 
@@ -75,6 +77,8 @@ def load_platform(folder: Path) -> Platform:
         value_maps={k: {str(a): str(b) for a, b in v.items()} for k, v in cfg.get("value_maps", {}).items()},
         sources=cfg.get("sources", {}),
         optional_tables=cfg.get("optional_tables", {}),
+        optional_columns=cfg.get("optional_columns", {}),
+        demo_sources=cfg.get("demo_sources", {}),
     )
     for path in sorted(folder.glob("*.sql")):
         sql = path.read_text(encoding="utf-8")

@@ -17,12 +17,11 @@ ones produced (order lines look up the package's products).
 from __future__ import annotations
 
 import re
-from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from ..errors import DumpkitError, machine_error
 from ..issues import IssueLog
@@ -63,6 +62,8 @@ def prepare(con: duckdb.DuckDBPyConnection, detection: Detection, value_maps: di
             con.execute(f"CREATE TABLE {qualified('src', table)} ({columns})")
         else:
             _complete_columns(con, detection.prefix + table, table, columns, have)
+    for table, columns in platform.optional_columns.items():
+        _add_missing_columns(con, detection.prefix + table, table, columns)
     for name, sql in platform.params.items():
         try:
             value = next(iter(con.execute(sql).fetchall()), None)
@@ -88,65 +89,136 @@ def _complete_columns(con, staged: str, table: str, columns: str, have: set[str]
                     f"FROM {qualified('main', staged)}")
 
 
-def run_mapping(con: duckdb.DuckDBPyConnection, entity: str, sql: str, log: IssueLog) -> pa.Table:
-    table = con.sql(sql).to_arrow_table()
-    table = _apply_skips(entity, table, log)
-    table = _apply_warnings(entity, table, log)
-    table = _apply_warnings(entity, table, log, "_note", "info")
-    table = _apply_raw(entity, table, log)
+@dataclass
+class Mapped:
+    """What one mapping did: rows now in pkg.<entity>, rows left out per reason code."""
+    rows: int
+    skipped: dict[str, int] = field(default_factory=dict)
+
+
+# Python's str.strip() for the texts of _skip and _warn (spaces, tabs, line ends)
+_STRIP = "' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)"
+
+
+def _add_missing_columns(con: duckdb.DuckDBPyConnection, staged: str, table: str, columns: str) -> None:
+    """Columns of newer versions of a table ('name TYPE, ...'), NULL in src.<table> where the dump's
+    table lacks them: a mapping reads them as plain columns."""
+    if not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'src' AND table_name = ? "
+                       "AND table_type = 'VIEW'", [table]).fetchall()[0][0]:
+        return  # not staged (an optional table's empty stand-in has every column)
+    have = {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns WHERE table_schema = 'src' "
+                                      "AND table_name = ?", [table]).fetchall()}
+    missing = [c.strip().split(None, 1) for c in columns.split(",") if c.strip() and c.strip().split(None, 1)[0] not in have]
+    if missing:
+        extra = ", ".join(f"CAST(NULL AS {kind}) AS {ident(name)}" for name, kind in missing)
+        con.execute(f"CREATE OR REPLACE VIEW {qualified('src', table)} AS SELECT *, {extra} FROM {qualified('main', staged)}")
+
+
+def run_mapping(con: duckdb.DuckDBPyConnection, entity: str, sql: str, log: IssueLog, where: str | None = None,
+                narrow: list[str] | None = None, target: str | None = None) -> Mapped:
+    """Run one mapping into pkg.<entity>, entirely in DuckDB: the rows, and the issues of its
+    _skip, _warn and _raw_ columns (set-based, however many rows). `where` (SQL over the
+    mapping's columns) keeps only some rows: a demo's records, pushed down into the scans.
+    `narrow` computes only those columns (and source_id): the others are there, NULL (a demo's
+    pass over the whole shop, demo.py), into `target` instead of pkg.<entity>."""
+    target = target or qualified("pkg", entity)
+    bound = con.sql(sql)  # bound, not run
+    columns = bound.columns
+    if narrow is None:
+        select = "*"
+    else:
+        wanted = {"source_id", "_skip", *narrow, *("_raw_" + c for c in narrow)}
+        select = ", ".join(ident(c) if c in wanted else f"CAST(NULL AS {t}) AS {ident(c)}" if str(t) != '"NULL"'
+                           else f"NULL AS {ident(c)}" for c, t in zip(columns, bound.types) if c not in ("_warn", "_note"))
+    query = f"SELECT {select} FROM ({sql}) AS _m" + (f" WHERE {where}" if where else "")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _mapped AS {query}")
+    columns = [c for c in columns if narrow is None or c not in ("_warn", "_note")]
+    kept = "_skip IS NULL" if "_skip" in columns else "true"
+    skipped = _log_skips(con, entity, log) if "_skip" in columns else {}
+    for column, level in (("_warn", "warning"), ("_note", "info")):
+        if column in columns:
+            _log_warnings(con, entity, log, kept, column, level)
+    types = dict(zip(columns, (str(t) for t in con.sql("SELECT * FROM _mapped").types)))
+    select = []
+    for name in columns:
+        if name in ("_skip", "_warn", "_note") or name.startswith("_raw_"):
+            continue
+        raw = "_raw_" + name
+        select.append(_fill_unmapped(con, entity, name, types[name], raw, log, kept) if raw in columns else ident(name))
     # a mapping may leave out optional fields: they are there, empty, for the steps after it
     for f in ENTITIES[entity]:
-        if f.name not in table.column_names and f.nullable:
-            table = table.append_column(f, pa.nulls(table.num_rows, f.type))
-    con.register("_mapped", table)
-    con.execute(f"CREATE OR REPLACE TABLE {qualified('pkg', entity)} AS SELECT * FROM _mapped")
-    con.unregister("_mapped")
-    return table
+        if f.name not in columns and f.nullable:
+            select.append(f'CAST(NULL AS {_duck_type(con, f.type)}) AS {ident(f.name)}')
+    con.execute(f'CREATE OR REPLACE TABLE {target} AS SELECT {", ".join(select)} FROM _mapped WHERE {kept}')
+    rows = con.execute(f'SELECT count(*) FROM {target}').fetchall()[0][0]
+    con.execute("DROP TABLE _mapped")
+    return Mapped(rows, skipped)
 
 
-def _ids(table: pa.Table, mask) -> list:
-    return table.filter(mask).column("source_id").to_pylist() if "source_id" in table.column_names else []
+def mapping_failed(con: duckdb.DuckDBPyConnection, platform, entity: str, error: duckdb.Error) -> DumpkitError:
+    """The one line a broken mapping ends a migration with: a full disk or DuckDB's memory as
+    such, else the cause in the dump (the table or column it lacks)."""
+    prefix = con.execute("SELECT getvariable('table_prefix')").fetchall()[0][0] or ""
+    return machine_error(error) or DumpkitError(f"mapping {platform.mappings[entity].path.name} of {platform.name} "
+                                                f"failed: {explain_sql_error(con, prefix, error)}")
 
 
-def _apply_skips(entity: str, table: pa.Table, log: IssueLog) -> pa.Table:
-    if "_skip" not in table.column_names:
-        return table
-    skip = table.column("_skip")
-    mask = pc.is_valid(skip)
-    for sid, reason in zip(_ids(table, mask), skip.filter(mask).to_pylist()):
-        code, _, message = reason.partition(":")
-        log.add("map", entity, sid, "info", code.strip().upper(), None, message.strip() or f"left out: {code.strip()}")
-    return table.filter(pc.invert(mask)).drop_columns(["_skip"])
+def run_platform_mapping(con: duckdb.DuckDBPyConnection, platform, entity: str, log: IssueLog, where: str | None = None,
+                         narrow: list[str] | None = None, target: str | None = None) -> Mapped:
+    """run_mapping() for the platform's mapping of `entity`; a failing mapping is a DumpkitError."""
+    try:
+        return run_mapping(con, entity, platform.mappings[entity].sql, log, where, narrow, target)
+    except duckdb.Error as e:
+        raise mapping_failed(con, platform, entity, e) from None
 
 
-def _apply_warnings(entity: str, table: pa.Table, log: IssueLog, column: str = "_warn", level: str = "warning") -> pa.Table:
-    if column not in table.column_names:
-        return table
-    warn = table.column(column)
-    mask = pc.is_valid(warn)
-    for sid, text in zip(_ids(table, mask), warn.filter(mask).to_pylist()):
-        for part in text.split("|"):
-            code, _, message = part.partition(":")
-            field, _, code = code.strip().rpartition("@")  # 'field@CODE: message'
-            log.add("map", entity, sid, level, code.upper(), field or None, message.strip())
-    return table.drop_columns([column])
+def _log_skips(con, entity: str, log: IssueLog) -> dict[str, int]:
+    """'CODE: reason' in _skip: the row is left out, the reason logged with its source id."""
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _skips AS
+        SELECT source_id, upper(trim(split_part(_skip, ':', 1), {_STRIP})) AS code,
+               coalesce(nullif(trim(CASE WHEN strpos(_skip, ':') > 0 THEN _skip[strpos(_skip, ':') + 1:] ELSE '' END, {_STRIP}), ''),
+                        'left out: ' || trim(split_part(_skip, ':', 1), {_STRIP})) AS message
+        FROM _mapped WHERE _skip IS NOT NULL""")
+    log.add_query(con, "SELECT 'map', ?, source_id, 'info', code, NULL, message FROM _skips", [entity])
+    counts = dict(con.execute("SELECT code, count(*) FROM _skips WHERE source_id <> '' GROUP BY 1").fetchall())
+    con.execute("DROP TABLE _skips")
+    return counts
 
 
-def _apply_raw(entity: str, table: pa.Table, log: IssueLog) -> pa.Table:
-    for name in [n for n in table.column_names if n.startswith("_raw_")]:
-        col = name[len("_raw_"):]
-        mapped, raw = table.column(col), table.column(name)
-        missing = pc.and_(pc.is_null(mapped), pc.is_valid(raw))
-        if pc.any(missing).as_py():
-            counts = Counter(raw.filter(missing).cast(pa.string()).to_pylist())
-            for value, n in counts.most_common():
-                log.add("map", entity, None, "warning", "UNMAPPED_VALUE", col,
-                        f"{col} value {value!r} ({n} rows) has no entry in the value map; kept as is. "
-                        f"Add it with --value-map")
-            filled = pc.if_else(missing, raw.cast(mapped.type), mapped)
-            table = table.set_column(table.column_names.index(col), col, filled)
-        table = table.drop_columns([name])
-    return table
+def _log_warnings(con, entity: str, log: IssueLog, kept: str, column: str = "_warn", level: str = "warning") -> None:
+    """'field@CODE: message' in _warn (several joined by '|'): the row is kept, each warning logged
+    (_note: the same, logged as info)."""
+    log.add_query(con, f"""
+        WITH parts AS (SELECT source_id, unnest(string_split({column}, '|')) AS part FROM _mapped
+                       WHERE {column} IS NOT NULL AND {kept}),
+        heads AS (SELECT source_id, trim(split_part(part, ':', 1), {_STRIP}) AS head,
+                         trim(CASE WHEN strpos(part, ':') > 0 THEN part[strpos(part, ':') + 1:] ELSE '' END, {_STRIP}) AS message
+                  FROM parts)
+        SELECT 'map', ?, source_id, ?, upper(regexp_extract(head, '[^@]*$')),
+               nullif(CASE WHEN contains(head, '@') THEN regexp_extract(head, '^(.*)@', 1) END, ''), message
+        FROM heads""", [entity, level])
+
+
+def _fill_unmapped(con, entity: str, name: str, kind: str, raw: str, log: IssueLog, kept: str) -> str:
+    """The source value behind a value-mapped column: when the map has no entry (`name` is NULL)
+    the source value is kept, and logged once per value with its count (never a silent default)."""
+    q_name, q_raw = ident(name), ident(raw)
+    for value, n in con.execute(f"""SELECT CAST({q_raw} AS VARCHAR), count(*) FROM _mapped
+            WHERE {kept} AND {q_name} IS NULL AND {q_raw} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1""").fetchall():
+        log.add("map", entity, None, "warning", "UNMAPPED_VALUE", name,
+                f"{name} value {value!r} ({n} rows) has no entry in the value map; kept as is. Add it with --value-map")
+    cast = f'CAST({q_raw} AS {kind})' if kind != '"NULL"' and kind != "NULL" else q_raw
+    return f'CASE WHEN {q_name} IS NULL AND {q_raw} IS NOT NULL THEN {cast} ELSE {q_name} END AS {q_name}'
+
+
+_DUCK_TYPES: dict[pa.DataType, str] = {}
+
+
+def _duck_type(con, arrow_type: pa.DataType) -> str:
+    """DuckDB's name for a package field's Arrow type (for a typed NULL column)."""
+    if arrow_type not in _DUCK_TYPES:
+        _DUCK_TYPES[arrow_type] = str(con.from_arrow(pa.table({"x": pa.nulls(0, arrow_type)})).types[0])
+    return _DUCK_TYPES[arrow_type]
 
 
 def known_entities() -> list[str]:

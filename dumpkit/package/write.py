@@ -2,21 +2,22 @@
 demo's), and last manifest.json, which lists each of them with its size and sha256.
 
 Every file is conformed to and validated against its schema before it is
-written; rows are sorted by source id so the same dump gives the same files.
-The folder is a fresh one that dumpkit.package.folder swaps into place.
+written; rows are sorted by source id in natural order (by DuckDB, natsort.py),
+so the same dump gives the same files. The folder is a fresh one that
+dumpkit.package.folder swaps into place.
 """
 from __future__ import annotations
 
 import json
-import re
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Callable, Iterator
 
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .. import __version__
+from .. import __version__, natsort
 from ..issues import IssueLog
 from ..sqlnames import qualified
 from .schema import ENTITIES, SCHEMA_VERSION, conform, file_name, validate
@@ -27,33 +28,90 @@ class PackageInvalid(Exception):
     pass
 
 
-def _natural_key(s: str):
-    return [(0, int(t), "") if t.isdigit() else (1, 0, t) for t in re.split(r"(\d+)", s or "") if t]
+ROW_GROUP = 8_192  # rows per Parquet row group; a file is written one group at a time, so memory stays bounded
+
+
+def _exists(con: duckdb.DuckDBPyConnection, entity: str) -> bool:
+    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema='pkg' AND table_name=?",
+                            [entity]).fetchall()[0][0])
+
+
+def entity_groups(con: duckdb.DuckDBPyConnection, entity: str) -> Iterator[pa.Table]:
+    """The entity's rows from the pkg schema in natural order of source_id, conformed to the package
+    schema, ROW_GROUP rows at a time (nothing when not mapped)."""
+    if not _exists(con, entity):
+        return
+    natsort.define(con)
+    order = natsort.order_by_in(con, qualified("pkg", entity))
+    reader = con.sql(f"SELECT * FROM {qualified('pkg', entity)} ORDER BY {order}").to_arrow_reader(ROW_GROUP)
+    waiting: list[pa.RecordBatch] = []
+    rows = 0
+    for batch in reader:
+        waiting.append(batch)
+        rows += batch.num_rows
+        while rows >= ROW_GROUP:
+            table = pa.Table.from_batches(waiting)
+            yield conform(entity, table.slice(0, ROW_GROUP))
+            rest = table.slice(ROW_GROUP)
+            waiting, rows = rest.to_batches(), rest.num_rows
+    if rows:
+        yield conform(entity, pa.Table.from_batches(waiting))
 
 
 def entity_table(con: duckdb.DuckDBPyConnection, entity: str) -> pa.Table:
     """The entity's rows from the pkg schema, conformed to the package schema (empty when not mapped)."""
-    exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema='pkg' AND table_name=?",
-                         [entity]).fetchall()[0][0]
-    if not exists:
-        return ENTITIES[entity].empty_table()
-    table = con.sql(f"SELECT * FROM {qualified('pkg', entity)}").to_arrow_table()
-    order = sorted(range(table.num_rows), key=lambda i: _natural_key(table.column("source_id")[i].as_py()))
-    return conform(entity, table.take(pa.array(order, pa.int64())))
+    groups = list(entity_groups(con, entity))
+    return pa.concat_tables(groups) if groups else ENTITIES[entity].empty_table()
+
+
+def write_parquet(table: pa.Table, where) -> None:
+    """One package file (`where`: a path or a writable pyarrow buffer), in row groups of ROW_GROUP
+    rows: the same rows give the same bytes, however they were put together (write_entity's way)."""
+    pq.write_table(table.combine_chunks(), where, compression="zstd", row_group_size=ROW_GROUP)
+
+
+def write_entity(con: duckdb.DuckDBPyConnection, entity: str, path: Path) -> int:
+    """The entity's file, validated a row group at a time (unique source ids checked by DuckDB
+    first); rows written."""
+    if _exists(con, entity):
+        dupes = con.execute(f"SELECT source_id, count(*) FROM {qualified('pkg', entity)} GROUP BY 1 HAVING count(*) > 1 "
+                            f"ORDER BY 2 DESC, 1 LIMIT 6").fetchall()
+        if dupes:
+            sample = ", ".join(f"{v!r} x{n}" for v, n in dupes[:5])
+            raise PackageInvalid(f"{entity}: {entity}.source_id: duplicate value(s): {sample}{', ...' if len(dupes) > 5 else ''}")
+    rows, writer = 0, None
+    try:
+        for table in entity_groups(con, entity):
+            problems = validate(entity, table)
+            if problems:
+                raise PackageInvalid(f"{entity}: " + "; ".join(problems[:5]))
+            writer = writer or pq.ParquetWriter(path, table.schema, compression="zstd")
+            writer.write_table(table.combine_chunks(), row_group_size=ROW_GROUP)
+            rows += table.num_rows
+    finally:
+        if writer is not None:
+            writer.close()
+    if writer is None:
+        write_parquet(ENTITIES[entity].empty_table(), path)
+    return rows
 
 
 def write_package(con: duckdb.DuckDBPyConnection, out: Path, entities: list[str], log: IssueLog, manifest: dict,
-                  review: dict | None = None) -> dict[str, int]:
+                  review: dict | None = None, on_file: Callable[[str, int], None] | None = None) -> dict[str, int]:
+    """The package's files; `on_file(name, rows)` after each (progress)."""
     out.mkdir(parents=True, exist_ok=True)
     counts = {}
     for entity in ENTITIES:
-        table = entity_table(con, entity) if entity in entities else ENTITIES[entity].empty_table()
-        problems = validate(entity, table)
-        if problems:
-            raise PackageInvalid(f"{entity}: " + "; ".join(problems[:5]))
-        pq.write_table(table, out / file_name(entity), compression="zstd")
-        counts[entity] = table.num_rows
-    log.write(out / "issues.jsonl")
+        if entity in entities:
+            counts[entity] = write_entity(con, entity, out / file_name(entity))
+        else:
+            write_parquet(ENTITIES[entity].empty_table(), out / file_name(entity))
+            counts[entity] = 0
+        if on_file:
+            on_file(file_name(entity), counts[entity])
+    log.write(out / "issues.jsonl")  # on a DuckDB of its own: the migration's is locked down (no COPY)
+    if on_file:
+        on_file("issues.jsonl", len(log))
     if review:
         (out / REVIEW).write_text(json.dumps(review, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
     manifest = {

@@ -56,3 +56,4 @@ def read_events(
                 except (EOFError, OSError) as e:  # a cut gzip/xz/bz2 stream
                     yield Problem("truncated", reader.offset, example=f"compressed stream is cut: {e}", fatal=True)
                 offset = reader.offset
+    info.extra["sql_bytes"] = offset  # the SQL text read, decompressed

@@ -137,10 +137,12 @@ def _chart(rows: list[dict]) -> str:
     return "".join(parts) + legend
 
 
-def render_report(out: Path) -> str:
+def render_report(out: Path, log: IssueLog | None = None) -> str:
+    """The report of the package at `out`; `log`: the migration's own issues (else issues.jsonl)."""
     out = Path(out)
     manifest = check_package(out)  # a package mixed from two runs, or changed, is refused
-    log = IssueLog.read(out / "issues.jsonl")
+    log = log if log is not None else IssueLog.read(out / "issues.jsonl")
+    items = log.items  # one Python object each: read once
     package = read_package(out)
     review = json.loads((out / "review.json").read_text(encoding="utf-8")) if (out / "review.json").exists() else {}
     options = manifest.get("options", {})
@@ -149,7 +151,7 @@ def render_report(out: Path) -> str:
     counts = manifest.get("counts", {})
     recon = {r["entity"]: r for r in manifest.get("reconciliation", [])}
     by_record = defaultdict(list)
-    for i in log.items:
+    for i in items:
         if i.source_id:
             by_record[(i.entity, i.source_id)].append(i)
 
@@ -175,7 +177,7 @@ def render_report(out: Path) -> str:
 
     # counts
     warn = defaultdict(int)
-    for i in log.items:
+    for i in items:
         if i.level == "warning" and i.entity:
             warn[i.entity] += 1
     rows = []
@@ -203,7 +205,7 @@ def render_report(out: Path) -> str:
 
     # issues grouped by code and entity
     groups = defaultdict(list)
-    for i in log.items:
+    for i in items:
         groups[(i.level, i.code, i.entity or "")].append(i)
     order = {"error": 0, "warning": 1, "info": 2}
     h.append("<section><h2>Avvik og merknader</h2><p>Hver rad er en type avvik; alle ligger i <code>issues.jsonl</code>. "
@@ -284,12 +286,12 @@ def _verify_section(out: Path) -> str:
     return "".join(h)
 
 
-def write_report(out: Path) -> Path:
+def write_report(out: Path, log: IssueLog | None = None) -> Path:
     """report.html in the package folder, replaced in one step (a reader never sees half of it)."""
     path = Path(out) / "report.html"
     part = path.with_name(f".{path.name}.dumpkit-part-{os.getpid()}")
     try:
-        part.write_text(render_report(out), encoding="utf-8")
+        part.write_text(render_report(out, log), encoding="utf-8")
         os.replace(part, path)
     finally:
         part.unlink(missing_ok=True)

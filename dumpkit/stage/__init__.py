@@ -86,14 +86,16 @@ class StageResult:
     tables: dict[str, int]  # staged table -> rows
     issues: list[IssueRow]
     skipped: dict[str, int]  # statement kind -> count
-    source_bytes: int
+    source_bytes: int  # the input files' bytes (compressed ones as they are on disk)
     seconds: float
     partial: bool = False  # the dump was cut or unreadable somewhere
     extra: dict = field(default_factory=dict)
+    sql_bytes: int = 0  # the SQL text read: the input decompressed
 
     @property
     def mb_per_s(self) -> float:
-        return self.source_bytes / 1e6 / self.seconds if self.seconds else 0.0
+        """Megabytes of SQL text (uncompressed) per second."""
+        return (self.sql_bytes or self.source_bytes) / 1e6 / self.seconds if self.seconds else 0.0
 
 
 def stage_dump(
@@ -102,12 +104,14 @@ def stage_dump(
     workers: int | None = None,
     on_progress: Callable[[int, int], None] | None = None,
     max_statement_mb: int = MAX_STATEMENT_MB,
+    on_sql_bytes: Callable[[int], None] | None = None,
 ) -> StageResult:
     """Read the dump(s) at `paths` into a new DuckDB file at `db_path`.
 
     `workers` threads of the reader process parse INSERT rows (default: one per core
     but the stager's);
-    `on_progress(bytes_read, total_bytes)` is called as the input is read;
+    `on_progress(bytes_read, total_bytes)` is called as the input is read (bytes of the files,
+    compressed ones as they are); `on_sql_bytes(n)` as the SQL text is staged (decompressed bytes);
     a statement longer than `max_statement_mb` is reported and skipped.
     A full disk or a folder that cannot be written raises ResourceError, and no
     staging file is left behind.
@@ -118,14 +122,14 @@ def stage_dump(
     if workers is not None and workers < 1:
         raise DumpkitError(f"--workers must be at least 1, not {workers}")
     with hold_lock(db_path):  # another run staging into the same file: BusyError
-        return _stage_locked(paths, db_path, workers, on_progress, max_statement_mb)
+        return _stage_locked(paths, db_path, workers, on_progress, max_statement_mb, on_sql_bytes)
 
 
 def _stage_locked(paths: list[Path], db_path: Path, workers: int | None, on_progress,
-                  max_statement_mb: int) -> StageResult:
+                  max_statement_mb: int, on_sql_bytes=None) -> StageResult:
     parts, info = inspect_parts(paths)
     try:
-        return _stage(parts, info, db_path, workers, on_progress, max_statement_mb)
+        return _stage(parts, info, db_path, workers, on_progress, max_statement_mb, on_sql_bytes)
     except BaseException as e:
         _remove_staging(db_path)
         # a full disk, a read-only folder: one line (a permission error here is about what we write)
@@ -136,7 +140,8 @@ def _stage_locked(paths: list[Path], db_path: Path, workers: int | None, on_prog
         raise
 
 
-def _stage(parts, info: DumpInfo, db_path: Path, workers: int | None, on_progress, max_statement_mb: int) -> StageResult:
+def _stage(parts, info: DumpInfo, db_path: Path, workers: int | None, on_progress, max_statement_mb: int,
+           on_sql_bytes=None) -> StageResult:
     total = sum(p.size for p in parts)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     _remove_staging(db_path)
@@ -189,7 +194,11 @@ def _stage(parts, info: DumpInfo, db_path: Path, workers: int | None, on_progres
             # passes are a few percent of a stage, and one thread did them as fast in the benchmark)
             lock_down(con)
             writer = StageWriter(con)
+            sql_bytes = 0
             for ev in reader:
+                if on_sql_bytes and ev.offset is not None and ev.offset - sql_bytes >= 1 << 20:
+                    sql_bytes = ev.offset
+                    on_sql_bytes(sql_bytes)
                 if isinstance(ev, RowBatch):
                     writer.row_batch(ev, ev.data.nbytes)
                     disk.check(ev.data.nbytes)
@@ -221,6 +230,7 @@ def _stage(parts, info: DumpInfo, db_path: Path, workers: int | None, on_progres
         source_bytes=total,
         seconds=seconds,
         partial=partial,
+        sql_bytes=info.extra.get("sql_bytes", total),
     )
 
 
@@ -243,13 +253,15 @@ def check_staged(db_path: Path) -> None:
                            "or dumpkit stage did not write it); stage the dump again")
 
 
-def first_fatal_issue(con) -> str | None:
+def first_fatal_issue(con, catalog: str | None = None) -> str | None:
     """What cut the staged dump short (its first fatal issue, with its byte offset), or None
-    when it was read whole. `migrate` refuses such a staging file unless --allow-partial."""
+    when it was read whole. `migrate` refuses such a staging file unless --allow-partial.
+    `catalog`: where the staging file is attached, if not the connection's own database."""
     import duckdb
 
+    issues = f"{catalog}.{META}.issues" if catalog else f"{META}.issues"
     try:
-        row = con.execute("SELECT example, byte_offset FROM dumpkit.issues WHERE fatal "
+        row = con.execute(f"SELECT example, byte_offset FROM {issues} WHERE fatal "
                           "ORDER BY byte_offset NULLS LAST LIMIT 1").fetchone()
     except duckdb.CatalogException:  # not staged by dumpkit: nothing recorded
         return None

@@ -35,6 +35,7 @@ catalog_options AS (
     JOIN src.attribute_group g ON g.id_attribute_group = a.id_attribute_group
     JOIN src.attribute_lang al ON al.id_attribute = a.id_attribute AND al.id_lang = getvariable('main_language_id')
     JOIN src.attribute_group_lang gl ON gl.id_attribute_group = g.id_attribute_group AND gl.id_lang = getvariable('main_language_id')
+    WHERE pac.id_product_attribute IN (SELECT product_attribute_id FROM od)  -- the combinations ordered, not the catalogue
     GROUP BY pac.id_product_attribute
 ),
 lines AS (

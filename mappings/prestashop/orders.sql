@@ -53,8 +53,8 @@ finished AS (
     WHERE s.shipped = 1
     GROUP BY oh.id_order
 ),
-extra AS (  -- orders.shipping_number exists up to 1.7 only, orders.note (the shop's private note) from 1.7.7
-    SELECT o.id_order, blank_null(to_json(o)->>'shipping_number') AS shipping_number, blank_null(to_json(o)->>'note') AS note
+extra AS (  -- orders.shipping_number exists up to 1.7 only, orders.note (the shop's private note) from 1.7.7 ([optional_columns])
+    SELECT o.id_order, blank_null(o.shipping_number) AS shipping_number, blank_null(o.note) AS note
     FROM src.orders o
 ),
 private_notes AS (  -- the shop's private messages on the order: the customer never saw them

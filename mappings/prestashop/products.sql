@@ -8,19 +8,34 @@
 -- Root and Home. Stock is stock_available for the product itself (id_product_attribute 0) of
 -- the shop or of its shop group when the group shares stock; null when stock management is off.
 -- Weight is PS_WEIGHT_UNIT (kg by default) converted to grams.
-WITH texts AS (
-    SELECT pl.id_product,
-           map_from_entries(list({'key': lang_key(l.iso_code), 'value': pl.name}) FILTER (WHERE blank_null(pl.name) IS NOT NULL)) AS name,
-           map_from_entries(list({'key': lang_key(l.iso_code), 'value': pl.link_rewrite}) FILTER (WHERE blank_null(pl.link_rewrite) IS NOT NULL)) AS slug,
+WITH lang_rows AS (
+    SELECT pl.*, lang_key(l.iso_code) AS lang,
+           count(*) OVER (PARTITION BY pl.id_product) AS langs,
            -- Mystore has one description: PrestaShop's long one, the short one as its first paragraph
-           map_from_entries(list({'key': lang_key(l.iso_code), 'value': description_html(pl.description, pl.description_short)})
-                            FILTER (WHERE description_html(pl.description, pl.description_short) IS NOT NULL)) AS description,
-           map_from_entries(list({'key': lang_key(l.iso_code), 'value': pl.meta_title}) FILTER (WHERE blank_null(pl.meta_title) IS NOT NULL)) AS meta_title,
-           map_from_entries(list({'key': lang_key(l.iso_code), 'value': pl.meta_description}) FILTER (WHERE blank_null(pl.meta_description) IS NOT NULL)) AS meta_description,
-           map_from_entries(list({'key': lang_key(l.iso_code), 'value': pl.meta_keywords}) FILTER (WHERE blank_null(pl.meta_keywords) IS NOT NULL)) AS meta_keywords
+           description_html(pl.description, pl.description_short) AS text
     FROM src.product_lang pl JOIN src.lang l USING (id_lang)
     WHERE pl.id_shop = getvariable('shop_id')
-    GROUP BY pl.id_product
+),
+texts AS (
+    -- a product in one language: its maps from its row (no aggregate: list() of long texts is slow)
+    SELECT id_product,
+           CASE WHEN blank_null(name) IS NOT NULL THEN MAP {lang: name} END AS name,
+           CASE WHEN blank_null(link_rewrite) IS NOT NULL THEN MAP {lang: link_rewrite} END AS slug,
+           CASE WHEN text IS NOT NULL THEN MAP {lang: text} END AS description,
+           CASE WHEN blank_null(meta_title) IS NOT NULL THEN MAP {lang: meta_title} END AS meta_title,
+           CASE WHEN blank_null(meta_description) IS NOT NULL THEN MAP {lang: meta_description} END AS meta_description,
+           CASE WHEN blank_null(meta_keywords) IS NOT NULL THEN MAP {lang: meta_keywords} END AS meta_keywords
+    FROM lang_rows WHERE langs = 1
+    UNION ALL
+    SELECT id_product,
+           map_from_entries(list({'key': lang, 'value': name}) FILTER (WHERE blank_null(name) IS NOT NULL)),
+           map_from_entries(list({'key': lang, 'value': link_rewrite}) FILTER (WHERE blank_null(link_rewrite) IS NOT NULL)),
+           map_from_entries(list({'key': lang, 'value': text}) FILTER (WHERE text IS NOT NULL)),
+           map_from_entries(list({'key': lang, 'value': meta_title}) FILTER (WHERE blank_null(meta_title) IS NOT NULL)),
+           map_from_entries(list({'key': lang, 'value': meta_description}) FILTER (WHERE blank_null(meta_description) IS NOT NULL)),
+           map_from_entries(list({'key': lang, 'value': meta_keywords}) FILTER (WHERE blank_null(meta_keywords) IS NOT NULL))
+    FROM lang_rows WHERE langs > 1
+    GROUP BY id_product
 ),
 roots AS (SELECT id_category FROM src.category WHERE id_parent = 0 OR is_root_category = 1),
 cats AS (
@@ -33,7 +48,7 @@ cats AS (
     GROUP BY cp.id_product
 ),
 stock AS (
-    SELECT sa.id_product, sa.quantity, blank_null(to_json(sa)->>'location') AS location,
+    SELECT sa.id_product, sa.quantity, blank_null(sa.location) AS location,
            row_number() OVER (PARTITION BY sa.id_product ORDER BY (sa.id_shop = getvariable('shop_id')) DESC, sa.id_stock_available) AS pick
     FROM src.stock_available sa
     WHERE sa.id_product_attribute = 0
@@ -53,7 +68,7 @@ ean AS (  -- a GTIN is 8, 12, 13 or 14 digits; PrestaShop 1.6 writes '0' for non
     FROM src.product
 ),
 extra AS (  -- columns of newer versions (1.7.7+: mpn), NULL where the column does not exist
-    SELECT p.id_product, blank_null(to_json(p)->>'mpn') AS mpn FROM src.product p
+    SELECT p.id_product, blank_null(p.mpn) AS mpn FROM src.product p
 ),
 skus AS (
     SELECT p.id_product, blank_null(p.reference) AS sku,
