@@ -80,6 +80,12 @@ class Shop:
             self.children[child] = grouped
         self.review = review
         self.money = cmp.Money(manifest)
+        self.picked = {e: set(ids) for e, ids in (manifest.get("options", {}).get("picked") or {}).items()}
+        self.orders_of: dict[str, dict[str, set]] = {"products": defaultdict(set), "customers": defaultdict(set)}
+        for line in self.rows.get("order_lines", []):
+            self.orders_of["products"][line.get("product_source_id")].add(line["order_source_id"])
+        for order in self.rows.get("orders", []):
+            self.orders_of["customers"][order.get("customer_source_id")].add(order["source_id"])
         self.issue_anchor = issue_anchor
         # issues per card record: children's issues go to their parent's card
         self.issues: dict[tuple[str, str], list] = defaultdict(list)
@@ -122,6 +128,14 @@ class Shop:
     def tax(self, tid: str | None) -> tuple[str, Decimal | None]:
         row = self.by_id.get("tax_classes", {}).get(tid or "")
         return (v.text(row["title"]), row["tax_rate"]) if row else ("", None)
+
+    def why_in_demo(self, entity: str, source_id: str) -> str:
+        """Why a record the draw did not pick is in the demo: an order in the demo needs it."""
+        if entity not in self.picked or source_id in self.picked[entity]:
+            return ""
+        orders = sorted(self.orders_of[entity].get(source_id, ()), key=natural)
+        refs = [v.text(self.by_id["orders"][o].get("reference")) or o for o in orders[:3]]
+        return f"med fordi ordre {', '.join(refs)} har {'den' if entity == 'products' else 'kunden'}" if refs else ""
 
     def customer_name(self, cid: str | None) -> str:
         row = self.by_id.get("customers", {}).get(cid or "")
@@ -259,7 +273,7 @@ def product_card(shop: Shop, p: dict) -> Card:
 
     tables = [f.table()] + [t for t in (variants_table(shop, sid), specials_table(shop, sid, rate), images_table(shop, sid)) if t]
     variants = len(shop.children["product_variants"].get(sid, []))
-    facts = [new_price.split(" /")[0]] + ([f"{variants} varianter"] if variants else [])
+    facts = [new_price.split(" /")[0]] + ([f"{variants} varianter"] if variants else []) + [shop.why_in_demo("products", sid)]
     return Card("products", sid, anchor("products", sid), name or sid, facts, tables, shop.notes("products", sid, shown(tables)))
 
 
@@ -483,7 +497,8 @@ def customer_card(shop: Shop, c: dict) -> Card:
         new_blocks.append((NEW_ADDRESS["extra"], extra))
     tables = [f.table(), address_table(f.old, new_blocks, "Faktura er samme som hovedadressen" if cmp.block_empty(billing) else "")]
     title = " ".join(x for x in (v.text(c.get("name")), v.text(c.get("lastname"))) if x and x != "N/A") or v.text(c.get("email"))
-    return Card("customers", sid, anchor("customers", sid), title, [v.text(c.get("email")), kind], tables,
+    return Card("customers", sid, anchor("customers", sid), title,
+                [v.text(c.get("email")), kind, shop.why_in_demo("customers", sid)], tables,
                 shop.notes("customers", sid, shown(tables)))
 
 

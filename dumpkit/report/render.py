@@ -143,8 +143,21 @@ def render_report(out: Path) -> str:
     toc += [(s.id, s.title) for s in extra] + [("teknisk", "Teknisk")]
     return _environment().get_template("report.html").render(
         title=title, subtitle=subtitle, toc=toc, summary=summary, issues=owner, cards=cards,
-        card_sections=CARD_SECTIONS, extra_sections=extra, technical=technical(manifest, groups, platform),
+        card_sections=CARD_SECTIONS, why=_card_leads(summary), extra_sections=extra, technical=technical(manifest, groups, platform),
         css=_asset("report.css"), script=_asset("report.js"))
+
+
+def _card_leads(summary) -> dict[str, str]:
+    """A line above each section of cards: how many were drawn, and why the others are there."""
+    leads = {}
+    for r in summary.counts:
+        if r.demo is None or r.picked is None:
+            continue
+        text = f"{r.picked} trukket tilfeldig blant {v.number(r.moved, 0)} i butikken."
+        if r.demo > r.picked:
+            text += f" {r.demo - r.picked} til er med fordi ordrene i demoen har dem (det står på kortet)."
+        leads[r.entity] = text + " Klikk på et kort for å se den gamle butikken mot Mystore."
+    return leads
 
 
 def _demo_labels(shop: Shop, cards: dict):

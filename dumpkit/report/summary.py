@@ -183,7 +183,7 @@ def build_summary(manifest: dict, issues: dict[str, list[OwnerIssue]], changed_f
                 text = entity_count(e, by[e].demo)
                 extra = (by[e].demo or 0) - (by[e].picked or 0)
                 if by[e].picked is not None and extra > 0:
-                    text += f" ({by[e].picked} trukket tilfeldig, {extra} fordi ordrene eller variantene i demoen trenger dem)"
+                    text += f" ({by[e].picked} trukket tilfeldig, {extra} fordi ordrene i demoen har dem)"
                 demo_parts.append(text)
         if demo_parts:
             facts.append("Demoen viser " + join_words(demo_parts) + ".")
