@@ -280,3 +280,21 @@ def test_a_full_runs_report_reads_the_manifest_and_the_issues_only(full, browser
 def test_report_command_renders_the_same(demos):
     for out in demos.values():
         assert render_report(out) == (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_values_from_the_dump_stay_text(staged, browser, tmp_path):
+    """A product name with markup and a site URL with a script: shown as text, never run, never a link."""
+    hostile = """UPDATE main.wp2_posts SET post_title = '<img src=x onerror="window.pwned=1">Kopp<script>window.pwned=2</script>'
+                 WHERE ID = 104;
+                 UPDATE main.wp2_options SET option_value = 'javascript:window.pwned=3;//' WHERE option_name = 'siteurl'"""
+    result = migrate_copy(staged["woocommerce"], tmp_path, hostile, demo=True, seed=42)
+    page = open_page(browser, result.out)
+    page.evaluate(OPEN_ALL)
+    hrefs = [a.get_attribute("href") for a in page.locator("a").all()]
+    assert hrefs and all(h.startswith(("#", "http://", "https://")) for h in hrefs)
+    assert "javascript:window.pwned=3;" in page.locator("#p-104").inner_text()  # the image's source, as text
+    assert page.evaluate("window.pwned") is None
+    assert page.locator("a[href^='javascript']").count() == 0
+    assert page.locator("#p-104 summary .title").inner_text().startswith('<img src=x onerror="window.pwned=1">Kopp')
+    assert page.errors == []
+    page.close()

@@ -683,10 +683,8 @@ def total_row(money, label, old_items, new_items, old_currency, amount_sum, reas
         return Row([Cell(label), Cell(v.NOT_COLLECTED_TEXT, "nc"), new_cell], UNKNOWN, "", cls)
     old_value = amount_sum(old_items)
     old_cell = Cell(v.money(old_value, old_currency), "num") if old_value is not None else Cell(v.EMPTY_TEXT, "empty")
-    if old_value is None and new_value is not None and new_value == 0:
-        state = (SAME, "")
-    else:
-        state = money.compare(old_value, old_currency, new_value)
+    # no row is no amount: VAT 0,00 in the old shop and no VAT row in Mystore are the same
+    state = money.compare(old_value or 0, old_currency, new_value or 0)
     if state[0] == CHANGED and reasons:
         state = (CHANGED, "; ".join(dict.fromkeys(reasons)))
     return Row([Cell(label), old_cell, new_cell], state[0], state[1], cls)

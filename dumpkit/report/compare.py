@@ -35,7 +35,7 @@ class Money:
         if rate is None:
             return FORMAT, f"i {CURRENCY_NAME.get(old_currency, old_currency)}, ikke regnet om"
         if abs(old_d * rate - new_d) <= Decimal("0.01"):
-            return FORMAT, f"regnet om fra {old_currency} med kurs {v.number(rate, 4).rstrip('0').rstrip(',')}"
+            return FORMAT, f"regnet om fra {old_currency} med kurs {v.number(rate, max(2, -rate.as_tuple().exponent))}"
         return CHANGED, "beløpet er ikke det gamle regnet om med kursen"
 
 

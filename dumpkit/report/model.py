@@ -86,6 +86,7 @@ class OwnerIssue:
     examples: list[tuple[str, str | None]]  # (label, href)
     more: int = 0
     level: str = "info"
+    records: int = 0  # how many records it concerns
 
 
 @dataclass

@@ -76,8 +76,7 @@ def owner_issues(groups: list[IssueGroup], manifest: dict, label_of) -> dict[str
             continue
         # a cause that names no record (the demo took every customer, every order) is one line
         key = (g.code, g.entity if g.examples and g.first.source_id else None)
-        m = merged.setdefault(key, {"level": g.level, "count": 0, "ids": [], "more": 0, "stage": False})
-        m["count"] += g.count
+        m = merged.setdefault(key, {"level": g.level, "ids": [], "more": 0, "stage": False})
         m["more"] += g.more
         m["stage"] = m["stage"] or g.first.phase == "stage"
         if _ORDER[g.level] < _ORDER[m["level"]]:
@@ -93,18 +92,13 @@ def owner_issues(groups: list[IssueGroup], manifest: dict, label_of) -> dict[str
         count_text = entity_count(entity, n_ids) if entity and not m["stage"] and n_ids else ""
         out[e.group].append(OwnerIssue(issue_anchor(code, entity), code, e.group, fill(e.title, context),
                                        fill(e.consequence, context), fill(e.action, context), count_text,
-                                       [x for x in examples if x], max(0, n_ids - len(examples)), m["level"]))
+                                       [x for x in examples if x], max(0, n_ids - len(examples)), m["level"], n_ids))
     for items in out.values():
-        items.sort(key=lambda i: (_ORDER[i.level], -_count(i), i.title))
+        items.sort(key=lambda i: (_ORDER[i.level], -i.records, i.title))
     return out
 
 
 _ORDER = {"error": 0, "warning": 1, "info": 2}
-
-
-def _count(i: OwnerIssue) -> int:
-    m = re.match(r"[\d\u00a0]+", i.count_text)
-    return int(m.group(0).replace("\u00a0", "")) if m else 0
 
 
 def example_label(entity: str, source_id: str) -> tuple[str, None]:
@@ -163,8 +157,7 @@ def build_summary(manifest: dict, issues: dict[str, list[OwnerIssue]], changed_f
     must, check = issues.get("must", []), issues.get("check", [])
     if must:
         level = "stop"
-        verdict = (f"Ikke klar for full migrering ennå: {len(must)} "
-                   f"{'ting' if len(must) != 1 else 'ting'} må avgjøres eller rettes først.")
+        verdict = f"Ikke klar for full migrering ennå: {len(must)} ting må avgjøres eller rettes først."
     elif check:
         level = "check"
         verdict = f"Ingenting stopper full migrering, men {len(check)} {'punkt' if len(check) == 1 else 'punkter'} bør sjekkes."
