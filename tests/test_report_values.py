@@ -80,4 +80,10 @@ def test_addresses_are_compared_as_blocks():
     assert len(pairs) == 1  # the empty shipping block is no address
     assert pairs[0][4] == FORMAT and "hovedadresse" in pairs[0][5]  # moved, not lost and invented
     moved_city = dict(main, city="Bergen")
-    assert cmp.match_blocks(old, [("Hovedadresse", moved_city)])[0][4:] == (CHANGED, "endret: sted")
+    assert cmp.match_blocks(old, [("Hovedadresse", moved_city)])[0][4:] == (CHANGED, "forskjell i sted")
+
+
+def test_categories_are_compared_as_paths_and_a_change_says_which():
+    assert cmp.sets(["Clothes > Men", "Clothes"], ["Clothes", "clothes > men"]) == (SAME, "")
+    assert cmp.sets(["Clothes > Men"], ["Ukategorisert (skjult)"]) == (
+        CHANGED, "ikke i Mystore: Clothes > Men; ny i Mystore: Ukategorisert (skjult)")

@@ -246,7 +246,8 @@ def product_card(shop: Shop, p: dict) -> Card:
     if f.get("tax_rate") is v.NOT_COLLECTED:
         f.add("tax", v.NOT_COLLECTED, tax_text(tax_title, rate), (UNKNOWN, ""))
     else:
-        f.add("tax", old, tax_text(tax_title, rate), (SAME, "") if old_rate == rate else (CHANGED, "annen MVA-sats"),
+        why = shop.record_issue("tax_classes", p.get("tax_class_source_id") or "") or "annen MVA-sats, " + cmp.UNEXPLAINED
+        f.add("tax", old, tax_text(tax_title, rate), (SAME, "") if old_rate == rate else (CHANGED, why),
               tax_text(v.text(old.get("tax_class")), old_rate))
     f.text("manufacturer", (shop.by_id.get("manufacturers", {}).get(p.get("manufacturer_source_id") or "") or {}).get("name"))
     paths = [shop.category_path(c) for c in p.get("category_source_ids") or []]
@@ -291,7 +292,7 @@ def stock_row(f: Fields, new_q) -> None:
         return
     tracked = f.old.get("stock_tracked")
     same = (new_q is None and (tracked is False or old_q is None)) or (tracked is not False and v.to_decimal(old_q) == new_q)
-    f.add("quantity", old_q, stock(new_q), (SAME, "") if same else (CHANGED, "endret"), stock(old_q, tracked))
+    f.add("quantity", old_q, stock(new_q), (SAME, "") if same else (CHANGED, cmp.UNEXPLAINED), stock(old_q, tracked))
 
 
 def weight_row(f: Fields, new_w) -> None:
@@ -307,7 +308,7 @@ def weight_row(f: Fields, new_w) -> None:
     elif old_g is not None and new_w is not None and abs(old_g - new_w) < Decimal("0.01"):
         state = (SAME, "") if (old.get("weight_unit") or "").lower() == "g" else (FORMAT, "i gram")
     else:
-        state = (CHANGED, "endret")
+        state = (CHANGED, cmp.UNEXPLAINED)
     f.add("weight", old, new_weight, state, "" if old_g is None else v.weight(old.get("weight"), old.get("weight_unit")))
 
 
@@ -406,6 +407,12 @@ def specials_table(shop: Shop, sid: str, rate) -> Table | None:
         cells = [Cell(v.price(r.get("specials_price"), None, rate, money.amounts)), Cell(v.when(r.get("starts_at")) or "nå", "date"),
                  Cell(v.when(r.get("expires_at")) or "ingen sluttdato", "date"), Cell(active)]
         state, reason = (UNKNOWN, "") if o is None else (FORMAT, "før: " + old_special(o))
+        if o is not None and o.get("price") is not None and not v.to_decimal(o.get("reduction")):
+            # a fixed price: the same one, net, or as the shop entered it with VAT (the audit figure)
+            new_value = r.get("price_gross") if o.get("price_includes_tax") else r.get("specials_price")
+            new_currency = o.get("currency") if o.get("price_includes_tax") else money.amounts
+            if money.compare(o["price"], o.get("currency"), new_value, new_currency)[0] == SAME:
+                state, reason = SAME, ""
         if o is not None and cmp.instants(o.get("expires_at"), r.get("expires_at"))[0] == CHANGED:
             state, reason = CHANGED, "annen sluttdato; før: " + old_special(o)
         if reasons:

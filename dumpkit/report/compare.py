@@ -10,6 +10,10 @@ from .model import CHANGED, FORMAT, SAME, UNKNOWN
 from .words import ADDRESS_PARTS, CURRENCY_NAME
 
 
+# a change no issue and no rule explains: the owner should look (never just "changed")
+UNEXPLAINED = "uten kjent grunn, sjekk"
+
+
 class Money:
     """The package's currency and the rates it was converted with (manifest.currency)."""
 
@@ -30,7 +34,7 @@ class Money:
         if old_d is None or new_d is None:
             return CHANGED, "mangler i Mystore" if new_d is None else "mangler i den gamle butikken"
         if old_currency == new_currency:
-            return (SAME, "") if abs(old_d - new_d) < Decimal("0.005") else (CHANGED, "beløpet er endret")
+            return (SAME, "") if abs(old_d - new_d) < Decimal("0.005") else (CHANGED, "annet beløp, " + UNEXPLAINED)
         rate = self.rates.get(old_currency) if new_currency == "NOK" else None
         if rate is None:
             return FORMAT, f"i {CURRENCY_NAME.get(old_currency, old_currency)}, ikke regnet om"
@@ -50,7 +54,7 @@ def texts(old, new) -> tuple[str, str]:
         return CHANGED, "tom i Mystore"
     if v.is_empty(old):
         return CHANGED, "fylt ut i Mystore"
-    return CHANGED, "endret"
+    return CHANGED, UNEXPLAINED
 
 
 def _equal_as(convert):
@@ -59,7 +63,7 @@ def _equal_as(convert):
         if old is v.NOT_COLLECTED:
             return UNKNOWN, ""
         a, b = convert(old), convert(new)
-        return (SAME, "") if a == b else (CHANGED, "tom i Mystore" if b is None else "endret")
+        return (SAME, "") if a == b else (CHANGED, "tom i Mystore" if b is None else UNEXPLAINED)
     return rule
 
 
@@ -78,20 +82,21 @@ def phones(old, new) -> tuple[str, str]:
         return SAME, ""
     if v.phone_digits(old) and v.phone_digits(old) == v.phone_digits(new):
         return FORMAT, "samme nummer, skrevet med landskode"
-    return CHANGED, "endret"
+    return CHANGED, UNEXPLAINED
 
 
 def sets(old, new) -> tuple[str, str]:
     """Lists compared as sets of texts (category paths, option values)."""
     if old is v.NOT_COLLECTED:
         return UNKNOWN, ""
-    a = {v.text(x).casefold() for x in (old or []) if v.text(x)}
-    b = {v.text(x).casefold() for x in (new or []) if v.text(x)}
-    if a == b:
+    a = {v.text(x).casefold(): v.text(x) for x in (old or []) if v.text(x)}
+    b = {v.text(x).casefold(): v.text(x) for x in (new or []) if v.text(x)}
+    if a.keys() == b.keys():
         return SAME, ""
-    if not b - a:
-        return CHANGED, "færre i Mystore"
-    return CHANGED, "ikke de samme"
+    gone = [a[k] for k in a if k not in b]
+    added = [b[k] for k in b if k not in a]
+    return CHANGED, "; ".join(x for x in ((f"ikke i Mystore: {', '.join(gone)}" if gone else ""),
+                                          (f"ny i Mystore: {', '.join(added)}" if added else "")) if x)
 
 
 def options(old, new) -> tuple[str, str]:
@@ -172,7 +177,7 @@ def match_blocks(old: list[tuple[str, dict]], new: list[tuple[str, dict]]):
                 moved = nb.get("role") not in SAME_PART.get(ob.get("kind"), {nb.get("role")})
                 state, reason = (FORMAT, f"samme adresse, nå som {new_label.lower()}") if moved else (SAME, "")
             else:
-                state, reason = CHANGED, "endret: " + ", ".join(best_diff)
+                state, reason = CHANGED, "forskjell i " + ", ".join(best_diff)
             pairs.append((old_label, ob, new_label, nb, state, reason))
         else:
             pairs.append(("", None, new_label, nb, CHANGED, "ny i Mystore"))

@@ -1,6 +1,5 @@
 -- OpenCart orders as the shop holds them: status name, the customer, the payment and shipping
--- addresses, payment and shipping methods, the currency the amounts are stored in (the shop's; the
--- customer saw currency_code)
+-- addresses (the country as its ISO code), payment and shipping methods, the currency the customer saw
 SELECT
     CAST(o.order_id AS VARCHAR) AS source_id,
     CAST(o.order_id AS VARCHAR) AS reference,
@@ -15,8 +14,10 @@ SELECT
     o.currency_code AS currency,
     [{'kind': 'billing', 'name': concat_ws(' ', o.payment_firstname, o.payment_lastname), 'company': o.payment_company,
       'street': concat_ws(', ', nullif(o.payment_address_1, ''), nullif(o.payment_address_2, '')), 'zipcode': o.payment_postcode,
-      'city': o.payment_city, 'region': o.payment_zone, 'country': o.payment_country},
+      'city': o.payment_city, 'region': o.payment_zone,
+      'country': coalesce((SELECT c.iso_code_2 FROM src.country c WHERE c.country_id = o.payment_country_id), o.payment_country)},
      {'kind': 'shipping', 'name': concat_ws(' ', o.shipping_firstname, o.shipping_lastname), 'company': o.shipping_company,
       'street': concat_ws(', ', nullif(o.shipping_address_1, ''), nullif(o.shipping_address_2, '')), 'zipcode': o.shipping_postcode,
-      'city': o.shipping_city, 'region': o.shipping_zone, 'country': o.shipping_country}] AS addresses
+      'city': o.shipping_city, 'region': o.shipping_zone,
+      'country': coalesce((SELECT c.iso_code_2 FROM src.country c WHERE c.country_id = o.shipping_country_id), o.shipping_country)}] AS addresses
 FROM src."order" o
