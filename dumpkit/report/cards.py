@@ -210,8 +210,9 @@ class Fields:
                  None if old is v.NOT_COLLECTED else v.when(old))
 
     def table(self) -> Table:
-        """A field empty on both sides says nothing and is left out."""
-        rows = [r for r in self.rows if not (r.state == SAME and r.cells[1].kind == "empty" and r.cells[2].kind == "empty")]
+        """A field empty in Mystore and empty or not collected in the old shop says nothing: left out."""
+        rows = [r for r in self.rows if not (r.state in (SAME, UNKNOWN) and r.cells[2].kind == "empty"
+                                             and r.cells[1].kind in ("empty", "nc"))]
         return Table("", ["Felt", "Gammel butikk", "Mystore", "Merknad"], rows, "fields")
 
 
