@@ -34,7 +34,7 @@ from .map import currency, languages, refine
 from .map.platforms import Detection, check_readable, detect, load_platforms
 from .map.runner import prepare, run_platform_mapping
 from .package.folder import STAGE_FILE, package_folder
-from .package.schema import ENTITIES
+from .package.schema import ENTITIES, REFERENCES
 from .package.verify import sha256_file
 from .package.write import write_package
 from .progress import PhaseClock, PhaseTime, Progress
@@ -220,18 +220,26 @@ def open_work_db(staged: Path, tmp: Path) -> duckdb.DuckDBPyConnection:
 
 
 def collect_review(con: duckdb.DuckDBPyConnection, platform) -> dict:
-    """Source values of the sampled products, customers and orders, field by field, for the
-    report's side-by-side view (queries in mappings/<platform>/review/<entity>.sql, whose
-    column names are the package fields they feed)."""
+    """The old shop's values of the sampled records, for the report's cards (queries in
+    mappings/<platform>/review/<entity>.sql, see mappings/README.md). A query whose first column
+    is a reference (order_lines: order_source_id) lists the old shop's rows under the sampled
+    parent's id."""
     review = {}
     for entity, sql in platform.review.items():
-        ids = [r[0] for r in con.execute(f"SELECT source_id FROM {qualified('pkg', entity)}").fetchall()]
+        key = con.sql(sql).columns[0]
+        parent = entity if key == "source_id" else REFERENCES[(entity, key)]
+        ids = [r[0] for r in con.execute(f"SELECT source_id FROM {qualified('pkg', parent)}").fetchall()]
         if not ids:
             continue
         con.execute("CREATE OR REPLACE TEMP TABLE review_ids AS SELECT unnest(?::VARCHAR[]) AS source_id", [ids])
-        rel = con.sql(f"SELECT * FROM ({sql}) WHERE source_id IN (SELECT source_id FROM review_ids)")
-        names = rel.columns
-        review[entity] = {str(r[0]): dict(zip(names, r)) for r in rel.fetchall()}
+        rel = con.sql(f"SELECT * FROM ({sql}) WHERE {ident(key)} IN (SELECT source_id FROM review_ids)")
+        rows = [dict(zip(rel.columns, r)) for r in rel.fetchall()]
+        if key == "source_id":
+            review[entity] = {str(r[key]): r for r in rows}
+        else:
+            review[entity] = {}
+            for r in rows:
+                review[entity].setdefault(str(r[key]), []).append(r)
     return review
 
 

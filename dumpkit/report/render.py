@@ -1,289 +1,209 @@
-"""Render report.html from a load package folder (manifest, issues, Parquet files, review.json).
+"""Render report.html from a load package folder, for the shop owner first and the engineer last.
 
-Norwegian wording for the shop owner; data shown as it is. No network and no
-external assets: CSS, the SVG chart and a few lines of script are inline.
+Top: a Norwegian summary (the whole shop's counts next to the demo's, a verdict, the few things
+to decide or fix), then the issues grouped must / check / info in the owner's words
+(catalogue.py), then - for a demo - one card per sampled product, customer and order, old
+shop against Mystore (cards.py), then sections other parts of dumpkit add (EXTRA_SECTIONS),
+and last the technical section (hash, prefix, options, files, every cause of an issue).
+
+A full run's report reads only the manifest and the issues (grouped one cause per line, as
+they stream by); a demo's also reads its package, which holds only the sample, and
+review.json. The page is one file: CSS and a few lines of script inline, no external asset.
 """
 from __future__ import annotations
 
 import json
 import os
-from collections import defaultdict
-from datetime import date, datetime
-from decimal import Decimal
-from html import escape
+from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
+from typing import Callable, Iterator
 
-from ..issues import IssueLog
-from ..package.schema import ENTITIES, KEY_ENTITIES
-from ..package.verify import check_package
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
+
+from ..issues import Issue, IssueLog, group_issues
+from ..package.schema import ENTITIES, file_name
+from ..package.verify import REVIEW, check_package
 from ..package.write import read_package
+from . import values as v
+from .cards import CARD_ENTITIES, Shop, build_cards, tax_text
+from .catalogue import GROUPS
+from .model import Section
+from .summary import (GROUP_MARK, GROUP_TITLE, SPECIAL_IDS, amount, bar, build_summary, example_label, issue_anchor,
+                      owner_issues)
+from .words import ENTITY, OPTION
 
-NAMES_NO = {
-    "tax_classes": "Avgiftsklasser (MVA)", "manufacturers": "Produsenter", "categories": "Kategorier",
-    "product_options": "Produktvalg", "product_option_values": "Verdier for produktvalg", "products": "Produkter",
-    "product_variants": "Varianter", "product_images": "Produktbilder", "product_specials": "Tilbudspriser",
-    "customers": "Kunder", "orders": "Ordrer", "order_lines": "Ordrelinjer", "order_totals": "Ordresummer",
-    "order_status_history": "Ordrehistorikk", "redirects": "Videresendinger (301)",
-    "product_attributes": "Variantverdier per produkt", "order_line_attributes": "Valg på ordrelinjer",
-}
-LEVEL_NO = {"error": "Feil", "warning": "Advarsel", "info": "Merknad"}
-
-CSS = """
-body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1d2330;background:#f5f6f8}
-header{background:#12325a;color:#fff;padding:1.2rem 2rem}header h1{margin:0;font-size:1.5rem}
-header p{margin:.3rem 0 0;opacity:.85}main{padding:1rem 2rem 3rem;max-width:1200px}
-section{background:#fff;border-radius:8px;padding:1rem 1.4rem;margin:1rem 0;box-shadow:0 1px 2px #0002}
-h2{font-size:1.15rem;margin:.2rem 0 .8rem}h3{font-size:1rem;margin:1.2rem 0 .4rem}
-table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #e3e6ea;vertical-align:top}
-th{background:#eef1f5;font-weight:600}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
-.ok{color:#17803d;font-weight:600}.bad{color:#b42318;font-weight:600}
-.lvl-error{color:#b42318}.lvl-warning{color:#b54708}.lvl-info{color:#475467}
-tr.diff td{background:#fff4e5}tr.diff td.note{color:#b54708}
-.kv{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;font-size:.9rem}.kv dt{font-weight:600}
-.card{border:1px solid #e3e6ea;border-radius:6px;padding:.6rem .8rem;margin:.8rem 0}
-code{font-size:.85em;background:#eef1f5;padding:0 .25em;border-radius:3px}input{padding:.3rem;width:20rem}
-.legend span{display:inline-block;margin-right:1rem}.sw{display:inline-block;width:.8rem;height:.8rem;margin-right:.3rem;vertical-align:middle}
-"""
-
-SCRIPT = """
-document.getElementById('issue-filter').addEventListener('input', function (e) {
-  var q = e.target.value.toLowerCase();
-  document.querySelectorAll('#issues tbody tr').forEach(function (tr) {
-    tr.style.display = tr.textContent.toLowerCase().indexOf(q) === -1 ? 'none' : '';
-  });
-});
-"""
+# Sections other parts of dumpkit add to the report, after the cards and before the technical
+# section: each is called with the package folder and its manifest and returns a Section (its
+# `html` a markupsafe.Markup its producer escaped; a plain str is shown as text) or None when it
+# has nothing to show.
+# The loader's verify section (OUT/load/verify.json, written by `dumpkit verify`) is one.
+EXTRA_SECTIONS: list[Callable[[Path, dict], Section | None]] = []
 
 
-def _fmt(v) -> str:
-    if v is None:
-        return "—"
-    if isinstance(v, dict):
-        return "; ".join(f"{k}: {_fmt(x)}" for k, x in sorted(v.items(), key=lambda kv: (kv[0] != "no", kv[0])))
-    if isinstance(v, (list, tuple)):
-        if v and isinstance(v[0], tuple) and len(v[0]) == 2:  # a map read from Parquet
-            return _fmt(dict(v))
-        return ", ".join(_fmt(x) for x in v) or "—"
-    if isinstance(v, Decimal):
-        return f"{v:.4f}".rstrip("0").rstrip(".") if v % 1 else f"{v:.2f}"
-    if isinstance(v, datetime):
-        return v.strftime("%Y-%m-%d %H:%M") + (" UTC" if v.tzinfo else "")
-    if isinstance(v, date):
-        return v.isoformat()
-    if isinstance(v, bool):
-        return "ja" if v else "nei"
-    return str(v)
+def verify_section(out: Path, manifest: dict) -> Section | None:
+    """The shop read back after `dumpkit load`, entity by entity (OUT/load/verify.json)."""
+    path = Path(out) / "load" / "verify.json"
+    if not path.exists():
+        return None
+    result = json.loads(path.read_text(encoding="utf-8"))
+    columns = ("in_package", "as_sent", "differing", "explained", "missing", "extra_in_shop")
+    rows = [Markup("<tr data-entity=\"{}\"><td>{}</td>{}<td class=\"{}\">{}</td></tr>").format(
+                e["entity"], ENTITY.get(e["entity"], (e["entity"], e["entity"]))[1].capitalize(),
+                Markup("").join(Markup("<td class=\"n\">{}</td>").format(int(e[k])) for k in columns),
+                "ok" if e["ok"] else "bad", "✓" if e["ok"] else "✗") for e in result.get("entities", [])]
+    html = Markup("<p>Butikken lest tilbake gjennom API-et og sammenlignet felt for felt med pakken.</p>"
+                  "<table id=\"verify-table\"><thead><tr><th>Entitet</th><th class=\"n\">I pakken</th>"
+                  "<th class=\"n\">I butikken som sendt</th><th class=\"n\">Avvikende felt</th>"
+                  "<th class=\"n\">Forklart i avvik</th><th class=\"n\">Mangler</th><th class=\"n\">Ekstra i butikken</th>"
+                  "<th>Avstemt</th></tr></thead><tbody>") + Markup("").join(rows) + Markup("</tbody></table>")
+    return Section("verify", f"Lastet inn i Mystore: {result.get('shop')}", html)
 
 
-def _main_text(v):
-    if isinstance(v, list) and v and isinstance(v[0], tuple):
-        v = dict(v)
-    if isinstance(v, dict):
-        return v.get("no")
-    return v
+EXTRA_SECTIONS.append(verify_section)
+
+CARD_SECTIONS = [("products", "Produkter", "Produkt"), ("customers", "Kunder", "Kunde"), ("orders", "Ordrer", "Ordre")]
 
 
-def _same(source, target) -> bool:
-    a, b = _main_text(source), _main_text(target)
-    if a is None or b is None:
-        return (a in (None, "")) == (b in (None, ""))
+@cache
+def _environment() -> Environment:
+    env = Environment(loader=PackageLoader("dumpkit.report", "templates"), autoescape=select_autoescape(["html"]),
+                      trim_blocks=False, lstrip_blocks=False)
+    env.globals.update(amount=amount, bar=bar, group_title=GROUP_TITLE, group_mark=GROUP_MARK)
+    # an extra section's html is shown as markup only when its producer made it Markup (escaped)
+    env.filters["markup"] = lambda html: html if isinstance(html, Markup) else escape(html)
+    return env
+
+
+def _asset(name: str) -> str:
+    return _environment().loader.get_source(_environment(), name)[0]
+
+
+def read_issues(path: Path) -> Iterator[Issue]:
+    """issues.jsonl one issue at a time (a full run's file is never held whole)."""
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                yield Issue(**json.loads(line))
+
+
+def platform_title(name: str | None) -> str:
+    """The platform's name as its makers write it (platform.toml `title`)."""
+    from ..map.platforms import load_platforms
+
     try:
-        return abs(Decimal(str(a)) - Decimal(str(b))) < Decimal("0.00005")
-    except ArithmeticError:
-        pass
-    except Exception:
-        pass
-    return str(a).strip() == str(b).strip()
+        platforms = load_platforms()
+    except Exception:  # the report never fails on the mappings folder
+        platforms = {}
+    return platforms[name].title if name in platforms else (name or "ukjent plattform").capitalize()
 
 
-def _why(field: str, target) -> str:
-    """Why a value differs, in the owner's words."""
-    if field in ("order_status",):
-        return "status oversatt til Mystore"
-    if field.endswith("_at") or field in ("date_available", "last_login"):
-        return "tidssone omregnet til UTC"
-    if field in ("price", "specials_price", "unit_price", "line_total", "price_difference", "cost"):
-        return "netto pris (uten MVA)"
-    if field == "slug":
-        return "URL-navn endret"
-    if field == "weight":
-        return "vekt i gram"
-    if field == "customer_source_id" and str(target).startswith("dumpkit:guest:"):
-        return "gjestekunde laget"
-    if field in ("name", "lastname") and target == "N/A":
-        return "tomt navn fylt ut"
-    return "endret"
+@dataclass
+class Technical:
+    facts: list[tuple[str, str]]
+    options: list[tuple[str, str]]
+    files: list[tuple[str, str, str]]
+    lines: list[str]
+    staging: list[str] = field(default_factory=list)
 
 
-def _chart(rows: list[dict]) -> str:
-    """Horizontal bars per key entity: in the source, migrated, left out."""
-    width, bar, gap, label_w = 720, 12, 10, 190
-    top = max([max(r["source"] or 0, r["written"]) for r in rows] + [1])
-    scale = (width - label_w - 60) / top
-    height = len(rows) * (3 * bar + gap) + 10
-    parts = [f'<svg role="img" aria-label="Antall per entitet" width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg" font-size="12">']
-    y = 5
-    for r in rows:
-        parts.append(f'<text x="0" y="{y + bar * 1.8}">{escape(NAMES_NO.get(r["entity"], r["entity"]))}</text>')
-        for i, (key, color) in enumerate((("source", "#98a2b3"), ("written", "#2e90fa"), ("skipped", "#f79009"))):
-            n = r[key] or 0
-            parts.append(f'<rect x="{label_w}" y="{y + i * bar}" width="{max(n * scale, 1 if n else 0):.1f}" height="{bar - 2}" fill="{color}"/>')
-            parts.append(f'<text x="{label_w + n * scale + 4:.1f}" y="{y + i * bar + bar - 3}">{n:,}</text>')
-        y += 3 * bar + gap
-    parts.append("</svg>")
-    legend = ('<p class="legend"><span><i class="sw" style="background:#98a2b3"></i>i kilden</span>'
-              '<span><i class="sw" style="background:#2e90fa"></i>migrert</span>'
-              '<span><i class="sw" style="background:#f79009"></i>utelatt</span></p>')
-    return "".join(parts) + legend
+def technical(manifest: dict, groups, platform: str) -> Technical:
+    source = manifest.get("source", {})
+    currency = manifest.get("currency") or {}
+    facts = [("Kildefil", source.get("file_name") or ""), ("Størrelse", f"{v.number(source.get('size') or 0, 0)} byte"),
+             ("SHA-256", source.get("sha256") or "(flere filer)"), ("Dumpet med", source.get("producer") or "ukjent"),
+             ("Plattform", f"{platform} {manifest.get('platform_version') or ''}".strip()),
+             ("Tabellprefiks", repr(manifest.get("table_prefix", ""))),
+             ("Beløpene i pakken er i", currency.get("amounts") or ""),
+             ("Pakkeformat", str(manifest.get("schema_version", ""))),
+             ("Laget", f"{manifest.get('created_at', '')} av dumpkit {manifest.get('dumpkit_version', '')}")]
+    if source.get("partial"):
+        facts.append(("Ufullstendig dump", "ja (--allow-partial)"))
+    options = []
+    for k, val in (manifest.get("options") or {}).items():
+        if val in (None, [], {}, "") or k == "picked":
+            continue
+        text = ", ".join(f"{a}={b}" for a, b in val.items()) if isinstance(val, dict) else \
+            "; ".join(map(str, val)) if isinstance(val, list) else str(val)
+        options.append((f"{OPTION.get(k, k)} ({k})", text))
+    counts = manifest.get("counts", {})
+    files = [(file_name(e), v.number(counts.get(e, 0), 0),
+              v.number((manifest.get("files", {}).get(file_name(e)) or {}).get("size", 0), 0)) for e in ENTITIES]
+    lines = [g.line() for g in groups if not g.technical]
+    staging = [g.line() for g in groups if g.technical]
+    return Technical(facts, options, files, lines, staging)
 
 
 def render_report(out: Path, log: IssueLog | None = None) -> str:
-    """The report of the package at `out`; `log`: the migration's own issues (else issues.jsonl)."""
+    """The report of the package at `out`; `log`: the migration's own issues, in file order (else
+    issues.jsonl is read)."""
     out = Path(out)
     manifest = check_package(out)  # a package mixed from two runs, or changed, is refused
-    log = log if log is not None else IssueLog.read(out / "issues.jsonl")
-    items = log.items  # one Python object each: read once
-    package = read_package(out)
-    review = json.loads((out / "review.json").read_text(encoding="utf-8")) if (out / "review.json").exists() else {}
     options = manifest.get("options", {})
     demo = bool(options.get("demo"))
-    source = manifest.get("source", {})
-    counts = manifest.get("counts", {})
-    recon = {r["entity"]: r for r in manifest.get("reconciliation", [])}
-    by_record = defaultdict(list)
-    for i in items:
-        if i.source_id:
-            by_record[(i.entity, i.source_id)].append(i)
-
-    title = f"{'Demomigrering' if demo else 'Migrering'} fra {manifest.get('platform', '?').capitalize()} {manifest.get('platform_version') or ''}".strip()
-    h = [f"<!DOCTYPE html><html lang=\"no\"><head><meta charset=\"utf-8\"><title>{escape(title)}</title>"
-         f"<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><style>{CSS}</style></head><body>"]
-    h.append(f"<header><h1>{escape(title)}</h1><p>Rapport for gjennomgang med butikkeieren &middot; "
-             f"laget {escape(manifest.get('created_at', ''))} av dumpkit {escape(manifest.get('dumpkit_version', ''))}</p></header><main>")
-
-    # the source and the run
-    kv = [("Kilde", source.get("file_name")), ("Størrelse", f"{source.get('size', 0) / 1e6:,.2f} MB"),
-          ("SHA-256", source.get("sha256")), ("Dumpet med", source.get("producer")),
-          ("Plattform", f"{manifest.get('platform')} {manifest.get('platform_version') or ''}"),
-          ("Tabellprefiks", repr(manifest.get("table_prefix", ""))),
-          ("Valg", ", ".join(f"{k}={v}" for k, v in options.items() if k not in ("picked", "notes") and v not in (None, [], "")))]
+    platform = platform_title(manifest.get("platform"))
+    read = (lambda: iter(log.items)) if log is not None else (lambda: read_issues(out / "issues.jsonl"))
+    issues = list(read()) if demo else None
+    groups = group_issues(issues if demo else read())
+    cards: dict = {}
+    label_of = example_label
     if demo:
-        kv.insert(0, ("Utvalg", f"{options.get('size')} tilfeldige produkter, kunder og ordrer, seed {options.get('seed')}"))
-    h.append("<section><h2>Kilde og kjøring</h2><dl class=\"kv\">" +
-             "".join(f"<dt>{escape(k)}</dt><dd>{escape(str(v or '—'))}</dd>" for k, v in kv) + "</dl>")
-    for note in options.get("notes", []):
-        h.append(f"<p>{escape(note)}</p>")
-    h.append("</section>")
+        review = json.loads((out / REVIEW).read_text(encoding="utf-8")) if (out / REVIEW).exists() else {}
+        shop = Shop(read_package(out), review, issues, manifest, issue_anchor)
+        cards = build_cards(shop)
+        label_of = _demo_labels(shop, cards)
+    owner = owner_issues(groups, manifest, label_of)
+    changed = sum(c.changed for cs in cards.values() for c in cs)
+    summary = build_summary(manifest, owner, changed)
+    extra = [s for s in (make(out, manifest) for make in EXTRA_SECTIONS) if s is not None]
 
-    # counts
-    warn = defaultdict(int)
-    for i in items:
-        if i.level == "warning" and i.entity:
-            warn[i.entity] += 1
-    rows = []
-    for e in KEY_ENTITIES:
-        r = recon.get(e)
-        if r is None:  # not chosen with --only
+    title = f"{'Demomigrering' if demo else 'Migrering'} fra {platform} til Mystore"
+    subtitle = (f"{platform} {manifest.get('platform_version') or ''}".strip() + " · "
+                + f"laget {v.long_day(manifest.get('created_at'))}" + " · "
+                + ("et utvalg av butikken, for kontroll før full migrering" if demo else "hele butikken"))
+    toc = [("sammendrag", "Sammendrag")]
+    toc += [(f"avvik-{g}", f"{GROUP_TITLE[g]} ({len(owner[g])})") for g in GROUPS]
+    toc += [(e, f"{heading} ({len(cards[e])})") for e, heading, _ in CARD_SECTIONS if cards.get(e)]
+    toc += [(s.id, s.title) for s in extra] + [("teknisk", "Teknisk")]
+    return _environment().get_template("report.html").render(
+        title=title, subtitle=subtitle, toc=toc, summary=summary, issues=owner, cards=cards,
+        card_sections=CARD_SECTIONS, why=_card_leads(summary), extra_sections=extra, technical=technical(manifest, groups, platform),
+        css=_asset("report.css"), script=_asset("report.js"))
+
+
+def _card_leads(summary) -> dict[str, str]:
+    """A line above each section of cards: how many were drawn, and why the others are there."""
+    leads = {}
+    for r in summary.counts:
+        if r.demo is None or r.picked is None:
             continue
-        skipped = sum((r or {}).get("skipped", {}).values())
-        rows.append({"entity": e, "source": r["source"], "written": counts.get(e, 0), "skipped": skipped,
-                     "reasons": r.get("skipped", {}), "unaccounted": r.get("unaccounted", 0)})
-    h.append("<section><h2>Antall per entitet</h2>" + _chart(rows))
-    h.append("<table id=\"counts\"><thead><tr><th>Entitet</th><th class=\"n\">I kilden</th><th class=\"n\">Migrert</th>"
-             "<th class=\"n\">Utelatt</th><th>Årsak</th><th class=\"n\">Advarsler</th><th>Avstemt</th></tr></thead><tbody>")
-    for r in rows:
-        reasons = ", ".join(f"{n} {code}" for code, n in sorted(r["reasons"].items()))
-        ok = r["unaccounted"] == 0
-        h.append(f"<tr data-entity=\"{r['entity']}\"><td>{escape(NAMES_NO[r['entity']])}</td>"
-                 f"<td class=\"n\">{'' if r['source'] is None else r['source']}</td><td class=\"n\">{r['written']}</td>"
-                 f"<td class=\"n\">{r['skipped']}</td><td>{escape(reasons)}</td><td class=\"n\">{warn[r['entity']]}</td>"
-                 f"<td class=\"{'ok' if ok else 'bad'}\">{'✓ alt gjort rede for' if ok else str(r['unaccounted']) + ' mangler'}</td></tr>")
-    h.append("</tbody></table><h3>Alle filer i pakken</h3><table id=\"files\"><thead><tr><th>Fil</th><th class=\"n\">Rader</th></tr></thead><tbody>")
-    for e in ENTITIES:
-        h.append(f"<tr><td>{escape(NAMES_NO.get(e, e))} <code>{e}.parquet</code></td><td class=\"n\">{counts.get(e, 0)}</td></tr>")
-    h.append("</tbody></table></section>")
-
-    # issues grouped by code and entity
-    groups = defaultdict(list)
-    for i in items:
-        groups[(i.level, i.code, i.entity or "")].append(i)
-    order = {"error": 0, "warning": 1, "info": 2}
-    h.append("<section><h2>Avvik og merknader</h2><p>Hver rad er en type avvik; alle ligger i <code>issues.jsonl</code>. "
-             "<input id=\"issue-filter\" placeholder=\"Filtrer...\" aria-label=\"Filtrer avvik\"></p>"
-             "<table id=\"issues\"><thead><tr><th>Nivå</th><th>Kode</th><th>Entitet</th><th class=\"n\">Antall</th>"
-             "<th>Eksempler (kilde-id)</th><th>Melding (første)</th></tr></thead><tbody>")
-    for (level, code, entity), items in sorted(groups.items(), key=lambda kv: (order[kv[0][0]], kv[0][1], kv[0][2])):
-        ids = ", ".join(sorted({i.source_id for i in items if i.source_id})[:5])
-        h.append(f"<tr class=\"lvl-{level}\"><td>{LEVEL_NO[level]}</td><td><code>{escape(code)}</code></td><td>{escape(entity)}</td>"
-                 f"<td class=\"n\">{len(items)}</td><td>{escape(ids)}</td><td>{escape(items[0].message[:200])}</td></tr>")
-    if not groups:
-        h.append("<tr><td colspan=\"6\">Ingen avvik.</td></tr>")
-    h.append("</tbody></table></section>")
-
-    h.append(_verify_section(out))
-    if demo:
-        h.append(_side_by_side(package, review, by_record))
-    h.append(f"</main><script>{SCRIPT}</script></body></html>")
-    return "".join(h)
+        text = f"{r.picked} trukket tilfeldig blant {v.number(r.moved, 0)} i butikken."
+        if r.demo > r.picked:
+            text += f" {r.demo - r.picked} til er med fordi ordrene i demoen har dem (det står på kortet)."
+        leads[r.entity] = text + " Klikk på et kort for å se den gamle butikken mot Mystore."
+    return leads
 
 
-def _side_by_side(package: dict, review: dict, by_record: dict) -> str:
-    h = ["<section id=\"review\"><h2>Utvalget side om side</h2><p>Hvert produkt, hver kunde og ordre i demoen: verdien i den gamle "
-         "butikken mot det Mystore får. Markerte rader er endret (netto mot brutto pris, tomme navn fylt ut, "
-         "endrede adresser i URL, statuser oversatt).</p>"]
-    for entity in ("products", "customers", "orders"):
-        table = package.get(entity)
-        if table is None or table.num_rows == 0:
-            continue
-        h.append(f"<h3>{NAMES_NO[entity]} ({table.num_rows})</h3>")
-        sources = review.get(entity, {})
-        for row in table.to_pylist():
-            sid = row["source_id"]
-            src = sources.get(sid, {})
-            notes = by_record.get((entity, sid), [])
-            h.append(f"<div class=\"card\" data-entity=\"{entity}\" data-source-id=\"{escape(sid)}\"><strong>{escape(_fmt(_main_text(row.get('name')) or row.get('email') or row.get('reference') or sid))}</strong>"
-                     f" <code>{escape(sid)}</code>")
-            h.append("<table class=\"fields\"><thead><tr><th>Felt</th><th>I gammel butikk</th><th>I Mystore</th><th>Merknad</th></tr></thead><tbody>")
-            for field, value in row.items():
-                if field == "source_id" or (value in (None, [], {}) and field not in src):
-                    continue
-                codes = [i.code for i in notes if i.field == field]
-                if field in src:
-                    same = _same(src[field], value)
-                    note = ", ".join(codes) or ("" if same else _why(field, value))
-                    cls = "" if same and not codes else " class=\"diff\""
-                    h.append(f"<tr{cls}><td>{field}</td><td>{escape(_fmt(src[field]))}</td><td>{escape(_fmt(value))}</td>"
-                             f"<td class=\"note\">{escape(note)}</td></tr>")
-                else:
-                    cls = " class=\"diff\"" if codes else ""
-                    h.append(f"<tr{cls}><td>{field}</td><td>—</td><td>{escape(_fmt(value))}</td><td class=\"note\">{escape(', '.join(codes))}</td></tr>")
-            other = [i for i in notes if not i.field or i.field not in row]
-            for i in other:
-                h.append(f"<tr class=\"diff\"><td>{escape(i.field or '')}</td><td colspan=\"2\">{escape(i.message)}</td><td class=\"note\">{escape(i.code)}</td></tr>")
-            h.append("</tbody></table></div>")
-    h.append("</section>")
-    return "".join(h)
+def _demo_labels(shop: Shop, cards: dict):
+    """An example of an issue in a demo: the card it is on (linked), else the record's name."""
+    titles = {(c.entity, c.source_id): (c.title, "#" + c.anchor) for cs in cards.values() for c in cs}
 
-
-def _verify_section(out: Path) -> str:
-    """The shop read back after `dumpkit load` (OUT/load/verify.json, written by `dumpkit verify`)."""
-    path = Path(out) / "load" / "verify.json"
-    if not path.exists():
-        return ""
-    v = json.loads(path.read_text(encoding="utf-8"))
-    h = [f"<section id=\"verify\"><h2>Lastet inn i Mystore: {escape(str(v.get('shop')))}</h2>"
-         "<p>Butikken lest tilbake gjennom API-et og sammenlignet felt for felt med pakken.</p>"
-         "<table id=\"verify-table\"><thead><tr><th>Entitet</th><th class=\"n\">I pakken</th>"
-         "<th class=\"n\">I butikken som sendt</th><th class=\"n\">Avvikende felt</th>"
-         "<th class=\"n\">Forklart i avvik</th><th class=\"n\">Mangler</th><th class=\"n\">Ekstra i butikken</th>"
-         "<th>Avstemt</th></tr></thead><tbody>"]
-    for e in v.get("entities", []):
-        h.append(f"<tr data-entity=\"{escape(e['entity'])}\"><td>{escape(NAMES_NO.get(e['entity'], e['entity']))}</td>"
-                 + "".join(f"<td class=\"n\">{int(e[k])}</td>" for k in
-                           ("in_package", "as_sent", "differing", "explained", "missing", "extra_in_shop"))
-                 + f"<td class=\"{'ok' if e['ok'] else 'bad'}\">{'✓' if e['ok'] else '✗'}</td></tr>")
-    h.append("</tbody></table></section>")
-    return "".join(h)
+    def label_of(entity: str, source_id: str):
+        owner = shop.card_of(entity, source_id)
+        if owner in titles:
+            return titles[owner]
+        row = shop.by_id.get(entity, {}).get(source_id)
+        if row is not None and entity in ("tax_classes", "manufacturers", "categories"):
+            if entity == "tax_classes":
+                return tax_text(v.text(row["title"]), row["tax_rate"]), None
+            if entity == "categories":
+                return shop.category_path(source_id), None
+            return v.text(row["name"]), None
+        if source_id in SPECIAL_IDS or source_id.startswith("dumpkit:") or entity not in CARD_ENTITIES:
+            return example_label(entity, source_id)
+        return f"{ENTITY.get(entity, ('post',))[0]} {source_id} (ikke i demoen)", None
+    return label_of
 
 
 def write_report(out: Path, log: IssueLog | None = None) -> Path:

@@ -1,23 +1,22 @@
--- OpenCart customer fields (and the default address) as the shop holds them
+-- OpenCart customers as the shop holds them, with the address book (the default address first)
+WITH c AS (
+    SELECT * FROM (SELECT NULL::BIGINT AS address_id, NULL::BIGINT AS newsletter WHERE false) UNION ALL BY NAME SELECT * FROM src.customer
+)
 SELECT
     CAST(c.customer_id AS VARCHAR) AS source_id,
+    false AS is_guest,
     c.email AS email,
     c.firstname AS name,
     c.lastname AS lastname,
     c.telephone AS phone,
-    c.newsletter AS newsletter,
-    a.firstname AS address_name,
-    a.lastname AS address_lastname,
-    a.company AS address_company,
-    concat_ws(' / ', nullif(a.address_1, ''), nullif(a.address_2, '')) AS address_address,
-    a.postcode AS address_zipcode,
-    a.city AS address_city,
-    z.name AS address_region,
-    co.iso_code_2 AS address_country,
-    c.date_added AS created_at
-FROM (SELECT * FROM (SELECT NULL::BIGINT AS address_id, NULL::BIGINT AS newsletter WHERE false)
-      UNION ALL BY NAME SELECT * FROM src.customer) c
-LEFT JOIN (SELECT *, row_number() OVER (PARTITION BY customer_id ORDER BY address_id) AS n FROM src.address) a
-       ON a.customer_id = c.customer_id AND (a.address_id = c.address_id OR (c.address_id IS NULL AND a.n = 1))
-LEFT JOIN src.country co ON co.country_id = a.country_id
-LEFT JOIN src.zone z ON z.zone_id = a.zone_id
+    c.newsletter = 1 AS newsletter,
+    (SELECT list({'kind': 'address', 'name': concat_ws(' ', a.firstname, a.lastname), 'company': a.company,
+                  'street': concat_ws(', ', nullif(a.address_1, ''), nullif(a.address_2, '')), 'zipcode': a.postcode, 'city': a.city,
+                  'region': z.name, 'country': co.iso_code_2}
+                 ORDER BY (a.address_id = c.address_id) DESC, a.address_id)
+       FROM src.address a
+       LEFT JOIN src.country co ON co.country_id = a.country_id
+       LEFT JOIN src.zone z ON z.zone_id = a.zone_id
+      WHERE a.customer_id = c.customer_id) AS addresses,
+    utc(c.date_added) AS created_at
+FROM c
