@@ -26,17 +26,22 @@ def mapping_codes() -> set[str]:
     return {c for p in (ROOT / "mappings").rglob("*.sql") for c in SQL_CODE.findall(p.read_text(encoding="utf-8"))}
 
 
+SQL_LITERAL_CODE = re.compile(r"'([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)'")
+
+
 def python_codes() -> set[str]:
-    """Code literals of the modules that log issues (a file that calls log.add)."""
+    """Code literals of the modules that log issues (a file that calls log.add, add_many or
+    add_query), including the codes inside the SQL an add_query runs ('CODE' literals)."""
     codes = set()
     for p in [*(ROOT / "dumpkit" / "map").glob("*.py"), *(ROOT / "dumpkit" / "check").glob("*.py"), ROOT / "dumpkit" / "demo.py"]:
         text = p.read_text(encoding="utf-8")
-        if "log.add(" not in text:
+        if "log.add" not in text:
             continue
         for node in ast.walk(ast.parse(text)):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and CODE.match(node.value) \
-                    and not node.value.startswith("DUMPKIT_"):
-                codes.add(node.value)
+            if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+                continue
+            found = [node.value] if CODE.match(node.value) else SQL_LITERAL_CODE.findall(node.value)
+            codes |= {c for c in found if not c.startswith("DUMPKIT_")}
     return codes
 
 
