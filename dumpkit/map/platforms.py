@@ -52,11 +52,12 @@ class Platform:
     optional_tables: dict[str, str] = field(default_factory=dict)  # table -> column DDL, created empty when absent
     mappings: dict[str, Mapping] = field(default_factory=dict)
     review: dict[str, str] = field(default_factory=dict)  # entity -> SQL of source fields for the demo review
+    views: dict[str, str] = field(default_factory=dict)  # name -> SQL of a view the mappings share, in creation order
 
     def tables_read(self, settings: bool = False) -> set[str]:
         """Source tables (without prefix) whose rows the mappings read as src.<table>; with
         `settings`, also those the [params] read for the shop's settings only."""
-        texts = [m.sql for m in self.mappings.values()] + [*self.review.values(), *self.sources.values()]
+        texts = [m.sql for m in self.mappings.values()] + [*self.review.values(), *self.sources.values(), *self.views.values()]
         if settings:
             texts += [*self.params.values(), *self.version_sql]
         return {a or b for t in texts for a, b in _SRC_TABLE.findall(t)}
@@ -88,6 +89,9 @@ def load_platform(folder: Path) -> Platform:
         p.mappings[entity] = Mapping(entity, path, sql, header)
     for path in sorted((folder / "review").glob("*.sql")):
         p.review[path.stem] = path.read_text(encoding="utf-8").strip().rstrip(";")
+    # views/<n>_<name>.sql: shop.<name>, created in file-name order (a view reads the ones before it)
+    for path in sorted((folder / "views").glob("*.sql")):
+        p.views[re.sub(r"^\d+_", "", path.stem)] = path.read_text(encoding="utf-8").strip().rstrip(";")
     return p
 
 
