@@ -86,6 +86,8 @@ def test_prestashop_values_by_hand(runs):
     # ps_product_shop price 23.900000 EUR net, wholesale 5.49: 279.63 and 64.233 NOK at 11.70
     p = rows(converted, "products")["1"]
     assert (p["price"], p["cost"]) == (D("279.6300"), D("64.2330"))
+    # a weight has the money's decimal type but is grams, not money: ps_product weight 0.300000 kg stays 300 g
+    assert p["weight"] == rows(kept, "products")["1"]["weight"] == D("300.0000")
     # order 1: total_paid_tax_incl 68.20 EUR -> 797.94 NOK; placed in the shop's EUR: 1 NOK = 1/11.70 EUR
     o = rows(converted, "orders")["1"]
     assert (o["currency"], o["currency_value"]) == ("EUR", D("0.085470"))

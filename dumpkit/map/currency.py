@@ -35,8 +35,9 @@ NOK = "NOK"
 _CODE = re.compile(r"^[A-Z]{3}$")
 _MAX_DECIMALS = 8
 
-# the money fields that are loaded: every MONEY field but the *_gross audit figures
-CONVERTED = {entity: [f.name for f in schema if f.type == MONEY and not f.name.endswith("_gross")]
+# the money fields that are loaded: every MONEY field but the *_gross audit figures (a weight in grams has the
+# same decimal type, WEIGHT, and is no money)
+CONVERTED = {entity: [f.name for f in schema if f.type == MONEY and not f.name.endswith("_gross") and f.name != "weight"]
              for entity, schema in ENTITIES.items()}
 CONVERTED = {entity: fields for entity, fields in CONVERTED.items() if fields}
 
