@@ -139,6 +139,8 @@ def detect(con: duckdb.DuckDBPyConnection, platforms: dict[str, Platform], force
         if forced and forced not in platforms:
             raise DumpkitError(f"unknown platform {forced!r}; known: {', '.join(platforms)}")
         hint = recognise_unmapped(tables)
+        if hint in _REFUSED:
+            raise DumpkitError(_REFUSED[hint])
         data_only = data_only_hint(con)
         if data_only and (forced or hint is None or hint in _BASES):
             # a data-only dump leaves out every empty table: the shop's own tables may be missing for that alone
@@ -247,8 +249,7 @@ def explain_sql_error(con: duckdb.DuckDBPyConnection, prefix: str, error: Except
 
 # shops recognised by their tables but not mapped yet (shared/reference/source-platforms.md, 0.1)
 _UNMAPPED = [
-    ("Magento", ("catalog_product_entity", "eav_attribute")),
-    ("Magento", ("catalog_category_entity",)),
+    ("Magento 1", ("core_store", "catalog_product_entity")),
     ("osCommerce", ("products_description", "orders_products")),
     ("osCommerce", ("products_description", "products_to_categories")),
     ("Spree/Solidus", ("spree_variants",)),
@@ -259,6 +260,10 @@ _UNMAPPED = [
 ]
 # what a mapped platform is built on: a data-only dump of that platform can look like the base alone
 _BASES = {"WordPress without WooCommerce"}
+# recognised and refused for good, with what to do instead
+_REFUSED = {"Magento 1": "this is a dump of Magento 1 (core_store, sales_flat_order), which reached its end of life in "
+                         "2020: dumpkit maps Magento 2.3 and 2.4. Move the shop to Magento 2 with Magento's Data Migration "
+                         "Tool first and dump that database"}
 
 
 def recognise_unmapped(tables: set[str]) -> str | None:
