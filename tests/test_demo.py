@@ -23,6 +23,7 @@ SHOPS = {
     "opencart-2.3": ["opencart/oc-2.3.0.2.sql"],
     "opencart-3-orders": ["opencart/oc-3.0.x.sql", "opencart/oc-3-orders-data.sql"],
     "opencart-4": ["opencart/oc-4.0.2.3-data.sql"],
+    "magento2-luma-no": ["magento2/m2-2.4.7-luma-no.sql"],
 }
 
 
@@ -88,7 +89,7 @@ def test_demo_is_closed_and_reproducible(shop, staged, tmp_path):
         assert pq.read_table(tmp_path / "again" / f"{entity}.parquet").equals(table), entity
 
 
-@pytest.mark.parametrize("shop", ["prestashop-8", "woocommerce-hpos", "opencart-3-orders"])
+@pytest.mark.parametrize("shop", ["prestashop-8", "woocommerce-hpos", "opencart-3-orders", "magento2-luma-no"])
 def test_demo_sample_is_representative(shop, staged, tmp_path):
     migrate(staged(shop), tmp_path / "full", keep_currency=True)
     full = read(tmp_path / "full")
