@@ -23,6 +23,7 @@ import pytest
 from dumpkit.errors import DumpkitError
 from dumpkit.migrate import migrate
 from dumpkit.package.schema import ENTITIES
+from dumpkit.report import render_report
 from tests.helpers import codes, migrate_copy, rows, stage_each
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -99,6 +100,13 @@ def test_order_money_adds_up(runs, shop):
         assert sum(t["value"] for t in mine if t["class"] != "total") == total, oid
         assert sum(x["line_total"] for x in lines.values() if x["order_source_id"] == oid) == sum(
             t["value"] for t in mine if t["class"] == "subtotal"), oid
+
+
+def test_report(no):
+    # report.html is written with the package and renders again from it the same (the browser test is test_report.py)
+    html = (no.out / "report.html").read_text(encoding="utf-8")
+    assert "<html" in html and "2.4.7" in html
+    assert render_report(no.out) == html
 
 
 def test_same_dump_same_package(staged, runs, tmp_path):
