@@ -17,10 +17,12 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+import duckdb
 import pyarrow.parquet as pq
 import pytest
 
 from dumpkit.errors import DumpkitError
+from dumpkit.map.platforms import detect, load_platforms
 from dumpkit.migrate import migrate
 from dumpkit.package.schema import ENTITIES
 from dumpkit.report import render_report
@@ -393,6 +395,21 @@ def test_legacy_stock_without_msi(staged, tmp_path):
     products = rows(r, "products")
     assert (products["2041"]["quantity"], products["6"]["quantity"], products["2"]["quantity"]) == (7, None, 100)
     assert "STOCK_RESERVED" not in codes(r)
+
+
+def test_version_from_the_schema_when_the_admin_never_said(staged, tmp_path):
+    """Without Magento_AdminAnalytics' version log, the schema tells 2.4 (login_as_customer) from 2.3 (patch_list)."""
+    db = tmp_path / "stage.duckdb"
+    db.write_bytes(staged["luma"].read_bytes())
+    con = duckdb.connect(str(db))
+    try:
+        versions = []
+        for table in ("admin_analytics_usage_version_log", "login_as_customer_assistance_allowed", "login_as_customer"):
+            con.execute(f"DROP TABLE {table}")
+            versions.append(detect(con, load_platforms()).version)
+        assert versions == ["2.4", "2.4", "2.3"]
+    finally:
+        con.close()
 
 
 def test_magento_1_is_refused(tmp_path):

@@ -274,8 +274,10 @@ def recognise_unmapped(tables: set[str]) -> str | None:
 
 
 def create_source_views(con: duckdb.DuckDBPyConnection, prefix: str) -> None:
-    """`src.<table>` for every staged `<prefix><table>`: mappings never spell the prefix."""
-    con.execute("CREATE SCHEMA IF NOT EXISTS src")
+    """`src.<table>` for every staged `<prefix><table>`: mappings never spell the prefix. Made anew on
+    each detection: a view of a table that is gone would tell a version by a table the dump lacks."""
+    con.execute("DROP SCHEMA IF EXISTS src CASCADE")
+    con.execute("CREATE SCHEMA src")
     names = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()]
     for t in names:
         if t.startswith(prefix):
