@@ -50,13 +50,14 @@ class Platform:
     value_maps: dict[str, dict[str, str]]
     sources: dict[str, str]  # key entity -> SQL listing the source ids of that entity
     optional_tables: dict[str, str] = field(default_factory=dict)  # table -> column DDL, created empty when absent
+    views: dict[str, str] = field(default_factory=dict)  # name -> SELECT the mappings share, as shared.<name>
     mappings: dict[str, Mapping] = field(default_factory=dict)
     review: dict[str, str] = field(default_factory=dict)  # entity -> SQL of source fields for the demo review
 
     def tables_read(self, settings: bool = False) -> set[str]:
         """Source tables (without prefix) whose rows the mappings read as src.<table>; with
         `settings`, also those the [params] read for the shop's settings only."""
-        texts = [m.sql for m in self.mappings.values()] + [*self.review.values(), *self.sources.values()]
+        texts = [m.sql for m in self.mappings.values()] + [*self.review.values(), *self.sources.values(), *self.views.values()]
         if settings:
             texts += [*self.params.values(), *self.version_sql]
         return {a or b for t in texts for a, b in _SRC_TABLE.findall(t)}
@@ -75,6 +76,7 @@ def load_platform(folder: Path) -> Platform:
         value_maps={k: {str(a): str(b) for a, b in v.items()} for k, v in cfg.get("value_maps", {}).items()},
         sources=cfg.get("sources", {}),
         optional_tables=cfg.get("optional_tables", {}),
+        views=cfg.get("views", {}),
     )
     for path in sorted(folder.glob("*.sql")):
         sql = path.read_text(encoding="utf-8")
@@ -248,7 +250,6 @@ _UNMAPPED = [
     ("osCommerce", ("products_description", "orders_products")),
     ("osCommerce", ("products_description", "products_to_categories")),
     ("Spree/Solidus", ("spree_variants",)),
-    ("Shopware 6", ("product_translation", "product_manufacturer")),
     ("Saleor", ("product_productvariant",)),
     ("Medusa", ("product_variant", "price_set")),
     ("WordPress without WooCommerce", ("posts", "options", "users")),
