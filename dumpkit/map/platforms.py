@@ -76,6 +76,7 @@ def load_platform(folder: Path) -> Platform:
         value_maps={k: {str(a): str(b) for a, b in v.items()} for k, v in cfg.get("value_maps", {}).items()},
         sources=cfg.get("sources", {}),
         optional_tables=cfg.get("optional_tables", {}),
+        views=cfg.get("views", {}),
     )
     for path in sorted(folder.glob("*.sql")):
         sql = path.read_text(encoding="utf-8")
@@ -253,7 +254,6 @@ _UNMAPPED = [
     ("osCommerce", ("products_description", "orders_products")),
     ("osCommerce", ("products_description", "products_to_categories")),
     ("Spree/Solidus", ("spree_variants",)),
-    ("Shopware 6", ("product_translation", "product_manufacturer")),
     ("Saleor", ("product_productvariant",)),
     ("Medusa", ("product_variant", "price_set")),
     ("WordPress without WooCommerce", ("posts", "options", "users")),
