@@ -76,7 +76,6 @@ def load_platform(folder: Path) -> Platform:
         value_maps={k: {str(a): str(b) for a, b in v.items()} for k, v in cfg.get("value_maps", {}).items()},
         sources=cfg.get("sources", {}),
         optional_tables=cfg.get("optional_tables", {}),
-        views=cfg.get("views", {}),
     )
     for path in sorted(folder.glob("*.sql")):
         sql = path.read_text(encoding="utf-8")

@@ -75,25 +75,14 @@ def prepare(con: duckdb.DuckDBPyConnection, detection: Detection, value_maps: di
                 f"the {platform.name} view {name!r} cannot be made from this dump: "
                 f"{explain_sql_error(con, detection.prefix, e)}") from None
     for name, sql in platform.params.items():
-        value = next(iter(_from_dump(con, detection, f"setting {name!r}", sql)), None)
+        try:
+            value = next(iter(con.execute(sql).fetchall()), None)
+        except duckdb.Error as e:  # a setting the dump holds in a shape the platform's SQL did not expect
+            raise machine_error(e) or DumpkitError(
+                f"the {platform.name} setting {name!r} cannot be read from this dump: "
+                f"{explain_sql_error(con, detection.prefix, e)}") from None
         con.execute(f"SET VARIABLE {ident(name)} = ?", [None if value is None else value[0]])
     languages.choose(con)  # which source language is Mystore's 'no' (lang_key reads it)
-    # what several mappings of the platform read the same way (platform.toml [views]): shared.<name>
-    con.execute("DROP SCHEMA IF EXISTS shared CASCADE")
-    con.execute("CREATE SCHEMA shared")
-    for name, sql in platform.views.items():
-        _from_dump(con, detection, f"view {name!r}", f"CREATE VIEW {qualified('shared', name)} AS {sql}")
-
-
-def _from_dump(con: duckdb.DuckDBPyConnection, detection: Detection, what: str, sql: str) -> list[tuple]:
-    """Run a platform's own SQL on the dump: a dump that holds a setting or a table in a shape the
-    platform's SQL did not expect (or not at all) is one line naming it."""
-    try:
-        return con.execute(sql).fetchall()
-    except duckdb.Error as e:
-        raise machine_error(e) or DumpkitError(
-            f"the {detection.platform.name} {what} cannot be read from this dump: "
-            f"{explain_sql_error(con, detection.prefix, e)}") from None
 
 
 _COLUMN_DDL = re.compile(r'\s*("[^"]+"|\w+)\s+(\w+(?:\s*\(\s*\d+(?:\s*,\s*\d+)?\s*\))?)\s*(?:,|$)')

@@ -18,7 +18,7 @@ tr AS (
            coalesce(blank_null(t.meta_title), blank_null(tp.meta_title)) AS meta_title,
            coalesce(blank_null(t.meta_description), blank_null(tp.meta_description)) AS meta_description,
            coalesce(blank_null(t.external_link), blank_null(tp.external_link)) AS external_link
-    FROM live c CROSS JOIN shared.languages l
+    FROM live c CROSS JOIN shop.languages l
     LEFT JOIN src.category_translation t ON t.category_id = c.id AND t.category_version_id = c.version_id AND t.language_id = l.id
     LEFT JOIN src.category_translation tp ON tp.category_id = c.id AND tp.category_version_id = c.version_id AND tp.language_id = l.parent_id
 ),
@@ -69,4 +69,4 @@ SELECT
 FROM live c
 LEFT JOIN live p ON p.id = c.parent_id
 LEFT JOIN texts t ON t.id = c.id
-LEFT JOIN shared.media_files md ON md.id = c.media_id
+LEFT JOIN shop.media_files md ON md.id = c.media_id

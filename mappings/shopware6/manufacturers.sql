@@ -4,14 +4,14 @@
 -- row or field takes its parent language's (de-CH from de-DE), as Shopware shows it; the system
 -- language stands in for a missing Norwegian text after the mappings (map/languages.py).
 -- The name is plain text in Mystore: the Norwegian one, else the system language's.
--- The logo is its media file (shared.media_files, platform.toml).
+-- The logo is its media file (shop.media_files, views/).
 WITH texts AS (
     SELECT m.id,
            map_from_entries(list({'key': l.key, 'value': coalesce(blank_null(t.name), blank_null(tp.name))})
                             FILTER (WHERE coalesce(blank_null(t.name), blank_null(tp.name)) IS NOT NULL)) AS name,
            map_from_entries(list({'key': l.key, 'value': coalesce(blank_null(t.description), blank_null(tp.description))})
                             FILTER (WHERE coalesce(blank_null(t.description), blank_null(tp.description)) IS NOT NULL)) AS description
-    FROM src.product_manufacturer m CROSS JOIN shared.languages l
+    FROM src.product_manufacturer m CROSS JOIN shop.languages l
     LEFT JOIN src.product_manufacturer_translation t ON t.product_manufacturer_id = m.id
          AND t.product_manufacturer_version_id = m.version_id AND t.language_id = l.id
     LEFT JOIN src.product_manufacturer_translation tp ON tp.product_manufacturer_id = m.id
@@ -35,5 +35,5 @@ SELECT
     CASE WHEN cardinality(t.name) = 0 OR t.name IS NULL THEN 'name@EMPTY_NAME: manufacturer has no name in any language; named after its id' END AS _warn
 FROM src.product_manufacturer m
 LEFT JOIN texts t ON t.id = m.id
-LEFT JOIN shared.media_files md ON md.id = m.media_id
+LEFT JOIN shop.media_files md ON md.id = m.media_id
 WHERE m.version_id = getvariable('live_version')

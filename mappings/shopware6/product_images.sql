@@ -4,7 +4,7 @@
 -- first, then by position. A variant with media of its own has them as variant images (positions
 -- counted per variant, its cover first); a variant without media shows its parent's (Shopware's
 -- inheritance) and has no rows of its own. The file is the media's path from the shop root
--- (shared.media_files, platform.toml: media.path in 6.5+, built from the id in 6.4).
+-- (shop.media_files, views/: media.path in 6.5+, built from the id in 6.4).
 WITH live AS (
     SELECT * FROM src.product WHERE version_id = getvariable('live_version')
 ),
@@ -14,7 +14,7 @@ rows AS (
            pm.id = p.product_media_id AS is_cover, pm.position, m.path, m.filename
     FROM src.product_media pm
     JOIN live p ON p.id = pm.product_id AND p.version_id = pm.product_version_id
-    JOIN shared.media_files m ON m.id = pm.media_id
+    JOIN shop.media_files m ON m.id = pm.media_id
     WHERE pm.version_id = getvariable('live_version')
 ),
 numbered AS (

@@ -14,7 +14,7 @@ texts AS (
     SELECT o.id,
            map_from_entries(list({'key': l.key, 'value': coalesce(blank_null(t.name), blank_null(tp.name))})
                             FILTER (WHERE coalesce(blank_null(t.name), blank_null(tp.name)) IS NOT NULL)) AS name
-    FROM src.property_group_option o CROSS JOIN shared.languages l
+    FROM src.property_group_option o CROSS JOIN shop.languages l
     LEFT JOIN src.property_group_option_translation t ON t.property_group_option_id = o.id AND t.language_id = l.id
     LEFT JOIN src.property_group_option_translation tp ON tp.property_group_option_id = o.id AND tp.language_id = l.parent_id
     WHERE o.id IN (SELECT id FROM used)

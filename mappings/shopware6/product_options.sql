@@ -16,7 +16,7 @@ texts AS (
     SELECT g.id,
            map_from_entries(list({'key': l.key, 'value': coalesce(blank_null(t.name), blank_null(tp.name))})
                             FILTER (WHERE coalesce(blank_null(t.name), blank_null(tp.name)) IS NOT NULL)) AS name
-    FROM src.property_group g CROSS JOIN shared.languages l
+    FROM src.property_group g CROSS JOIN shop.languages l
     LEFT JOIN src.property_group_translation t ON t.property_group_id = g.id AND t.language_id = l.id
     LEFT JOIN src.property_group_translation tp ON tp.property_group_id = g.id AND tp.language_id = l.parent_id
     GROUP BY g.id

@@ -24,7 +24,7 @@ tr AS (
            coalesce(blank_null(t.meta_title), blank_null(tp.meta_title)) AS meta_title,
            coalesce(blank_null(t.meta_description), blank_null(tp.meta_description)) AS meta_description,
            coalesce(blank_null(t.keywords), blank_null(tp.keywords)) AS keywords
-    FROM live p CROSS JOIN shared.languages l
+    FROM live p CROSS JOIN shop.languages l
     LEFT JOIN src.product_translation t ON t.product_id = p.id AND t.product_version_id = p.version_id AND t.language_id = l.id
     LEFT JOIN src.product_translation tp ON tp.product_id = p.id AND tp.product_version_id = p.version_id AND tp.language_id = l.parent_id
     WHERE p.parent_id IS NULL
