@@ -12,17 +12,20 @@ from dumpkit.migrate import migrate
 from dumpkit.report import render_report
 from tests.servers import missing_requirement
 
-FIXTURE = Path(__file__).parents[1] / "fixtures/prestashop/ps-8.1.7.sql"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+# the report is the same code for every platform: the bundled demo shop, and the two mapped last
+SHOPS = {"prestashop-8": "prestashop/ps-8.1.7.sql", "magento2": "magento2/m2-2.4.7-luma-no.sql",
+         "shopware6": "shopware6/sw-6.4-orders.sql"}
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
+@pytest.fixture(scope="module", params=list(SHOPS))
+def demo(request, tmp_path_factory):
     out = tmp_path_factory.mktemp("demo")
-    result = migrate(FIXTURE, out, demo=True, seed=42, size=3)
+    result = migrate(FIXTURES / SHOPS[request.param], out, demo=True, seed=42, size=3)
     return out, result
 
 
