@@ -185,7 +185,7 @@ def print_stage_summary(result) -> None:
 def migrate(
     dump: List[Path] = typer.Argument(..., help="Dump file(s) or folder, or a staged .duckdb file"),
     out: Path = typer.Option(..., "-o", "--out", help="Folder for the load package"),
-    platform: str = typer.Option("auto", help="auto, or a platform folder name in mappings/ (woocommerce, prestashop, opencart...)"),
+    platform: str = typer.Option("auto", help="auto, or a platform folder name in mappings/ (woocommerce, prestashop, opencart, magento2, shopware6)"),
     only: Optional[str] = typer.Option(None, help="Comma-separated: tax_classes,manufacturers,categories,products,customers,orders"),
     value_map: Optional[Path] = typer.Option(None, "--value-map", help="TOML/JSON {map: {source value: Mystore value}} overriding the defaults"),
     shop_country: str = typer.Option("NO", help="ISO country for customers and orders without one"),

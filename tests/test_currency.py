@@ -1,5 +1,6 @@
 """Amounts in NOK (dumpkit/map/currency.py) on the real shops that do not sell in NOK: PrestaShop
-8.1.7 (EUR), OpenCart 3 with orders (USD) and the WooCommerce 4.9 guest-order shop (GBP).
+8.1.7 (EUR), OpenCart 3 with orders (USD), the WooCommerce 4.9 guest-order shop (GBP) and the Magento
+2.4.7 Luma shop set up for Norway (base currency USD, an order paid in EUR).
 
 Each shop is migrated twice from the same staged dump: with --keep-currency (the amounts as the
 dump has them) and with a rate; every loaded money field of the second must be the first times
@@ -24,6 +25,7 @@ SHOPS = {
     "ps": (["prestashop/ps-8.1.7.sql"], "EUR", Decimal("11.70")),
     "oc": (["opencart/oc-3.0.x.sql", "opencart/oc-3-orders-data.sql"], "USD", Decimal("10.4321")),
     "wc": (["woocommerce/wc-guest-order.sql"], "GBP", Decimal("13.5")),
+    "m2": (["magento2/m2-2.4.7-luma-no.sql"], "USD", Decimal("10.6543")),
 }
 D = Decimal
 

@@ -593,8 +593,9 @@ def test_mask_literals_hides_every_literal(case):
 
 
 def fixture_sets() -> dict[str, list[Path]]:
-    sets = {p.stem: [p] for d in ("prestashop", "woocommerce", "opencart") for p in sorted((ROOT / "fixtures" / d).glob("*.sql"))
+    sets = {p.stem: [p] for d in ("prestashop", "woocommerce", "opencart", "shopware6") for p in sorted((ROOT / "fixtures" / d).glob("*.sql"))
             if p.stem not in ("wp-adminer", "oc-3-orders-data")}
+    sets["m2-2.4.7-luma-no"] = [ROOT / "fixtures" / "magento2" / "m2-2.4.7-luma-no.sql"]
     sets["oc-3.0.x+orders"] = [ROOT / "fixtures" / "opencart" / "oc-3.0.x.sql", ROOT / "fixtures" / "opencart" / "oc-3-orders-data.sql"]
     return sets
 

@@ -153,7 +153,6 @@ def test_cli_only_orders_is_one_clear_line(tmp_path):
 @pytest.mark.parametrize("fixture,name", [
     ("oscommerce/osc-2.3.4.1.sql", "osCommerce"),
     ("spree-storedog.sql", "Spree/Solidus"),
-    ("shopware6/demo-data-2019", "Shopware 6"),
 ])
 def test_unmapped_platforms_are_named(fixture, name, tmp_path):
     from dumpkit.migrate import migrate

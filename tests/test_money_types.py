@@ -35,6 +35,9 @@ SHOPS = {
     "oc-2.3": ["opencart/oc-2.3.0.2.sql"],
     "oc-3+orders": ["opencart/oc-3.0.x.sql", "opencart/oc-3-orders-data.sql"],
     "oc-4.0": ["opencart/oc-4.0.2.3-data.sql"],
+    "m2-luma-no": ["magento2/m2-2.4.7-luma-no.sql"],
+    "sw-6.4": ["shopware6/sw-6.4-happyware.sql"],
+    "sw-orders": ["shopware6/sw-6.4-orders.sql"],
 }
 MONEY_MACROS = {"money", "net", "net_price", "gross", "div4", "at_rate"}
 FLOATING = ("DOUBLE", "FLOAT", "REAL")

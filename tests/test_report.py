@@ -26,10 +26,13 @@ from tests.helpers import migrate_copy
 from tests.servers import missing_requirement
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
+# the report is the same code for every platform: every mapped platform's bundled shop
 SHOPS = {
     "prestashop": [FIXTURES / "prestashop/ps-8.1.7.sql"],
     "woocommerce": [FIXTURES / "woocommerce/wc-orders-hpos.sql"],
     "opencart": [FIXTURES / "opencart/oc-3.0.x.sql", FIXTURES / "opencart/oc-3-orders-data.sql"],
+    "magento2": [FIXTURES / "magento2/m2-2.4.7-luma-no.sql"],
+    "shopware6": [FIXTURES / "shopware6/sw-6.4-orders.sql"],
 }
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]

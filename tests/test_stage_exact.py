@@ -27,6 +27,8 @@ MYSQL_DUMPS = [
     "oscommerce/osc-2.2rc2a-latin1.sql",
     "oscommerce/osc-2.3.4.1.sql",
     "magento2/m2-categories-sequelpro.sql",
+    "magento2/m2-2.4.7-luma-no.sql",
+    "shopware6/sw-6.4-orders.sql",
 ]
 # a data-only dump restored on top of its schema, as the shop's two files are used together
 MYSQL_COMBINED = [("opencart/oc-3.0.x.sql", "opencart/oc-3-orders-data.sql")]

@@ -54,11 +54,12 @@ class Platform:
     demo_sources: dict[str, str] = field(default_factory=dict)  # table -> SQL condition: the rows a demo maps (demo.py)
     mappings: dict[str, Mapping] = field(default_factory=dict)
     review: dict[str, str] = field(default_factory=dict)  # entity -> SQL of source fields for the demo review
+    views: dict[str, str] = field(default_factory=dict)  # name -> SQL of a view the mappings share, in creation order
 
     def tables_read(self, settings: bool = False) -> set[str]:
         """Source tables (without prefix) whose rows the mappings read as src.<table>; with
         `settings`, also those the [params] read for the shop's settings only."""
-        texts = [m.sql for m in self.mappings.values()] + [*self.review.values(), *self.sources.values()]
+        texts = [m.sql for m in self.mappings.values()] + [*self.review.values(), *self.sources.values(), *self.views.values()]
         if settings:
             texts += [*self.params.values(), *self.version_sql]
         return {a or b for t in texts for a, b in _SRC_TABLE.findall(t)}
@@ -92,6 +93,9 @@ def load_platform(folder: Path) -> Platform:
         p.mappings[entity] = Mapping(entity, path, sql, header)
     for path in sorted((folder / "review").glob("*.sql")):
         p.review[path.stem] = path.read_text(encoding="utf-8").strip().rstrip(";")
+    # views/<n>_<name>.sql: shop.<name>, created in file-name order (a view reads the ones before it)
+    for path in sorted((folder / "views").glob("*.sql")):
+        p.views[re.sub(r"^\d+_", "", path.stem)] = path.read_text(encoding="utf-8").strip().rstrip(";")
     return p
 
 
@@ -139,6 +143,8 @@ def detect(con: duckdb.DuckDBPyConnection, platforms: dict[str, Platform], force
         if forced and forced not in platforms:
             raise DumpkitError(f"unknown platform {forced!r}; known: {', '.join(platforms)}")
         hint = recognise_unmapped(tables)
+        if hint in _REFUSED:
+            raise DumpkitError(_REFUSED[hint])
         data_only = data_only_hint(con)
         if data_only and (forced or hint is None or hint in _BASES):
             # a data-only dump leaves out every empty table: the shop's own tables may be missing for that alone
@@ -247,18 +253,20 @@ def explain_sql_error(con: duckdb.DuckDBPyConnection, prefix: str, error: Except
 
 # shops recognised by their tables but not mapped yet (shared/reference/source-platforms.md, 0.1)
 _UNMAPPED = [
-    ("Magento", ("catalog_product_entity", "eav_attribute")),
-    ("Magento", ("catalog_category_entity",)),
+    ("Magento 1", ("core_store", "catalog_product_entity")),
     ("osCommerce", ("products_description", "orders_products")),
     ("osCommerce", ("products_description", "products_to_categories")),
     ("Spree/Solidus", ("spree_variants",)),
-    ("Shopware 6", ("product_translation", "product_manufacturer")),
     ("Saleor", ("product_productvariant",)),
     ("Medusa", ("product_variant", "price_set")),
     ("WordPress without WooCommerce", ("posts", "options", "users")),
 ]
 # what a mapped platform is built on: a data-only dump of that platform can look like the base alone
 _BASES = {"WordPress without WooCommerce"}
+# recognised and refused for good, with what to do instead
+_REFUSED = {"Magento 1": "this is a dump of Magento 1 (core_store, sales_flat_order), which reached its end of life in "
+                         "2020: dumpkit maps Magento 2.3 and 2.4. Move the shop to Magento 2 with Magento's Data Migration "
+                         "Tool first and dump that database"}
 
 
 def recognise_unmapped(tables: set[str]) -> str | None:
@@ -269,8 +277,10 @@ def recognise_unmapped(tables: set[str]) -> str | None:
 
 
 def create_source_views(con: duckdb.DuckDBPyConnection, prefix: str) -> None:
-    """`src.<table>` for every staged `<prefix><table>`: mappings never spell the prefix."""
-    con.execute("CREATE SCHEMA IF NOT EXISTS src")
+    """`src.<table>` for every staged `<prefix><table>`: mappings never spell the prefix. Made anew on
+    each detection: a view of a table that is gone would tell a version by a table the dump lacks."""
+    con.execute("DROP SCHEMA IF EXISTS src CASCADE")
+    con.execute("CREATE SCHEMA src")
     names = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()]
     for t in names:
         if t.startswith(prefix):

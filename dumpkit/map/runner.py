@@ -64,6 +64,17 @@ def prepare(con: duckdb.DuckDBPyConnection, detection: Detection, value_maps: di
             _complete_columns(con, detection.prefix + table, table, columns, have)
     for table, columns in platform.optional_columns.items():
         _add_missing_columns(con, detection.prefix + table, table, columns)
+    # what the platform's mappings and parameters share (an EAV pivot, translations with their fallbacks):
+    # shop.<view>, read when queried (getvariable() inside gives the parameter's value then)
+    con.execute("DROP SCHEMA IF EXISTS shop CASCADE")
+    con.execute("CREATE SCHEMA shop")
+    for name, sql in platform.views.items():
+        try:
+            con.execute(f"CREATE VIEW {qualified('shop', name)} AS {sql}")
+        except duckdb.Error as e:
+            raise machine_error(e) or DumpkitError(
+                f"the {platform.name} view {name!r} cannot be made from this dump: "
+                f"{explain_sql_error(con, detection.prefix, e)}") from None
     for name, sql in platform.params.items():
         try:
             value = next(iter(con.execute(sql).fetchall()), None)
