@@ -210,11 +210,12 @@ def open_work_db(staged: Path, tmp: Path) -> duckdb.DuckDBPyConnection:
     con.execute("SET temp_directory = ?", [str(tmp)])
     con.execute("SET preserve_insertion_order = false")  # every output is sorted when it is written
     con.execute("ATTACH ? AS stage (READ_ONLY)", [str(staged)])
-    names = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables WHERE table_catalog = 'stage' "
-                                       "AND table_schema = 'main'").fetchall()]
+    names = con.execute("SELECT table_schema, table_name FROM information_schema.tables WHERE table_catalog = 'stage' "
+                        "AND table_schema IN ('main', 'dumpkit')").fetchall()
     con.execute("BEGIN")
-    for name in names:
-        con.execute(f"CREATE VIEW {qualified('main', name)} AS SELECT * FROM stage.main.{ident(name)}")
+    con.execute("CREATE SCHEMA dumpkit")  # staging's metadata where detection and its hints look for it
+    for schema, name in names:
+        con.execute(f"CREATE VIEW {qualified(schema, name)} AS SELECT * FROM stage.{qualified(schema, name)}")
     con.execute("COMMIT")
     return lock_down(con)
 

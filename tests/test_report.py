@@ -220,9 +220,12 @@ def test_on_paper_titles_are_dark_cards_whole_and_short(demos, browser, shop, tm
     page.close()
     # the PDF's text without spacing and ligatures (ﬀ is ff)
     pages = [re.sub(r"\s+", "", unicodedata.normalize("NFKC", p.extract_text())) for p in PdfReader(pdf).pages]
-    ends = [re.sub(r"\s+", "", end) for _, end in cards]
+    def flat(text: str) -> str:  # as the PDF's text is compared (™ is TM)
+        return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+    ends = [flat(end) for _, end in cards]
     for title, end in cards:
-        title, end = re.sub(r"\s+", "", title), re.sub(r"\s+", "", end)
+        title, end = flat(title), flat(end)
         # the card's last line, and its title above it on the same page, with no other card between
         found = [(n, m.start()) for n, p in enumerate(pages) for m in re.finditer(re.escape(end) + r"(?!\d)", p)]
         assert len(found) == 1, (end, found)
