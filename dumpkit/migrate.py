@@ -100,8 +100,10 @@ def load_value_maps(path: Path | None) -> dict[str, dict[str, str]]:
     return {k: {str(a): str(b) for a, b in v.items()} for k, v in data.items()}
 
 
-def check_options(size: int, shop_country: str, timezone: str | None) -> str:
+def check_options(size: int, shop_country: str, timezone: str | None, platform: str = "auto") -> str:
     """Options wrong on their face, refused before anything is read; the country, upper-cased."""
+    if platform != "auto" and platform not in load_platforms():
+        raise DumpkitError(f"unknown platform {platform!r}; known: {', '.join(load_platforms())}")
     if size < 1:
         raise DumpkitError(f"--size must be at least 1, not {size}")
     if not re.fullmatch(r"[A-Za-z]{2}", shop_country or ""):
@@ -330,7 +332,7 @@ def migrate(
     dumps = [Path(d) for d in dumps] if isinstance(dumps, (list, tuple)) else [Path(dumps)]
     out = Path(out)
     entities, implied = resolve_entities(only)
-    shop_country = check_options(size, shop_country, timezone)
+    shop_country = check_options(size, shop_country, timezone, platform)
     value_maps = load_value_maps(value_map_file)
     keep_stage = not demo if keep_stage is None else keep_stage
     options = dict(platform=platform, only=only, value_map_file=value_map_file, shop_country=shop_country,
