@@ -1,6 +1,7 @@
 """Helpers the mapping tests share: stage the fixtures once, migrate a copy of a staged dump, read what came out."""
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -57,3 +58,13 @@ def rows(result, entity: str) -> dict[str, dict]:
 def codes(result, entity: str | None = None, source_id: str | None = None) -> list[str]:
     return [i.code for i in result.log.items
             if (entity is None or i.entity == entity) and (source_id is None or i.source_id == source_id)]
+
+
+# a run's plain progress lines on stderr (dumpkit/progress.py LineProgress): '[  3.2 s] step ...' and
+# '  step: note'. A run that fails after the first two seconds prints them before its error line.
+PROGRESS_LINE = re.compile(r"^(\[\s*\d+\.\d s\] |  \S)")
+
+
+def error_lines(stderr: str) -> list[str]:
+    """stderr without the progress lines: what a user reads as the error."""
+    return [line for line in stderr.splitlines() if line.strip() and not PROGRESS_LINE.match(line)]

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from dumpkit.cli import app
 from dumpkit.stage import stage_dump
+from tests.helpers import error_lines
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SHOP = FIXTURES / "opencart" / "oc-2.3.0.2.sql"
@@ -23,7 +24,7 @@ SHOP = FIXTURES / "opencart" / "oc-2.3.0.2.sql"
 def cli(*args) -> tuple[int, str]:
     result = CliRunner().invoke(app, [str(a) for a in args])
     assert "Traceback" not in result.output and "internal error" not in result.stderr, result.stderr
-    assert result.stderr.count("\n") == 1, result.stderr
+    assert len(error_lines(result.stderr)) == 1, result.stderr
     return result.exit_code, result.stderr
 
 
@@ -105,10 +106,10 @@ def test_unreadable_dump_and_unwritable_folder_are_one_line():
             for command in (["migrate", dump, "-o", "/tmp/never"], ["stage", dump, "--db", "/tmp/never.duckdb"],
                             ["inspect", dump]):
                 proc = as_nobody(*command)
-                assert proc.returncode == 1 and proc.stderr.count("\n") == 1, proc.stderr
+                assert proc.returncode == 1 and len(error_lines(proc.stderr)) == 1, proc.stderr
                 assert "not readable" in proc.stderr or "Permission denied" in proc.stderr, proc.stderr
         proc = as_nobody("migrate", SHOP, "-o", ro / "out")
-        assert proc.returncode == 5 and "Permission denied" in proc.stderr and proc.stderr.count("\n") == 1, proc.stderr
+        assert proc.returncode == 5 and "Permission denied" in proc.stderr and len(error_lines(proc.stderr)) == 1, proc.stderr
         assert not Path("/tmp/never").exists() and not Path("/tmp/never.duckdb").exists()
     finally:
         subprocess.run(["chmod", "-R", "u+rwx", str(base)])

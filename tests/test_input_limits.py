@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import gzip
 import os
-import resource
 import subprocess
 import sys
 from contextlib import contextmanager
@@ -20,6 +19,7 @@ from dumpkit.cli import app
 from dumpkit.errors import ResourceError
 from dumpkit.read.inspect import inspect_dump
 from tests.test_stage_mysql import query, snapshot, stage, write
+from tests.helpers import error_lines
 
 try:
     from compression import zstd
@@ -213,7 +213,7 @@ def _big_gzip(path: Path, mb: int) -> Path:
 def _one_line_exit_5(args: list[str]) -> str:
     proc = subprocess.run([sys.executable, "-c", "from dumpkit.cli import main; main()", *args],
                           capture_output=True, text=True, timeout=600)
-    lines = proc.stderr.strip().splitlines()
+    lines = error_lines(proc.stderr)
     assert proc.returncode == 5 and len(lines) == 1 and "internal error" not in proc.stderr, proc.stderr
     return lines[0].lower()
 

@@ -17,6 +17,7 @@ import pytest
 
 from dumpkit.lock import hold_lock, lock_path
 from dumpkit.package.verify import check_package
+from tests.helpers import error_lines
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SHOP = FIXTURES / "opencart" / "oc-2.3.0.2.sql"
@@ -74,7 +75,7 @@ def big_dump(path: Path, batches: int = 400) -> Path:
 
 
 def one_line(proc: subprocess.CompletedProcess) -> str:
-    lines = proc.stderr.strip().splitlines()
+    lines = error_lines(proc.stderr)
     assert len(lines) == 1, proc.stderr
     return lines[0]
 

@@ -13,14 +13,14 @@ import pytest
 from dumpkit.errors import DumpkitError, NotADumpError
 from dumpkit.migrate import migrate
 from dumpkit.stage import stage_dump
-from tests.helpers import codes, rows
+from tests.helpers import codes, error_lines, rows
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 def one_line_error(*args: str) -> tuple[int, str]:
     proc = subprocess.run([sys.executable, "-m", "dumpkit.cli", "migrate", *args], capture_output=True, text=True)
-    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    lines = error_lines(proc.stderr)
     assert len(lines) == 1 and "Traceback" not in proc.stderr and "internal error" not in proc.stderr, proc.stderr
     return proc.returncode, lines[0]
 

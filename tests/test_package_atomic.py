@@ -34,7 +34,7 @@ def packages(tmp_path_factory):
     """An OpenCart package and a PrestaShop demo package (with review.json)."""
     base = tmp_path_factory.mktemp("packages")
     migrate(OLD_SHOP, base / "opencart", keep_currency=True)  # a shop in USD
-    migrate(NEW_SHOP, base / "demo", demo=True, seed=1, size=3, keep_currency=True)
+    migrate(NEW_SHOP, base / "demo", demo=True, seed=1, size=3, keep_currency=True, keep_stage=True)
     return base
 
 
