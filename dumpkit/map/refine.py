@@ -311,8 +311,7 @@ def image_file_names(con: duckdb.DuckDBPyConnection) -> None:
             candidate = f"{stem}-{n}{dot}{ext}"
         first_free[name] = n + 1
         used.add(candidate)
-        if candidate != name:
-            names[url] = candidate
+        names[url] = candidate  # every row of the file gets it, not only a renamed one
     if names:
         con.register("_names", pa.table({"url": list(names), "name": list(names.values())}))
         con.execute("UPDATE pkg.product_images SET filename = n.name FROM _names n WHERE product_images.source_url = n.url")
