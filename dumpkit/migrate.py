@@ -196,6 +196,7 @@ def migrate(
     max_statement_mb: int | None = None,
     currency_rates: dict | None = None,
     keep_currency: bool = False,
+    value_maps: dict[str, dict[str, str]] | None = None,
 ) -> MigrateResult:
     """Migrate a dump (or a staged DuckDB file) into the load package at `out`.
     With `demo`, only a random sample of `size` products, customers and orders (and what
@@ -203,7 +204,8 @@ def migrate(
     PartialDumpError (exit 4, as `stage` does) unless `allow_partial`. `currency_rates`
     (currency -> NOK for one unit, see map/currency.py) convert a shop's amounts to NOK;
     without a rate for them a full migration stops, unless `keep_currency` loads them
-    unconverted on purpose.
+    unconverted on purpose. `value_maps`: the maps themselves instead of `value_map_file`
+    (a delta repeats the first run's, from its manifest).
     The package is written into a new folder next to `out` and swapped into place, under
     the lock of `out` (and of a staged input file): `out` is the old package or the new
     one, whole, whenever the run stops (dumpkit.package.folder)."""
@@ -214,7 +216,7 @@ def migrate(
     out = Path(out)
     entities, implied = resolve_entities(only)
     shop_country = check_options(size, shop_country, timezone)
-    value_maps = load_value_maps(value_map_file)
+    value_maps = load_value_maps(value_map_file) if value_maps is None else value_maps
     with ExitStack() as held:
         staged = staged_input(dumps)
         if staged:
@@ -317,6 +319,7 @@ def _migrate(dumps: list[Path], out: Path, entities: list[str], implied: list[st
                         "currency_rates": money.manifest()["rates"], "keep_currency": keep_currency,
                         "languages": languages.language_keys(con), **extra},
         }
+        manifest["options"]["value_maps"] = value_maps  # the maps themselves: a delta runs with them again
         counts = write_package(con, out, entities, log, manifest, review)
     finally:
         con.close()

@@ -43,6 +43,8 @@ STAGE_FILE = "stage.duckdb"
 # staging file migrate leaves (with DuckDB's write-ahead log); `.<name>.dumpkit-*` is what
 # dumpkit keeps beside them while it writes them (a lock, a part written)
 WORKING_FILES = {"report.html", STAGE_FILE, STAGE_FILE + ".wal"}
+# a delta package (dumpkit/delta) holds the newer dump's whole package in a folder of its own
+WORKING_DIRS = {"full"}
 
 
 @contextmanager
@@ -95,9 +97,10 @@ def _check_target(out: Path, inputs: list[Path], carry: Path | None) -> None:
             raise DumpkitError(f"{p} is inside -o {out}, which is replaced by the new package; "
                                "move it or choose another folder")
     if out.is_dir():
-        known = package_files() | WORKING_FILES | {MANIFEST, REVIEW}
+        known = package_files() | WORKING_FILES | WORKING_DIRS | {MANIFEST, REVIEW}
         foreign = sorted(p.name + ("/" if p.is_dir() else "") for p in out.iterdir()
-                         if p.is_dir() or p.name.removeprefix(".").split(".dumpkit-")[0] not in known)
+                         if (p.is_dir() and p.name not in WORKING_DIRS)
+                         or p.name.removeprefix(".").split(".dumpkit-")[0] not in known)
         if foreign:
             raise DumpkitError(f"-o {out} holds files that are not part of a load package ({', '.join(foreign[:3])}"
                                f"{', ...' if len(foreign) > 3 else ''}); choose a new or empty folder")
