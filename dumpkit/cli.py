@@ -294,6 +294,33 @@ def report(out_dir: Path = typer.Argument(..., help="A load package folder writt
         out.print(f"review report: {plain(write_report(out_dir).resolve())}", highlight=False)
 
 
+@app.command()
+@one_line_errors
+def delta(
+    base: Path = typer.Argument(..., help="The load package of the first migration (or the delta before this one)"),
+    dump: List[Path] = typer.Argument(..., help="The newer dump of the same shop: file(s), folder or a staged .duckdb"),
+    delta_out: Path = typer.Option(..., "-o", "--out", help="Folder for the delta package"),
+    allow_partial: bool = typer.Option(False, "--allow-partial", help="Compare what a cut dump holds (else exit 4)"),
+    max_statement_mb: int = MAX_STATEMENT,
+):
+    """What changed in the shop since BASE: the newer dump migrated with BASE's options and compared record by record."""
+    from .delta import make_delta
+
+    with byte_progress("staging") as progress:
+        result = make_delta(base, dump, delta_out, allow_partial=allow_partial, max_statement_mb=max_statement_mb,
+                            on_progress=progress)
+    table = Table("entity", "new", "changed", "deleted", "fields that changed (rows)", title="Changes since the base package")
+    for e in result.entities:
+        if e.total:
+            table.add_row(e.entity, f"{e.new:,}", f"{e.changed:,}", f"{e.deleted:,}",
+                          ", ".join(f"{f} {n:,}" for f, n in list(e.fields.items())[:6]))
+    out.print(table if any(e.total for e in result.entities) else "no changes since the base package", highlight=False)
+    print_issue_lines(result.log.items)
+    out.print(f"the newer dump's whole package: {plain(result.out / 'full')}; compared in {result.compare_seconds:.1f} s, "
+              f"done in {result.seconds:.1f} s", highlight=False)
+    out.print(f"review report: {plain((result.out / 'report.html').resolve())}", highlight=False)
+
+
 def main() -> None:
     """The `dumpkit` command. It ends with os._exit once everything is written, closed and
     flushed: Python's own teardown of pyarrow, DuckDB and sqlglot adds 0.1-0.15 s to every
