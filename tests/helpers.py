@@ -57,3 +57,81 @@ def rows(result, entity: str) -> dict[str, dict]:
 def codes(result, entity: str | None = None, source_id: str | None = None) -> list[str]:
     return [i.code for i in result.log.items
             if (entity is None or i.entity == entity) and (source_id is None or i.source_id == source_id)]
+
+
+def copy_rows(table: str, where: str, changes: str) -> list[str]:
+    """Statements that insert a copy of `table`'s rows matching `where` with `changes` (SET list):
+    a new record made the way the platform writes one, column for column."""
+    return [f"CREATE TEMPORARY TABLE t_copy AS SELECT * FROM {table} WHERE {where}", f"UPDATE t_copy SET {changes}",
+            f"INSERT INTO {table} SELECT * FROM t_copy", "DROP TEMPORARY TABLE t_copy"]
+
+
+def live_dumps(mariadb, files: list[Path], database: str, changes: list[list[str]], work: Path) -> list[Path]:
+    """A shop as it lives on: the fixture restored into the real MariaDB and dumped by the real
+    mariadb-dump, then each batch of `changes` run on the server and the shop dumped again."""
+    dumps = [changed_dump(mariadb, files, database, [], work / f"{database}-1.sql")]
+    for n, statements in enumerate(changes, 2):
+        with mariadb.connect(database) as conn, conn.cursor() as cur:
+            for statement in statements:
+                cur.execute(statement)
+        dumps.append(mariadb.dump(database, work / f"{database}-{n}.sql"))
+    return dumps
+
+
+def delta_rows(out: Path) -> dict[tuple[str, str], tuple[str, frozenset]]:
+    """(entity, source_id) -> (change, changed fields) of every row of a delta package."""
+    from dumpkit.package.schema import ENTITIES
+
+    found = {}
+    for entity in ENTITIES:
+        for r in pq.read_table(Path(out) / f"{entity}.parquet", columns=["source_id", "change", "changed_fields"]).to_pylist():
+            found[(entity, r["source_id"])] = (r["change"], frozenset(r["changed_fields"] or ()))
+    return found
+
+
+def new(entity: str, *ids: str) -> dict:
+    return {(entity, i): ("new", frozenset()) for i in ids}
+
+
+def deleted(entity: str, *ids: str) -> dict:
+    return {(entity, i): ("deleted", frozenset()) for i in ids}
+
+
+def changed(*fields: str) -> tuple[str, frozenset]:
+    return ("changed", frozenset(fields))
+
+
+def package(out: Path, without: tuple[str, ...] = ("change", "changed_fields")) -> dict[str, dict[str, dict]]:
+    """entity -> source_id -> row of a (small) package, without the delta's own columns."""
+    from dumpkit.package.schema import ENTITIES
+
+    return {e: {r["source_id"]: {k: v for k, v in r.items() if k not in without}
+                for r in pq.read_table(Path(out) / f"{e}.parquet").to_pylist()} for e in ENTITIES}
+
+
+def applied(base: Path, delta: Path) -> dict[str, dict[str, dict]]:
+    """The base package with the delta's rows put in (new, changed) and taken out (deleted), where
+    the rows the delta leaves out take their companion fields (updated_at ...) from `delta/full`:
+    what a shop loaded from the base holds after the delta, in the package's terms."""
+    from dumpkit.delta.rules import is_companion
+
+    state, full = package(base), package(Path(delta) / "full")
+    for entity in state:
+        for r in pq.read_table(Path(delta) / f"{entity}.parquet").to_pylist():
+            if r["change"] == "deleted":
+                del state[entity][r["source_id"]]
+            else:
+                state[entity][r["source_id"]] = {k: v for k, v in r.items() if k not in ("change", "changed_fields")}
+        for sid, row in state[entity].items():
+            for k in row:
+                if is_companion(entity, k) and sid in full[entity]:
+                    row[k] = full[entity][sid][k]
+    return state
+
+
+def first_and_delta(dumps: list[Path], work: Path, **options):
+    """The first dump migrated (with `options`) and the delta of the second against it."""
+    from dumpkit.delta import make_delta
+
+    first = migrate(dumps[0], work / "first", **options)
+    return first, make_delta(first.out, dumps[1], work / "delta")
