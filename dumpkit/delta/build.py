@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from pathlib import Path
 from typing import Callable
@@ -26,7 +26,7 @@ from ..package.folder import STAGE_FILE, package_folder
 from ..package.schema import ENTITIES, SCHEMA_VERSION
 from ..package.verify import MANIFEST, check_package, sha256_file
 from ..package.write import write_package
-from ..sqlnames import qualified
+from ..sqlnames import ident, literal, qualified
 from . import compare
 from .report import write_delta_report
 
@@ -103,7 +103,7 @@ def make_delta(base: Path, dumps: list[Path] | Path, out: Path, *, allow_partial
                                    f"{newer.manifest.get('table_prefix')!r}, the base package's "
                                    f"{state_manifest.get('table_prefix')!r}: not a dump of the same shop?")
             t0 = time.perf_counter()
-            con = compare.connect(work)
+            con = compare.connect(work, state, work / FULL)
             try:
                 con.execute("CREATE SCHEMA pkg")
                 entities = [compare.diff_entity(con, e, state, work / FULL) for e in ENTITIES]
@@ -131,15 +131,29 @@ def delta_manifest(base: Path, base_manifest: dict, full: dict, full_dir: Path, 
                       "brought_along": closure}}
 
 
+ISSUE_COLUMNS = {f.name: "BOOLEAN" if f.name == "technical" else "VARCHAR" for f in fields(Issue)}
+
+
 def delta_issues(con, state: Path, full: Path, base_manifest: dict, full_manifest: dict) -> IssueLog:
     """The issues a reviewer of the delta needs: the newer run's issues about the delta's records
     and the ones the base did not have (a new record left out, with its reason), the dump-level
-    ones, and the delta's own (a deleted order or customer, which Mystore keeps)."""
-    before = {_key(i) for i in IssueLog.read(state / "issues.jsonl").items}
-    in_delta = {(e, sid) for e in ENTITIES for (sid,) in con.execute(f"SELECT source_id FROM {qualified('pkg', e)}").fetchall()}
+    ones, and the delta's own (a deleted order or customer, which Mystore keeps). Matched in
+    DuckDB: the issues files hold a row per record of the shop."""
+    def issues(folder: Path) -> str:
+        path = literal(str((folder / "issues.jsonl").resolve()))
+        spec = ", ".join(f"{literal(k)}: {literal(t)}" for k, t in ISSUE_COLUMNS.items())
+        return f"read_json({path}, format = 'newline_delimited', columns = {{{spec}}})"
+
+    names = ", ".join(f"f.{ident(k)}" for k in ISSUE_COLUMNS)
+    key = "hash(" + ", ".join(ident(k) for k in ISSUE_COLUMNS if k != "technical") + ")"
+    in_delta = " UNION ALL ".join(f"SELECT {literal(e)} AS entity, source_id FROM {qualified('pkg', e)}" for e in ENTITIES)
     log = IssueLog()
-    log.items = [i for i in IssueLog.read(full / "issues.jsonl").items
-                 if i.source_id is None or (i.entity, i.source_id) in in_delta or _key(i) not in before]
+    rows = con.execute(f"""SELECT {names} FROM (SELECT *, {key} AS h, row_number() OVER () AS n FROM {issues(full)}) f
+        LEFT JOIN (SELECT DISTINCT {key} AS h FROM {issues(state)}) b ON b.h = f.h
+        LEFT JOIN ({in_delta}) d ON d.entity = f.entity AND d.source_id = f.source_id
+        WHERE f.source_id IS NULL OR d.source_id IS NOT NULL OR b.h IS NULL
+        ORDER BY f.n""").fetchall()
+    log.items = [Issue(*r) for r in rows]
     if base_manifest.get("dumpkit_version") != full_manifest.get("dumpkit_version"):
         log.add("delta", None, None, "warning", "BASE_OTHER_VERSION", None,
                 f"the base package was written by dumpkit {base_manifest.get('dumpkit_version')}, the newer dump migrated "
@@ -150,7 +164,3 @@ def delta_issues(con, state: Path, full: Path, base_manifest: dict, full_manifes
             log.add("delta", entity, sid, "warning", "DELETED_IN_SOURCE_KEPT", None,
                     f"gone from the newer dump; Mystore keeps its {entity} (they are never deleted)")
     return log
-
-
-def _key(i: Issue) -> tuple:
-    return (i.phase, i.entity, i.source_id, i.level, i.code, i.field, i.message)

@@ -1,11 +1,11 @@
 """Two packages of one shop compared by source_id, entity by entity, in DuckDB.
 
-One full outer join per entity (a hash join: linear in the shop's size) says of every
-source_id whether it is new, deleted, or which fields moved (dumpkit/delta/rules.py says
-which of them count); the delta's rows land in `pkg.<entity>` with `change` and
-`changed_fields`, where the package writer takes them. The Parquet files reach DuckDB as
-Arrow datasets, scanned in batches and never read whole, on a connection without file
-access: their values came from a dump.
+One full outer join per entity (a hash join, one scan of each file: linear in the shop's
+size) says of every source_id whether it is new, deleted, or which fields moved
+(dumpkit/delta/rules.py says which of them count), and writes the delta's rows, with
+`change` and `changed_fields`, into `pkg.<entity>`, where the package writer takes them.
+DuckDB reads the Parquet files itself, on a connection that may read only the two package
+folders (their values came from a dump; the SQL holds no name from it).
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 
 from ..package.schema import CHANGE_NAMES, ENTITIES, REFERENCES, file_name
 from ..sandbox import lock_down
@@ -38,29 +38,29 @@ class EntityDelta:
         return self.new + self.changed + self.deleted
 
 
-def connect(work: Path) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB that spills into `work` (DUMPKIT_MEMORY, default 100MB), locked down."""
+def connect(work: Path, *readable: Path) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB that spills into `work` (DUMPKIT_MEMORY, default 100MB) and reads
+    files in the `readable` folders only."""
     con = duckdb.connect()
     con.execute("SET memory_limit = ?", [os.environ.get("DUMPKIT_MEMORY", "100MB")])
     con.execute("SET temp_directory = ?", [str(work)])
     con.execute("SET TimeZone = 'UTC'")
+    con.execute("SET allowed_directories = ?", [[str(Path(p).resolve()) + os.sep for p in readable]])
     return lock_down(con)
 
 
-def _view(con: duckdb.DuckDBPyConnection, name: str, package: Path, entity: str) -> None:
-    """View `name`: the entity's file as a dataset, in schema order without the delta's own
-    columns; columns it lacks (a base package of an older minor version) read as NULL."""
-    data = ds.dataset(Path(package) / file_name(entity), format="parquet")
-    con.register(name + "_file", data)
-    have = set(data.schema.names)
-    columns = [ident(f.name) if f.name in have else f"CAST(NULL AS {_sql_type(con, f.type)}) AS {ident(f.name)}"
-               for f in ENTITIES[entity] if f.name not in CHANGE_NAMES]
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {ident(name)} AS SELECT {', '.join(columns)} FROM {ident(name + '_file')}")
+def columns(con: duckdb.DuckDBPyConnection, package: Path, entity: str) -> str:
+    """The select list of the entity's file in schema order without the delta's own columns;
+    columns it lacks (a base package of an older minor version) read as NULL."""
+    have = set(pq.read_schema(Path(package) / file_name(entity)).names)
+    return ", ".join(ident(f.name) if f.name in have else f"CAST(NULL AS {_sql_type(con, f.type)}) AS {ident(f.name)}"
+                     for f in ENTITIES[entity] if f.name not in CHANGE_NAMES)
 
 
-def _drop_view(con: duckdb.DuckDBPyConnection, name: str) -> None:
-    con.execute(f"DROP VIEW IF EXISTS {ident(name)}")
-    con.unregister(name + "_file")
+def scan(con: duckdb.DuckDBPyConnection, package: Path, entity: str) -> str:
+    """A subquery reading the entity's file (the path is dumpkit's own, a literal)."""
+    path = literal(str((Path(package) / file_name(entity)).resolve()))
+    return f"(SELECT {columns(con, package, entity)} FROM read_parquet({path}))"
 
 
 def _sql_type(con: duckdb.DuckDBPyConnection, t: pa.DataType) -> str:
@@ -78,28 +78,20 @@ def _comparable(f: pa.Field, column: str) -> str:
 
 def diff_entity(con: duckdb.DuckDBPyConnection, entity: str, old: Path, new: Path) -> EntityDelta:
     """pkg.<entity>: the new and changed rows of `new` and the rows of `old` that are gone."""
-    _view(con, "_old", old, entity)
-    _view(con, "_new", new, entity)
     moved = {f.name: f"{_comparable(f, 'o.' + ident(f.name))} IS DISTINCT FROM {_comparable(f, 'n.' + ident(f.name))}"
              for f in compared_fields(entity)}
     listed = ", ".join(f"CASE WHEN {test} THEN {literal(name)} END" for name, test in moved.items())
     counting = " OR ".join(moved[name] for name in counting_fields(entity)) or "false"
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE _diff AS
-        SELECT coalesce(n.source_id, o.source_id) AS source_id,
+    # a deleted row is the old one, every other the new one
+    row = ", ".join(f"CASE WHEN n.source_id IS NULL THEN o.{ident(f.name)} ELSE n.{ident(f.name)} END AS {ident(f.name)}"
+                    for f in ENTITIES[entity] if f.name not in CHANGE_NAMES)
+    con.execute(f"""CREATE OR REPLACE TABLE {qualified('pkg', entity)} AS
+        SELECT {row},
                CASE WHEN o.source_id IS NULL THEN 'new' WHEN n.source_id IS NULL THEN 'deleted' ELSE 'changed' END AS change,
                CASE WHEN o.source_id IS NOT NULL AND n.source_id IS NOT NULL
                     THEN list_filter([{listed}]::VARCHAR[], lambda x: x IS NOT NULL) END AS changed_fields
-        FROM _old o FULL JOIN _new n ON o.source_id = n.source_id
+        FROM {scan(con, old, entity)} o FULL JOIN {scan(con, new, entity)} n ON o.source_id = n.source_id
         WHERE o.source_id IS NULL OR n.source_id IS NULL OR ({counting})""")
-    select = ", ".join(f"x.{ident(f.name)}" for f in ENTITIES[entity] if f.name not in CHANGE_NAMES)
-    con.execute(f"""CREATE OR REPLACE TABLE {qualified('pkg', entity)} AS
-        SELECT {select}, d.change, d.changed_fields FROM _new x JOIN _diff d ON x.source_id = d.source_id
-            WHERE d.change <> 'deleted'
-        UNION ALL
-        SELECT {select}, d.change, NULL FROM _old x JOIN _diff d ON x.source_id = d.source_id
-            WHERE d.change = 'deleted'""")
-    for name in ("_old", "_new"):
-        _drop_view(con, name)
     result = EntityDelta(entity)
     for change, n in con.execute(f"SELECT change, count(*) FROM {qualified('pkg', entity)} GROUP BY 1").fetchall():
         setattr(result, change, n)
@@ -132,12 +124,9 @@ def samples(con: duckdb.DuckDBPyConnection, entity: str, old: Path) -> dict:
     changed = con.sql(f"SELECT * FROM {table} WHERE change = 'changed' ORDER BY source_id LIMIT {SAMPLE}"
                       ).to_arrow_table().to_pylist()
     if changed:
-        _view(con, "_old", old, entity)
-        con.execute("CREATE OR REPLACE TEMP TABLE _ids AS SELECT unnest(?::VARCHAR[]) AS source_id",
-                    [[r["source_id"] for r in changed]])
         before = {r["source_id"]: r for r in con.sql(
-            "SELECT * FROM _old WHERE source_id IN (SELECT source_id FROM _ids)").to_arrow_table().to_pylist()}
-        _drop_view(con, "_old")
+            f"SELECT * FROM {scan(con, old, entity)} WHERE source_id IN (SELECT unnest($1::VARCHAR[]))",
+            params=[[r["source_id"] for r in changed]]).to_arrow_table().to_pylist()}
         out["changed"] = [{"source_id": r["source_id"], "record": r,
                            "fields": {f: [before[r["source_id"]].get(f), r[f]] for f in r["changed_fields"]}}
                           for r in changed]
