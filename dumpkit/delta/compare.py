@@ -38,10 +38,12 @@ class EntityDelta:
         return self.new + self.changed + self.deleted
 
 
-def connect(work: Path, *readable: Path) -> duckdb.DuckDBPyConnection:
+def connect(work: Path, *readable: Path, threads: int | None = None) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB that spills into `work` (DUMPKIT_MEMORY, default 100MB) and reads
     files in the `readable` folders only."""
     con = duckdb.connect()
+    if threads:
+        con.execute(f"SET threads = {int(threads)}")
     con.execute("SET memory_limit = ?", [os.environ.get("DUMPKIT_MEMORY", "100MB")])
     con.execute("SET temp_directory = ?", [str(work)])
     con.execute("SET TimeZone = 'UTC'")
