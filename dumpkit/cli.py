@@ -321,6 +321,200 @@ def delta(
     out.print(f"review report: {plain((result.out / 'report.html').resolve())}", highlight=False)
 
 
+# ---------------------------------------------------------------- load into Mystore
+
+def _token(token_file: Optional[Path]) -> Optional[str]:
+    """MYSTORE_TOKEN or --token-file; never echoed anywhere."""
+    if token_file is not None:
+        try:
+            return token_file.read_text(encoding="utf-8").strip() or None
+        except OSError as e:
+            raise DumpkitError(f"--token-file {token_file}: cannot be read ({e.strerror})") from None
+    return (os.environ.get("MYSTORE_TOKEN") or "").strip() or None
+
+
+@app.command()
+@one_line_errors
+def load(
+    out_dir: Path = typer.Argument(..., help="A load package folder written by dumpkit migrate"),
+    shop: str = typer.Option(..., "--shop", help="The shop's internal name (<name>.mystore4.no)"),
+    api_url: str = typer.Option("https://api.mystore.no", "--api-url", help="API root (a simulator: http://127.0.0.1:PORT)"),
+    only: Optional[str] = typer.Option(None, help="Comma-separated: tax_classes,manufacturers,categories,products,customers,orders,redirects"),
+    images_from: Optional[str] = typer.Option(None, "--images-from", help="Folder copied from the old shop, or its base URL"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Send nothing: write OUT/load/requests.jsonl and count"),
+    batch: bool = typer.Option(False, "--batch", help="Use atomic-batch / non-atomic-batch (payload shape unverified)"),
+    state: Optional[Path] = typer.Option(None, "--state", help="State folder holding each shop's ledger (default $DUMPKIT_STATE or ~/.local/state/dumpkit)"),
+    token_file: Optional[Path] = typer.Option(None, "--token-file", help="File holding the API token (else MYSTORE_TOKEN)"),
+    rate: float = typer.Option(120, "--rate", help="Requests per minute the token may send"),
+    concurrency: int = typer.Option(8, "--concurrency", help="Requests in flight at most"),
+    retry_failed: bool = typer.Option(False, "--retry-failed", help="Send records the API refused before again, unchanged"),
+    into_sim: bool = typer.Option(False, "--into-sim", help="Demo: load into a local Mystore simulator started for it (OUT/load/sim.sqlite), then verify"),
+):
+    """Load a package into a Mystore shop through its REST API: resumable, exactly once."""
+    from .load.loader import load as run
+
+    if into_sim:
+        return _load_into_sim(out_dir, shop, only, images_from, batch, state, concurrency)
+    result = run(out_dir, shop, token=_token(token_file), api_url=api_url, state_dir=state,
+                 only=only.split(",") if only else None, images_from=images_from, dry_run=dry_run, batch=batch,
+                 rate_per_minute=rate, concurrency=concurrency, retry_failed=retry_failed)
+    print_load_summary(result)
+
+
+def _load_into_sim(out_dir: Path, shop: str, only, images_from, batch: bool, state: Optional[Path], concurrency: int) -> None:
+    """The whole way into a shop without one: a simulator on a free local port with its state in
+    OUT/load/, configured with the order statuses the package uses, its limit raised so a demo
+    takes seconds; then the load and the read-back."""
+    import secrets
+
+    from .load.loader import load as run
+    from .load.package import _check_package
+    from .load.verify import verify as check
+    from .mystore.simulator import SimServer, package_statuses
+    from .report import write_report
+
+    _check_package(out_dir)
+    (out_dir / "load").mkdir(exist_ok=True)
+    token, rate = secrets.token_urlsafe(24), 6000
+    state = state or out_dir / "load" / "sim-state"
+    with SimServer(out_dir / "load" / "sim.sqlite", rate=rate, tokens={token},
+                   order_statuses=package_statuses(out_dir)) as sim:
+        out.print(f"Mystore simulator on {sim.url} (limit raised to {rate:,}/min; a real shop allows 120/min)", highlight=False)
+        result = run(out_dir, shop, token=token, api_url=sim.url, state_dir=state, only=only.split(",") if only else None,
+                     images_from=images_from, batch=batch, rate_per_minute=rate, concurrency=concurrency)
+        print_load_summary(result)
+        out.print(f"at 120 requests a minute this load takes {result.requests / 120:,.1f} min", highlight=False)
+        checked = check(out_dir, shop, token=token, api_url=sim.url, state_dir=state, only=only.split(",") if only else None,
+                        rate_per_minute=rate)
+    print_verify_table(checked)
+    write_report(out_dir)
+    out.print(f"review report: {(out_dir / 'report.html').resolve()}", highlight=False)
+    if not checked.ok:
+        raise DumpkitError("the shop differs from the package (see the table above and OUT/load/verify.json)")
+
+
+def print_load_summary(result) -> None:
+    title = "Dry run (nothing sent)" if result.dry_run else f"Load into {result.shop}"
+    table = Table("entity", "created", "updated", "unchanged", "failed", "skipped", "requests", "seconds", title=title)
+    for s in result.stats.values():
+        table.add_row(s.entity, f"{s.created:,}", f"{s.updated:,}", f"{s.unchanged:,}",
+                      ("[red]" if s.failed else "") + f"{s.failed:,}", f"{s.skipped:,}", f"{s.requests:,}", f"{s.seconds:.1f}")
+    tot = list(result.stats.values())
+    table.add_row("[bold]total", *(f"{sum(getattr(s, k) for s in tot):,}" for k in ("created", "updated", "unchanged", "failed", "skipped", "requests")),
+                  f"{result.seconds:.1f}")
+    out.print(table)
+    if result.dry_run:
+        minutes = result.requests / result.rate_per_minute
+        out.print(f"{result.requests:,} requests would be sent: {minutes:,.1f} min at {result.rate_per_minute:g}/min "
+                  f"({minutes / 60:,.1f} h) -> {result.requests_file}", highlight=False)
+        return
+    rate = result.requests / result.seconds * 60 if result.seconds else 0
+    out.print(f"{result.requests:,} requests in {result.seconds:,.1f} s ({rate:,.0f}/min of {result.rate_per_minute:g}), "
+              f"{len(result.throttled)} throttled (429), {result.retries} retried; ledger {result.ledger} "
+              f"(backup {result.backup.name if result.backup else '-'}); issues -> {result.issues_file}", highlight=False)
+
+
+@app.command()
+@one_line_errors
+def verify(
+    out_dir: Path = typer.Argument(..., help="The load package folder that was loaded"),
+    shop: str = typer.Option(..., "--shop", help="The shop's internal name"),
+    api_url: str = typer.Option("https://api.mystore.no", "--api-url", help="API root"),
+    only: Optional[str] = typer.Option(None, help="Comma-separated groups, as for load"),
+    state: Optional[Path] = typer.Option(None, "--state", help="State folder holding the shop's ledger"),
+    token_file: Optional[Path] = typer.Option(None, "--token-file", help="File holding the API token (else MYSTORE_TOKEN)"),
+    rate: float = typer.Option(120, "--rate", help="Requests per minute the token may send"),
+):
+    """Read the shop back and compare it with the package field by field (adds it to report.html)."""
+    from .load.verify import verify as run
+    from .report import write_report
+
+    result = run(out_dir, shop, token=_token(token_file), api_url=api_url, state_dir=state,
+                 only=only.split(",") if only else None, rate_per_minute=rate)
+    print_verify_table(result)
+    write_report(out_dir)
+    out.print(f"{result.requests:,} requests in {result.seconds:,.1f} s; review report: {(out_dir / 'report.html').resolve()}",
+              highlight=False)
+    if not result.ok:
+        raise DumpkitError("the shop differs from the package (see the table above and OUT/load/verify.json)")
+
+
+def print_verify_table(result) -> None:
+    table = Table("entity", "in package", "in shop as sent", "differing", "explained in issues", "missing",
+                  "extra in shop", title=f"Shop {result.shop} against the package")
+    for c in result.checks:
+        table.add_row(c.entity, f"{c.in_package:,}", f"{c.as_sent:,}", ("[red]" if c.differing else "") + f"{c.differing:,}",
+                      f"{c.explained:,}", ("[red]" if c.missing else "[green]") + f"{c.missing:,}",
+                      ("[red]" if c.extra_in_shop else "") + f"{c.extra_in_shop:,}")
+    out.print(table)
+    for c in result.checks:
+        for ex in c.examples[:3]:
+            out.print(f"  {c.entity} {escape(str(ex['source_id'] or ''))}: {escape(ex['problem'])}", highlight=False)
+
+
+@app.command("mystore-check")
+@one_line_errors
+def mystore_check(
+    shop: str = typer.Option(..., "--shop", help="The shop's internal name"),
+    api_url: str = typer.Option("https://api.mystore.no", "--api-url", help="API root"),
+    token_file: Optional[Path] = typer.Option(None, "--token-file", help="File holding a read-scoped token (else MYSTORE_TOKEN)"),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the findings to this JSON file"),
+):
+    """Read one record of each resource the loader writes (nothing is written) and compare the
+    attributes and relationships dumpkit assumes with what the shop returns."""
+    from .mystore.mystore_check import as_dicts, mystore_check as run
+
+    token = _token(token_file)
+    if not token:
+        raise DumpkitError("no API token: set MYSTORE_TOKEN or give --token-file (read scopes suffice)")
+    checks = run(shop, token, api_url)
+    for c in checks:
+        state = "[green]ok" if c.status == 200 and not c.not_returned else f"[yellow]{c.status}"
+        out.print(f"[bold]{escape(c.resource)}[/bold] {state}[/] records={c.records if c.records is not None else '?'} "
+                  f"links={','.join(c.links) or '-'} {escape(c.note)}", highlight=False)
+        if c.confirmed:
+            out.print(f"  confirmed: {escape(', '.join(c.confirmed))}", highlight=False)
+        if c.not_returned:
+            out.print(f"  [red]assumed, not returned:[/red] {escape(', '.join(c.not_returned))}", highlight=False)
+        if c.unexpected:
+            out.print(f"  [yellow]returned, not assumed:[/yellow] {escape(', '.join(c.unexpected))}", highlight=False)
+        if c.headers:
+            out.print("  headers: " + escape(", ".join(f"{k}: {v}" for k, v in sorted(c.headers.items()))), highlight=False)
+    if json_out is not None:
+        json_out.write_text(json.dumps(as_dicts(checks), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+@app.command("mystore-sim")
+@one_line_errors
+def mystore_sim(
+    port: int = typer.Option(8765, "--port", help="Port on 127.0.0.1"),
+    rate: int = typer.Option(120, "--rate", help="Requests per minute per token before 429"),
+    faults: Optional[str] = typer.Option(None, "--faults", help="e.g. error=0.05,slow=0.02,slow_seconds=2,drop=0.03"),
+    seed: int = typer.Option(0, "--seed", help="Seed of the fault injection"),
+    state: Path = typer.Option(Path("mystore-sim.sqlite"), "--state", help="SQLite file holding the simulated shops"),
+    latency: float = typer.Option(0.0, "--latency", help="Seconds added to every answer (a real network's round trip)"),
+    order_status: Optional[List[str]] = typer.Option(None, "--order-status", help="Order statuses the shop has (repeat; default Mystore's five)"),
+    statuses_from: Optional[Path] = typer.Option(None, "--statuses-from", help="Also the order statuses this load package uses"),
+    token_file: Optional[Path] = typer.Option(None, "--token-file", help="Accept only this token (else MYSTORE_TOKEN, else any)"),
+):
+    """A local Mystore API simulator (same assumptions as the loader) on 127.0.0.1:PORT."""
+    from .mystore.api import DEFAULT_ORDER_STATUSES
+    from .mystore.simulator import Faults, package_statuses, serve
+
+    token = _token(token_file)
+    try:
+        fault_config = Faults.parse(faults, seed)
+    except ValueError as e:
+        raise DumpkitError(f"--faults: {e}") from None
+    statuses = tuple(order_status) if order_status else DEFAULT_ORDER_STATUSES
+    if statuses_from is not None:
+        statuses += tuple(n for n in package_statuses(statuses_from) if n not in statuses)
+    err.print(f"Mystore simulator on http://127.0.0.1:{port} (shops under /shops/<name>/), {rate}/min per token, "
+              f"state {state}; {'one token' if token else 'any Bearer token'} accepted; Ctrl-C stops it", highlight=False)
+    serve(state, port, rate=rate, faults=fault_config, latency=latency, tokens={token} if token else None,
+          order_statuses=statuses)
+
+
 def main() -> None:
     """The `dumpkit` command. It ends with os._exit once everything is written, closed and
     flushed: Python's own teardown of pyarrow, DuckDB and sqlglot adds 0.1-0.15 s to every

@@ -24,6 +24,7 @@ NAMES_NO = {
     "product_variants": "Varianter", "product_images": "Produktbilder", "product_specials": "Tilbudspriser",
     "customers": "Kunder", "orders": "Ordrer", "order_lines": "Ordrelinjer", "order_totals": "Ordresummer",
     "order_status_history": "Ordrehistorikk", "redirects": "Videresendinger (301)",
+    "product_attributes": "Variantverdier per produkt", "order_line_attributes": "Valg på ordrelinjer",
 }
 LEVEL_NO = {"error": "Feil", "warning": "Advarsel", "info": "Merknad"}
 
@@ -217,6 +218,7 @@ def render_report(out: Path) -> str:
         h.append("<tr><td colspan=\"6\">Ingen avvik.</td></tr>")
     h.append("</tbody></table></section>")
 
+    h.append(_verify_section(out))
     if demo:
         h.append(_side_by_side(package, review, by_record))
     h.append(f"</main><script>{SCRIPT}</script></body></html>")
@@ -258,6 +260,27 @@ def _side_by_side(package: dict, review: dict, by_record: dict) -> str:
                 h.append(f"<tr class=\"diff\"><td>{escape(i.field or '')}</td><td colspan=\"2\">{escape(i.message)}</td><td class=\"note\">{escape(i.code)}</td></tr>")
             h.append("</tbody></table></div>")
     h.append("</section>")
+    return "".join(h)
+
+
+def _verify_section(out: Path) -> str:
+    """The shop read back after `dumpkit load` (OUT/load/verify.json, written by `dumpkit verify`)."""
+    path = Path(out) / "load" / "verify.json"
+    if not path.exists():
+        return ""
+    v = json.loads(path.read_text(encoding="utf-8"))
+    h = [f"<section id=\"verify\"><h2>Lastet inn i Mystore: {escape(str(v.get('shop')))}</h2>"
+         "<p>Butikken lest tilbake gjennom API-et og sammenlignet felt for felt med pakken.</p>"
+         "<table id=\"verify-table\"><thead><tr><th>Entitet</th><th class=\"n\">I pakken</th>"
+         "<th class=\"n\">I butikken som sendt</th><th class=\"n\">Avvikende felt</th>"
+         "<th class=\"n\">Forklart i avvik</th><th class=\"n\">Mangler</th><th class=\"n\">Ekstra i butikken</th>"
+         "<th>Avstemt</th></tr></thead><tbody>"]
+    for e in v.get("entities", []):
+        h.append(f"<tr data-entity=\"{escape(e['entity'])}\"><td>{escape(NAMES_NO.get(e['entity'], e['entity']))}</td>"
+                 + "".join(f"<td class=\"n\">{int(e[k])}</td>" for k in
+                           ("in_package", "as_sent", "differing", "explained", "missing", "extra_in_shop"))
+                 + f"<td class=\"{'ok' if e['ok'] else 'bad'}\">{'✓' if e['ok'] else '✗'}</td></tr>")
+    h.append("</tbody></table></section>")
     return "".join(h)
 
 
