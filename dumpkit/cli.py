@@ -349,15 +349,21 @@ def load(
     concurrency: int = typer.Option(8, "--concurrency", help="Requests in flight at most"),
     retry_failed: bool = typer.Option(False, "--retry-failed", help="Send records the API refused before again, unchanged"),
     into_sim: bool = typer.Option(False, "--into-sim", help="Demo: load into a local Mystore simulator started for it (OUT/load/sim.sqlite), then verify"),
+    delete: bool = typer.Option(False, "--delete", help="A delta: delete products, categories, manufacturers deleted in the source (else set inactive)"),
+    prefer: Optional[str] = typer.Option(None, "--prefer", help="A delta: 'dump' or 'dump:products,customers': the newer dump's value wins over an edit made in Mystore"),
 ):
     """Load a package into a Mystore shop through its REST API: resumable, exactly once."""
+    from .delta.apply import prefer_dump
     from .load.loader import load as run
 
+    if into_sim and (delete or prefer):
+        raise DumpkitError("--into-sim loads a package into a new simulator: --delete and --prefer apply a delta onto a loaded shop")
     if into_sim:
         return _load_into_sim(out_dir, shop, only, images_from, batch, state, concurrency)
     result = run(out_dir, shop, token=_token(token_file), api_url=api_url, state_dir=state,
                  only=only.split(",") if only else None, images_from=images_from, dry_run=dry_run, batch=batch,
-                 rate_per_minute=rate, concurrency=concurrency, retry_failed=retry_failed)
+                 rate_per_minute=rate, concurrency=concurrency, retry_failed=retry_failed,
+                 delete=delete, prefer_dump=prefer_dump(prefer))
     print_load_summary(result)
 
 

@@ -136,8 +136,35 @@ def render_delta_report(out: Path) -> str:
         f"<td class=\"n\">{g.count:,}</td>",
         f"<td>{escape(g.text[:300])}{escape(' (' + ', '.join(g.examples) + ')') if g.examples else ''}</td>"]
         for g in groups if not g.technical]) if groups else "<p>Ingen avvik.</p>")
-    h.append("</section></main></body></html>")
+    h.append("</section>")
+    h.append(_applied(out / "load" / "issues.jsonl"))
+    h.append("</main></body></html>")
     return "".join(h)
+
+
+def _applied(path: Path) -> str:
+    """Once the delta is loaded (dumpkit load): what was kept back - the conflicts with the owner's
+    edits, with the three values, and the deletions Mystore keeps."""
+    if not path.exists():
+        return ""
+    with open(path, encoding="utf-8") as f:
+        issues = [json.loads(line) for line in f if line.strip()]
+    conflicts = [i for i in issues if i["code"] == "DELTA_CONFLICT"]
+    kept = [i for i in issues if i["code"] == "DELETED_IN_SOURCE_KEPT"]
+    shop = issues[0].get("shop", "") if issues else ""
+    h = [f"<section id=\"applied\"><h2>Lagt inn i Mystore {escape(shop)}</h2>"]
+    if conflicts:
+        h.append(f"<p>{len(conflicts):,} felt endret både i Mystore og i den nye dumpen (<code>DELTA_CONFLICT</code>): "
+                 "verdien i Mystore er beholdt.</p>")
+        h.append(_table(["Entitet", "Kilde-id", "Felt", "Verdier"], [[
+            f"<td>{escape(ENTITY_NO.get(i['entity'], i['entity']))}</td>", f"<td><code>{escape(i['source_id'])}</code></td>",
+            f"<td><code>{escape(i['field'] or '')}</code></td>", f"<td>{escape(i['message'])}</td>"] for i in conflicts],
+            " id=\"conflicts\""))
+    else:
+        h.append("<p>Ingen konflikter med endringer gjort i Mystore.</p>")
+    if kept:
+        h.append(f"<p>{len(kept):,} slettede poster er beholdt i Mystore (se <code>load/issues.jsonl</code>).</p>")
+    return "".join(h) + "</section>"
 
 
 def _brought_along(closure: dict[str, int]) -> str:
