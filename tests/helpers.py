@@ -1,6 +1,7 @@
 """Helpers the mapping tests share: stage the fixtures once, migrate a copy of a staged dump, read what came out."""
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -135,3 +136,123 @@ def first_and_delta(dumps: list[Path], work: Path, **options):
 
     first = migrate(dumps[0], work / "first", **options)
     return first, make_delta(first.out, dumps[1], work / "delta")
+
+
+# ---------------------------------------------------------------- applying a delta (the loader, the simulator)
+SIM_RATE = 600_000  # requests per minute: these tests are not about the limit
+SIM_TOKEN = "tok-delta-not-a-real-token"
+
+
+def sim_load(out: Path, sim, state: Path, **options):
+    """dumpkit load into the simulator, in a thread of its own: the module's Playwright browser keeps
+    an event loop running in this one, and the loader runs its own (asyncio.run)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from dumpkit.load.loader import load
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(load, out, "shop", token=SIM_TOKEN, api_url=sim.url, state_dir=state, progress=False,
+                           rate_per_minute=SIM_RATE, **options).result()
+
+
+def ms_id(state: Path, entity: str, source_id: str) -> str:
+    import sqlite3
+
+    with sqlite3.connect(state / "shop" / "ledger.sqlite") as db:
+        return db.execute("SELECT ms_id FROM records WHERE entity=? AND source_id=? AND state='done'",
+                          [entity, source_id]).fetchone()[0]
+
+
+def owner_edits(sim, state: Path, entity: str, source_id: str, attributes: dict) -> None:
+    """What the shop owner does in Mystore's control panel, through the API: a PATCH."""
+    import httpx
+
+    from dumpkit.mystore import api
+
+    resource = api.RESOURCES[entity]
+    id_ = ms_id(state, entity, source_id)
+    r = httpx.patch(api.shop_base_url(sim.url, "shop") + f"{resource.path}/{id_}",
+                    json=api.document(resource, attributes, {}, id_),
+                    headers={"Authorization": f"Bearer {SIM_TOKEN}", "Content-Type": api.MEDIA_TYPE,
+                             "Accept": api.MEDIA_TYPE})
+    assert r.status_code == 200, r.text
+
+
+def shop_records(sim, state: Path) -> dict[tuple[str, str], dict]:
+    """The simulated shop as (entity, source_id) -> {attributes, relationships by source id}: the
+    ledger's id map read backwards, so two shops loaded apart compare record by record."""
+    import sqlite3
+
+    from dumpkit.mystore import api
+
+    with sqlite3.connect(state / "shop" / "ledger.sqlite") as db:
+        ids = {(e, m): s for e, s, m in db.execute("SELECT entity, source_id, ms_id FROM records WHERE state='done'")}
+    entity_of = {r.type: e for e, r in api.RESOURCES.items()}
+    statuses = {}
+    out = {}
+    for id_, type_, attrs, rels in sim.app.shop.db.execute(
+            "SELECT id, type, attributes, relationships FROM records WHERE shop='shop' ORDER BY id"):
+        if type_ == api.ORDER_STATUS.type:
+            statuses[str(id_)] = json.loads(attrs)["name"]
+            continue
+        entity = entity_of[type_]
+        out[(entity, ids.get((entity, str(id_)), f"unmapped:{id_}"))] = (json.loads(attrs), json.loads(rels))
+    shop = {}
+    for (entity, sid), (attrs, rels) in out.items():
+        by_name = {r.api: r for r in api.RESOURCES[entity].rels}
+
+        def source(rel, v):
+            return statuses.get(str(v)) if rel.target == "order_status" else ids.get((rel.target, str(v)), f"unmapped:{v}")
+        mapped = {n: sorted(source(by_name[n], x) for x in v) if isinstance(v, list) else None if v is None
+                  else source(by_name[n], v) for n, v in rels.items()}
+        shop[(entity, sid)] = {"attributes": attrs, "relationships": mapped}
+    return shop
+
+
+def shop_differences(a: dict, b: dict) -> dict[tuple[str, str], set[str]]:
+    """(entity, source_id) -> the fields that differ between two shops' records (both having it)."""
+    diff = {}
+    for key in a.keys() & b.keys():
+        fields = {n for part in ("attributes", "relationships")
+                  for n in a[key][part].keys() | b[key][part].keys() if a[key][part].get(n) != b[key][part].get(n)}
+        if fields:
+            diff[key] = fields
+    return diff
+
+
+def applied_and_from_scratch(first: Path, deltas: list[Path], work: Path, edits=(), **options):
+    """Shop A: the first package loaded, the owner's `edits` made in Mystore ((entity, source_id,
+    {attribute: value})), then each delta applied - twice, the second time sending nothing. Shop B:
+    the last delta's full package loaded from scratch. Returns (shop A, shop B, the delta loads)."""
+    from dumpkit.mystore.simulator import SimServer, package_statuses
+
+    statuses = tuple(dict.fromkeys(s for out in [first, *(Path(d) / "full" for d in deltas)] for s in package_statuses(out)))
+    loads = []
+    work.mkdir(parents=True, exist_ok=True)
+    with SimServer(work / "a.sqlite", rate=SIM_RATE, order_statuses=statuses) as sim:
+        sim_load(first, sim, work / "state-a")
+        for entity, source_id, attributes in edits:
+            owner_edits(sim, work / "state-a", entity, source_id, attributes)
+        for delta in deltas:
+            loads.append(sim_load(delta, sim, work / "state-a", **options))
+            assert sim_load(delta, sim, work / "state-a", **options).requests == 0  # applied twice: nothing the second time
+        a = shop_records(sim, work / "state-a")
+    with SimServer(work / "b.sqlite", rate=SIM_RATE, order_statuses=statuses) as sim:
+        sim_load(Path(deltas[-1]) / "full", sim, work / "state-b")
+        b = shop_records(sim, work / "state-b")
+    return a, b, loads
+
+
+def load_issues(delta: Path, code: str) -> dict[tuple[str, str, str], str]:
+    """(entity, source_id, field) -> message of the load issues of one code a delta's load wrote."""
+    with open(Path(delta) / "load" / "issues.jsonl", encoding="utf-8") as f:
+        return {(i["entity"], i["source_id"], i["field"]): i["message"] for i in map(json.loads, f) if i["code"] == code}
+
+
+def companions_only(shop_a: dict, shop_b: dict, but: dict) -> dict:
+    """The differences between two shops other than `but` ((entity, source_id) -> fields), each of
+    which must be a companion field that moved alone (not a change by dumpkit/delta/rules.py)."""
+    from dumpkit.delta.rules import is_companion
+
+    rest = {k: v for k, v in shop_differences(shop_a, shop_b).items() if v != but.get(k)}
+    return {k: v for k, v in rest.items() if not all(is_companion(k[0], f) for f in v)}

@@ -8,14 +8,19 @@ records that changed, with exactly the fields that changed.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from dumpkit.delta import make_delta
+from dumpkit.errors import DumpkitError
 from dumpkit.package.verify import sha256_file
-from tests.helpers import applied, changed, copy_rows, deleted, delta_rows, first_and_delta, live_dumps, new, package, rows
+from tests.helpers import (applied, applied_and_from_scratch, changed, companions_only, copy_rows, deleted, delta_rows,
+                           first_and_delta, live_dumps, load_issues, new, package, rows, shop_differences)
 from tests.test_report import browser  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.slow
@@ -150,9 +155,14 @@ def test_the_guest_is_a_guest_and_the_delta_applies_onto_the_first_package(shop)
     assert applied(first.out, delta.out) == package(delta.out / "full")
 
 
-def test_the_next_week_against_this_delta(shop, dumps, tmp_path):
+@pytest.fixture(scope="module")
+def later(shop, dumps, tmp_path_factory):
     _, delta = shop
-    later = make_delta(delta.out, dumps[2], tmp_path / "later")
+    return make_delta(delta.out, dumps[2], tmp_path_factory.mktemp("ps-delta-later") / "later")
+
+
+def test_the_next_week_against_this_delta(shop, later):
+    _, delta = shop
     assert later.manifest["base"]["manifest_sha256"] == sha256_file(delta.out / "manifest.json")
     assert delta_rows(later.out) == {
         ("orders", "6"): changed("order_status", "source_status", "finished_at", "updated_at"),
@@ -190,3 +200,83 @@ def test_the_review_report(shop, browser):
     assert page.locator("#brought-along li").count() >= 1
     assert errors == []
     page.close()
+
+
+# the owner's polish in Mystore after the first load: product 3's price (which the dump changes too)
+# and product 1's name (which the dump leaves; its stock changes)
+EDITS = [("products", "3", {"price": "350.0000"}), ("products", "1", {"name": {"no": "Kolibri-t-skjorte"}})]
+OWNER = {("products", "3"): {"price"}, ("products", "1"): {"name"}}
+
+
+def test_applied_to_the_first_shop_it_is_the_second_loaded_from_scratch_but_for_the_owners_edits(shop, later, tmp_path):
+    first, delta = shop
+    a, b, loads = applied_and_from_scratch(first.out, [delta.out], tmp_path, EDITS)
+    # the owner's values stay; every other difference is an updated_at that moved alone (product 4)
+    assert {k: v for k, v in shop_differences(a, b).items() if k in OWNER} == OWNER
+    assert a[("products", "3")]["attributes"]["price"] == "350.0000"
+    assert a[("products", "1")]["attributes"]["name"] == {"no": "Kolibri-t-skjorte"}
+    assert a[("products", "1")]["attributes"]["quantity"] == b[("products", "1")]["attributes"]["quantity"] == 2399
+    assert companions_only(a, b, OWNER) == {} and ("products", "4") in shop_differences(a, b)
+    # what the shop has and a fresh load has not: the deleted product switched off, its image link and redirects
+    assert a.keys() - b.keys() == {("products", "19"), ("redirects", "/19-customizable-mug.html"),
+                                   ("redirects", "/home-accessories/19-customizable-mug.html")}
+    assert a[("products", "19")]["attributes"]["status"] == 0 and not b.keys() - a.keys()
+    # the conflict, with the three values; the owner's name was no conflict (the dump left it)
+    conflicts = load_issues(delta.out, "DELTA_CONFLICT")
+    assert list(conflicts) == [("products", "3", "price")]
+    assert '"339.3000"' in conflicts[("products", "3", "price")] and '"350.0000"' in conflicts[("products", "3", "price")]
+    assert '"374.4000"' in conflicts[("products", "3", "price")]
+    stats = loads[0].stats
+    assert (stats["orders"].created, stats["orders"].updated, stats["customers"].created) == (3, 1, 2)
+    report = (delta.out / "report.html").read_text(encoding="utf-8")
+    conflicts_table = report[report.index('id="conflicts"'):]
+    assert "DELTA_CONFLICT" in report and all(v in conflicts_table for v in ("339.3000", "350.0000", "374.4000"))
+
+
+def test_deltas_in_a_row_and_a_delta_onto_the_wrong_shop(shop, later, tmp_path):
+    first, delta = shop
+    with pytest.raises(DumpkitError, match="was never loaded into shop 'shop'"):
+        applied_and_from_scratch(first.out, [later.out], tmp_path / "wrong")
+    a, b, _ = applied_and_from_scratch(first.out, [delta.out, later.out], tmp_path / "row", EDITS)
+    assert {k: v for k, v in shop_differences(a, b).items() if k in OWNER} == OWNER
+    assert companions_only(a, b, OWNER) == {}
+    # the dump changed product 3's price again: still Mystore's, again a conflict (32 -> 34 EUR against 350)
+    conflict = load_issues(later.out, "DELTA_CONFLICT")[("products", "3", "price")]
+    assert '"374.4000"' in conflict and '"350.0000"' in conflict and '"397.8000"' in conflict
+
+
+def test_prefer_dump_and_delete(shop, tmp_path):
+    first, delta = shop
+    a, b, loads = applied_and_from_scratch(first.out, [delta.out], tmp_path, EDITS, prefer_dump={"products"}, delete=True)
+    # the dump's price wins; the name the dump never changed stays the owner's
+    assert {k: v for k, v in shop_differences(a, b).items() if k in OWNER} == {("products", "1"): {"name"}}
+    assert not load_issues(delta.out, "DELTA_CONFLICT")
+    # product 19 deleted in Mystore as well
+    assert ("products", "19") not in a and loads[0].stats["products"].updated >= 1
+
+
+def test_the_load_command_applies_a_delta_and_refuses_in_one_line(shop, later, tmp_path):
+    from dumpkit.mystore.simulator import SimServer, package_statuses
+    from tests.helpers import SIM_RATE, SIM_TOKEN, sim_load
+
+    first, delta = shop
+    env = {**os.environ, "MYSTORE_TOKEN": SIM_TOKEN, "DUMPKIT_DEBUG": ""}
+    statuses = tuple(dict.fromkeys(package_statuses(first.out) + package_statuses(delta.out / "full")))
+    with SimServer(tmp_path / "sim.sqlite", rate=SIM_RATE, order_statuses=statuses) as sim:
+        sim_load(first.out, sim, tmp_path / "state")
+
+        def load(out: Path, *options: str):
+            return subprocess.run([sys.executable, "-m", "dumpkit.cli", "load", str(out), "--shop", "shop", "--api-url",
+                                   sim.url, "--state", str(tmp_path / "state"), "--rate", str(SIM_RATE), *options],
+                                  env=env, capture_output=True, text=True, timeout=300)
+        wrong, bad_prefer, full_with_delete = load(later.out), load(delta.out, "--prefer", "dump:product"), \
+            load(first.out, "--delete")
+        applied_ = load(delta.out, "--prefer", "dump:products,customers", "--delete")
+        product_19 = [r for r in sim.app.shop.db.execute("SELECT id FROM records WHERE type='products'")]
+    for r, says in [(wrong, "was never loaded into shop 'shop'"), (bad_prefer, "--prefer dump:product: expected"),
+                    (full_with_delete, "is a full package: --delete and --prefer apply to a delta")]:
+        assert r.returncode == 1 and says in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
+        assert "Traceback" not in r.stderr
+    assert applied_.returncode == 0, applied_.stderr
+    assert not load_issues(delta.out, "DELTA_CONFLICT")
+    assert len(product_19) == len(rows(first, "products")) - 1  # product 19 deleted (--delete)

@@ -58,7 +58,7 @@ def packages(tmp_path_factory) -> dict[str, Path]:
     def get(name: str) -> Path:
         if name not in cache:
             out = tmp_path_factory.mktemp(name) / "out"
-            migrate(FIXTURES[name], out)
+            migrate(FIXTURES[name], out, keep_currency=True)  # amounts as the dumps have them (main: a rate or this)
             cache[name] = out
         return cache[name]
     return get
