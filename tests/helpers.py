@@ -249,10 +249,12 @@ def load_issues(delta: Path, code: str) -> dict[tuple[str, str, str], str]:
         return {(i["entity"], i["source_id"], i["field"]): i["message"] for i in map(json.loads, f) if i["code"] == code}
 
 
-def companions_only(shop_a: dict, shop_b: dict, but: dict) -> dict:
-    """The differences between two shops other than `but` ((entity, source_id) -> fields), each of
-    which must be a companion field that moved alone (not a change by dumpkit/delta/rules.py)."""
+def real_differences(shop_a: dict, shop_b: dict) -> dict[tuple[str, str], set[str]]:
+    """The differences between two shops' records but for the companion fields (dumpkit/delta/rules.py:
+    an updated_at or last_login that moved alone is no change, so a delta does not carry it)."""
     from dumpkit.delta.rules import is_companion
+    from dumpkit.package.schema import ENTITIES
 
-    rest = {k: v for k, v in shop_differences(shop_a, shop_b).items() if v != but.get(k)}
-    return {k: v for k, v in rest.items() if not all(is_companion(k[0], f) for f in v)}
+    rest = {k: {f for f in v if not (k[0] in ENTITIES and is_companion(k[0], f))}
+            for k, v in shop_differences(shop_a, shop_b).items()}
+    return {k: v for k, v in rest.items() if v}
