@@ -258,3 +258,18 @@ def real_differences(shop_a: dict, shop_b: dict) -> dict[tuple[str, str], set[st
     rest = {k: {f for f in v if not (k[0] in ENTITIES and is_companion(k[0], f))}
             for k, v in shop_differences(shop_a, shop_b).items()}
     return {k: v for k, v in rest.items() if v}
+
+
+def owner_wins(first: Path, delta: Path, work: Path, edits, conflict: tuple[str, str, str], kept: set) -> None:
+    """The delta applied onto the shop loaded from `first`, where the owner made `edits`, is the
+    newer package loaded from scratch but for those edits; the field both changed is one
+    DELTA_CONFLICT naming the owner's value; the shop keeps the `kept` records the newer dump lost,
+    a deleted product among them switched off."""
+    a, b, _ = applied_and_from_scratch(first, [delta], work, edits)
+    assert real_differences(a, b) == {(e, s): set(attributes) for e, s, attributes in edits}, shop_differences(a, b)
+    assert all(a[(e, s)]["attributes"][f] == v for e, s, attributes in edits for f, v in attributes.items())
+    assert a.keys() - b.keys() == kept and not b.keys() - a.keys(), (a.keys() - b.keys(), b.keys() - a.keys())
+    assert all(a[k]["attributes"]["status"] == 0 for k in kept if k[0] == "products")
+    conflicts = load_issues(delta, "DELTA_CONFLICT")
+    owners = next(attributes[conflict[2]] for e, s, attributes in edits if (e, s) == conflict[:2])
+    assert list(conflicts) == [conflict] and f'"{owners}"' in conflicts[conflict], conflicts
