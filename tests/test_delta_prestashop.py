@@ -280,3 +280,17 @@ def test_the_load_command_applies_a_delta_and_refuses_in_one_line(shop, later, t
     assert applied_.returncode == 0, applied_.stderr
     assert not load_issues(delta.out, "DELTA_CONFLICT")
     assert len(product_19) == len(rows(first, "products")) - 1  # product 19 deleted (--delete)
+
+
+def test_orders_and_customers_deleted_in_the_source_stay_and_are_reported(shop, dumps, tmp_path):
+    """The old shop purges the week (its orders and customers deleted, the mug back): dump 1
+    again, after dump 2. Mystore keeps the orders and customers, each a warning; the mug is active."""
+    first, delta = shop
+    undone = make_delta(delta.out, dumps[0], tmp_path / "undone")
+    a, b, _ = applied_and_from_scratch(first.out, [delta.out, undone.out], tmp_path / "shops")
+    gone = {("orders", s) for s in ("6", "7", "8")} | {("customers", "3"), ("customers", "4")}
+    assert gone <= a.keys() - b.keys()
+    kept = {k[:2] for k in load_issues(undone.out, "DELETED_IN_SOURCE_KEPT")}
+    assert gone <= kept and not {k for k in kept if k[0] in ("orders", "customers")} - gone
+    assert a[("products", "19")]["attributes"]["status"] == b[("products", "19")]["attributes"]["status"] == 1
+    assert real_differences(a, b) == {}
