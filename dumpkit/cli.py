@@ -329,6 +329,33 @@ def report(out_dir: Path = typer.Argument(..., help="A load package folder writt
         out.print(f"review report: {plain(write_report(out_dir).resolve())}", highlight=False)
 
 
+@app.command()
+@one_line_errors
+def delta(
+    base: Path = typer.Argument(..., help="The load package of the first migration (or the delta before this one)"),
+    dump: List[Path] = typer.Argument(..., help="The newer dump of the same shop: file(s), folder or a staged .duckdb"),
+    delta_out: Path = typer.Option(..., "-o", "--out", help="Folder for the delta package"),
+    allow_partial: bool = typer.Option(False, "--allow-partial", help="Compare what a cut dump holds (else exit 4)"),
+    max_statement_mb: int = MAX_STATEMENT,
+):
+    """What changed in the shop since BASE: the newer dump migrated with BASE's options and compared record by record."""
+    from .delta import make_delta
+
+    with byte_progress("staging") as progress:
+        result = make_delta(base, dump, delta_out, allow_partial=allow_partial, max_statement_mb=max_statement_mb,
+                            on_progress=progress)
+    table = Table("entity", "new", "changed", "deleted", "fields that changed (rows)", title="Changes since the base package")
+    for e in result.entities:
+        if e.total:
+            table.add_row(e.entity, f"{e.new:,}", f"{e.changed:,}", f"{e.deleted:,}",
+                          ", ".join(f"{f} {n:,}" for f, n in list(e.fields.items())[:6]))
+    out.print(table if any(e.total for e in result.entities) else "no changes since the base package", highlight=False)
+    print_issue_lines(result.log.items)
+    out.print(f"the newer dump's whole package: {plain(result.out / 'full')}; compared in {result.compare_seconds:.1f} s, "
+              f"done in {result.seconds:.1f} s", highlight=False)
+    out.print(f"review report: {plain((result.out / 'report.html').resolve())}", highlight=False)
+
+
 # ---------------------------------------------------------------- load into Mystore
 
 def _token(token_file: Optional[Path]) -> Optional[str]:
@@ -357,15 +384,21 @@ def load(
     concurrency: int = typer.Option(8, "--concurrency", help="Requests in flight at most"),
     retry_failed: bool = typer.Option(False, "--retry-failed", help="Send records the API refused before again, unchanged"),
     into_sim: bool = typer.Option(False, "--into-sim", help="Demo: load into a local Mystore simulator started for it (OUT/load/sim.sqlite), then verify"),
+    delete: bool = typer.Option(False, "--delete", help="A delta: delete products, categories, manufacturers deleted in the source (else set inactive)"),
+    prefer: Optional[str] = typer.Option(None, "--prefer", help="A delta: 'dump' or 'dump:products,customers': the newer dump's value wins over an edit made in Mystore"),
 ):
     """Load a package into a Mystore shop through its REST API: resumable, exactly once."""
+    from .delta.apply import prefer_dump
     from .load.loader import load as run
 
+    if into_sim and (delete or prefer):
+        raise DumpkitError("--into-sim loads a package into a new simulator: --delete and --prefer apply a delta onto a loaded shop")
     if into_sim:
         return _load_into_sim(out_dir, shop, only, images_from, batch, state, concurrency)
     result = run(out_dir, shop, token=_token(token_file), api_url=api_url, state_dir=state,
                  only=only.split(",") if only else None, images_from=images_from, dry_run=dry_run, batch=batch,
-                 rate_per_minute=rate, concurrency=concurrency, retry_failed=retry_failed)
+                 rate_per_minute=rate, concurrency=concurrency, retry_failed=retry_failed,
+                 delete=delete, prefer_dump=prefer_dump(prefer))
     print_load_summary(result)
 
 

@@ -308,6 +308,7 @@ def migrate(
     progress: Progress | None = None,
     started: float | None = None,
     keep_stage: bool | None = None,
+    value_maps: dict[str, dict[str, str]] | None = None,
 ) -> MigrateResult:
     """Migrate a dump (or a staged DuckDB file) into the load package at `out`.
     With `demo`, only a random sample of `size` products, customers and orders (and what
@@ -315,7 +316,8 @@ def migrate(
     PartialDumpError (exit 4, as `stage` does) unless `allow_partial`. `currency_rates`
     (currency -> NOK for one unit, see map/currency.py) convert a shop's amounts to NOK;
     without a rate for them a full migration stops, unless `keep_currency` loads them
-    unconverted on purpose.
+    unconverted on purpose. `value_maps`: the maps themselves instead of `value_map_file`
+    (a delta repeats the first run's, from its manifest).
     `progress` hears of every step; `started` (time.perf_counter()) is when the command started,
     so the phases' seconds (MigrateResult.phases) cover the whole run.
     `keep_stage`: keep the staged copy of the dump as OUT/stage.duckdb (default: for a full
@@ -333,7 +335,7 @@ def migrate(
     out = Path(out)
     entities, implied = resolve_entities(only)
     shop_country = check_options(size, shop_country, timezone, platform)
-    value_maps = load_value_maps(value_map_file)
+    value_maps = load_value_maps(value_map_file) if value_maps is None else value_maps
     keep_stage = not demo if keep_stage is None else keep_stage
     options = dict(platform=platform, only=only, value_map_file=value_map_file, shop_country=shop_country,
                    timezone=timezone, on_progress=on_progress, demo=demo, seed=seed, size=size,
@@ -450,6 +452,7 @@ def _migrate(dumps: list[Path], out: Path, entities: list[str], implied: list[st
                         "currency_rates": money.manifest()["rates"], "keep_currency": keep_currency,
                         "languages": languages.language_keys(con), **extra},
         }
+        manifest["options"]["value_maps"] = value_maps  # the maps themselves: a delta runs with them again
         progress.step("write", "write")
         written = [0]
 

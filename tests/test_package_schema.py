@@ -65,7 +65,7 @@ def replace(table: pa.Table, name: str, values, type_=None) -> pa.Table:
 # ---------------------------------------------------------------- the contract itself
 
 def test_version_and_load_order():
-    assert S.SCHEMA_VERSION == "1.1"
+    assert S.SCHEMA_VERSION == "1.2"
     assert list(S.ENTITIES) == LOAD_ORDER
     assert all(isinstance(s, pa.Schema) for s in S.ENTITIES.values())
 
@@ -300,7 +300,7 @@ def test_conform_raises_clear_errors(change, message):
     with pytest.raises(ValueError) as info:
         S.conform("products", change(valid_table("products")))
     assert message in str(info.value)
-    assert "products schema 1.1" in str(info.value)
+    assert "products schema 1.2" in str(info.value)
 
 
 # ---------------------------------------------------------------- the document

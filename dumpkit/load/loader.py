@@ -743,13 +743,15 @@ def _load_locked(out: Path, shop: str, *, token: str | None, api_url: str = api.
          state_dir: Path | None = None, only: list[str] | None = None, images_from: str | None = None,
          dry_run: bool = False, batch: bool = False, rate_per_minute: float = api.RATE_LIMIT_PER_MINUTE,
          concurrency: int = 8, retry_failed: bool = False, progress: bool = True,
-         progress_every: float = 30.0) -> LoadResult:
-    """Load the package at `out` into the shop; see the module docstring."""
+         progress_every: float = 30.0, delete: bool = False, prefer_dump=()) -> LoadResult:
+    """Load the package at `out` into the shop; see the module docstring. A delta package
+    (dumpkit delta) is applied by dumpkit/delta/apply.py's rules: `delete`, `prefer_dump`."""
+    from ..delta import apply as delta
     from .ledger import ledger_path
     from .progress import LoadProgress
 
     out = Path(out)
-    package._check_package(out)
+    manifest = package._check_package(out)
     groups = resolve_groups(only)
     if not dry_run and not token:
         raise DumpkitError("no API token: set MYSTORE_TOKEN or give --token-file (a Personal Access Token "
@@ -758,6 +760,11 @@ def _load_locked(out: Path, shop: str, *, token: str | None, api_url: str = api.
         raise DumpkitError(f"--images-from {images_from}: not a folder or an http(s) URL")
     path = ledger_path(state_dir, shop)
     ledger = Ledger.open(path, shop, memory=dry_run)
+    try:
+        delta.refuse(out, manifest, ledger, delete=delete, prefer_dump=prefer_dump)
+    except DumpkitError:
+        ledger.close()
+        raise
     backup = None if dry_run else ledger.backup()
     (out / "load").mkdir(exist_ok=True)
     requests_file = out / "load" / "requests.jsonl" if dry_run else None
@@ -768,8 +775,8 @@ def _load_locked(out: Path, shop: str, *, token: str | None, api_url: str = api.
         client = (DryRunClient(requests_file.with_name("requests.jsonl.partial")) if dry_run else
                   MystoreClient(api.shop_base_url(api_url, shop), token, rate_per_minute, concurrency))
         plan = planned_requests(out, ledger, groups, batch, images is not None)
-        loader = Loader(out, ledger, client, images=images, batch=batch, concurrency=concurrency,
-                        retry_failed=retry_failed)
+        loader = delta.make_loader(out, manifest, ledger, client, delete=delete, prefer_dump=prefer_dump,
+                                   images=images, batch=batch, concurrency=concurrency, retry_failed=retry_failed)
         if dry_run and images_from is not None:
             loader.images = _DryImages()
         bar = LoadProgress(plan, client.stats.rate if not dry_run else (lambda: 0.0),
@@ -795,6 +802,8 @@ def _load_locked(out: Path, shop: str, *, token: str | None, api_url: str = api.
         if dry_run:
             os.replace(requests_file.with_name("requests.jsonl.partial"), requests_file)
         issues_file = write_load_issues(out, ledger, shop)
+        if not dry_run:
+            delta.loaded(out, manifest, ledger)
     finally:
         ledger.close()
     st = client.stats

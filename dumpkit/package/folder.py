@@ -43,9 +43,10 @@ STAGE_FILE = "stage.duckdb"
 # staging file migrate leaves (with DuckDB's write-ahead log); `.<name>.dumpkit-*` is what
 # dumpkit keeps beside them while it writes them (a lock, a part written)
 WORKING_FILES = {"report.html", STAGE_FILE, STAGE_FILE + ".wal"}
-# what `dumpkit load` / `verify` write about this package (its requests, issues, read-back);
-# the shop's ledger itself lives outside the package, in the state folder
-WORKING_DIRS = {"load"}
+# what `dumpkit load` / `verify` write about this package (its requests, issues, read-back; the
+# shop's ledger itself lives outside the package, in the state folder), and a delta package's
+# `full/`: the newer dump's whole package (dumpkit/delta)
+WORKING_DIRS = {"load", "full"}
 
 
 @contextmanager
@@ -98,7 +99,7 @@ def _check_target(out: Path, inputs: list[Path], carry: Path | None) -> None:
             raise DumpkitError(f"{p} is inside -o {out}, which is replaced by the new package; "
                                "move it or choose another folder")
     if out.is_dir():
-        known = package_files() | WORKING_FILES | {MANIFEST, REVIEW}
+        known = package_files() | WORKING_FILES | WORKING_DIRS | {MANIFEST, REVIEW}
         foreign = sorted(p.name + ("/" if p.is_dir() else "") for p in out.iterdir()
                          if (p.name not in WORKING_DIRS if p.is_dir() else
                              p.name.removeprefix(".").split(".dumpkit-")[0] not in known))

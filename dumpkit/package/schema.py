@@ -42,7 +42,8 @@ import pyarrow.compute as pc
 
 # 1.1 adds only optional fields (orders.internal_note; manifest `currency`; issues `table`,
 # `technical`): a 1.0 reader ignores them, and conform() gives a 1.0 package the new columns as nulls
-SCHEMA_VERSION = "1.1"
+# 1.2 adds `change` and `changed_fields` to every entity (set in a delta package, null in a full one)
+SCHEMA_VERSION = "1.2"
 
 MAIN_LANGUAGE = "no"
 VAT_RATES = ("25", "15", "12", "11.11", "0")
@@ -471,6 +472,19 @@ ENTITIES: dict[str, pa.Schema] = {
     ]),
 }
 
+# 1.2: the rows of a delta package (`dumpkit delta`, dumpkit/delta/) say what happened to the
+# record since the base package; a full package leaves both null. Documented once in
+# docs/load-package.md ("Delta packages"), not in every entity's table.
+CHANGES = ("new", "changed", "deleted")
+CHANGE_FIELDS = (
+    _f("change", TEXT, "Delta packages: new, changed or deleted since the base package; null in a full package.",
+       enum=CHANGES),
+    _f("changed_fields", IDS, "Delta packages, change 'changed': the fields whose value differs from the "
+       "base package's (dumpkit/delta/rules.py decides what counts)."),
+)
+ENTITIES = {entity: _schema(entity, [*schema, *CHANGE_FIELDS]) for entity, schema in ENTITIES.items()}
+CHANGE_NAMES = tuple(f.name for f in CHANGE_FIELDS)
+
 REFERENCES: dict[tuple[str, str], str] = {
     ("categories", "parent_source_id"): "categories",
     ("product_option_values", "option_source_id"): "product_options",
@@ -515,6 +529,11 @@ MANIFEST_FIELDS: dict[str, str] = {
     "counts": "Rows per entity file, all entities, in load order.",
     "files": "Every file of the package but manifest.json: {name: {size (bytes), sha256 (hex)}}; "
              "readers refuse a package whose files do not match (dumpkit.package.verify.check_package).",
+    "base": "Delta packages: the package compared with: {path, manifest_sha256, created_at, source}; the delta "
+            "applies onto a shop loaded from exactly that package.",
+    "full": "Delta packages: the newer dump's full package in the subfolder `full/`: {path, manifest_sha256}.",
+    "delta": "Delta packages: per entity {new, changed, deleted, fields: {field: rows changed}} and the "
+             "references of new and changed rows to new ones (`brought_along`).",
 }
 
 ISSUE_FIELDS: dict[str, str] = {
@@ -531,7 +550,7 @@ ISSUE_FIELDS: dict[str, str] = {
                  "package; reports list these apart.",
 }
 ISSUE_LEVELS = ("error", "warning", "info")
-ISSUE_PHASES = ("read", "stage", "map", "check", "package")
+ISSUE_PHASES = ("read", "stage", "map", "check", "package", "delta")
 
 
 # ---------------------------------------------------------------- helpers
@@ -579,6 +598,8 @@ def describe_markdown(entity: str) -> str:
     rows = ["| field | type | req | meaning | Mystore API field | conf. |",
             "|---|---|---|---|---|---|"]
     for field in _entity_schema(entity):
+        if field.name in CHANGE_NAMES:  # one section for every entity's
+            continue
         meaning = _meta(field, "description")
         if _meta(field, "enum"):
             meaning += f" Allowed: {_meta(field, 'enum').replace(',', ', ')}."
