@@ -129,7 +129,9 @@ def test_kill_9_at_random_moments_then_rerun_gives_exactly_one_copy(packages, tm
     out = copy_package(packages("ps-8.1.7"), tmp_path / "pkg")
     rng = random.Random(12)
     env = {**os.environ, "MYSTORE_TOKEN": TOKEN, "DUMPKIT_STATE": str(tmp_path / "state")}
-    with SimServer(tmp_path / "sim.sqlite", rate=FAST, latency=0.01, order_statuses=statuses(out)) as sim:
+    # 50 ms a request, 4 in flight: the whole load takes about ten seconds, so every kill below cuts it
+    # however fast the machine is (at 10 ms a load could end before the first kill)
+    with SimServer(tmp_path / "sim.sqlite", rate=FAST, latency=0.05, order_statuses=statuses(out)) as sim:
         cmd = [sys.executable, "-m", "dumpkit.cli", "load", str(out), "--shop", "shop", "--api-url", sim.url,
                "--rate", str(FAST), "--concurrency", "4"]
         kills = 0

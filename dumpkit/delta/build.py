@@ -162,7 +162,7 @@ def delta_issues(con, work: Path, state: Path, full: Path, base_manifest: dict, 
     finally:
         reader.close()
     log = IssueLog()
-    log.items = [Issue(*r) for r in rows]
+    log.extend(Issue(*r[:-1], bool(r[-1])) for r in rows)
     if base_manifest.get("dumpkit_version") != full_manifest.get("dumpkit_version"):
         log.add("delta", None, None, "warning", "BASE_OTHER_VERSION", None,
                 f"the base package was written by dumpkit {base_manifest.get('dumpkit_version')}, the newer dump migrated "
