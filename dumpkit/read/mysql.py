@@ -27,15 +27,16 @@ from .source import LINE_BYTES, MAX_STATEMENT_MB, piece_end
 from .mysql_values import (ValuesError, count_rows, decode_latin1, decode_text, parse_values_fast,
                            parse_values_slow, table_notes, with_notes)
 
-_IDENT = rb"(?:`(?:[^`]|``)+`|\"(?:[^\"]|\"\")+\"|[\w$]+)"
+# an unquoted name may hold any character from U+0080 on (its UTF-8 bytes)
+_IDENT = rb"(?:`(?:[^`]|``)+`|\"(?:[^\"]|\"\")+\"|[\w$\x80-\xff]+)"
 _QUALIFIED = rb"((?:" + _IDENT + rb"\s*\.\s*)?" + _IDENT + rb")"
+_QUALIFIED_RE = re.compile(_QUALIFIED)
 _INSERT = re.compile(
     rb"\s*(INSERT|REPLACE)\s+(?:(?:LOW_PRIORITY|DELAYED|HIGH_PRIORITY)\s+)?(IGNORE\s+)?(?:INTO\s+)?"
     + _QUALIFIED + rb"\s*(\((?:" + _IDENT + rb"|[\s,])*\))?\s*VALUES?\s*",
     re.I,
 )
 _LEADING_COMMENTS = re.compile(rb"(?:\s+|--[^\n]*\n?|\#[^\n]*\n?|/\*(?!!|M!).*?\*/)*", re.S)
-_CONDITIONAL = re.compile(rb"/\*M?!\d*\s?(.*?)\*/", re.S)
 _ODKU = re.compile(rb"\)\s*ON\s+DUPLICATE\s+KEY\s+UPDATE\b", re.I)
 _HEADER = re.compile(rb"-- (?:MySQL|MariaDB) dump \d")
 _CLIENT_COMMAND = re.compile(rb"/\*M?!\d*\s*\\")
@@ -49,21 +50,29 @@ STATEMENT_LIMIT = 64 << 20
 # an INSERT longer than this is passed on in slices of whole tuples while it is read
 STREAM_BYTES = 4 << 20
 
+# the opening of a version comment (/*!50001 ...*/, /*M!100100 ...*/): the server reads what it
+# holds as SQL, so quotes inside it count (`x*/` is a name there) and its closing */ is one more token
+_VERSIONED = rb"/\*M?!\d*+"
 # lexer states between lines: 0 outside strings/comments, 1 in '..', 2 in "..", 3 in `..`, 4 in /* */
 _SCAN = {
     0: re.compile(rb"""(?:[^'"`;\#/\-]++|'(?:[^'\\]++|\\.|'')*+'|"(?:[^"\\]++|\\.|"")*+"|`[^`]*+`"""
-                  rb"""|--(?=\s)[^\n]*+|\#[^\n]*+|/\*.*?\*/|-|/(?!\*))*+""", re.S),
+                  rb"""|--(?=\s)[^\n]*+|\#[^\n]*+|""" + _VERSIONED + rb"""|/\*.*?\*/|-|/(?!\*))*+""", re.S),
     1: re.compile(rb"(?:[^'\\]++|\\.|'')*+", re.S),
     2: re.compile(rb'(?:[^"\\]++|\\.|"")*+', re.S),
     3: re.compile(rb"[^`]*+"),
     4: re.compile(rb"(?:[^*]++|\*(?!/))*+"),
 }
 _CLOSE = {1: b"'", 2: b'"', 3: b"`", 4: b"*/"}
+# what a version comment's end is searched past: strings and names (`x*/`), plain comments
+_VERSIONED_TOKEN = re.compile(rb"""'(?:[^'\\]++|\\.|'')*+'|"(?:[^"\\]++|\\.|"")*+"|`[^`]*+`"""
+                              rb"|(" + _VERSIONED + rb"\s?)|(\*/)|/\*.*?\*/", re.S)
+# space and comments between the names of a list (DROP TABLE a, /* x */ b)
+_NAME_GAP = re.compile(rb"(?:\s++|" + _VERSIONED + rb"|\*/|/\*.*?\*/|--(?=\s)[^\n]*+|\#[^\n]*+)*+", re.S)
 # whole tuples of a VALUES list, each followed by its comma: where a long INSERT may be cut.
 # Parentheses nest three deep (now(), concat(a, lower(b))); a tuple nested deeper is not cut
 # before, so the statement is then held whole (and over the limit, skipped)
 _ATOM = (rb"""[^'"`;\#/\-()]++|'(?:[^'\\]++|\\.|'')*+'|"(?:[^"\\]++|\\.|"")*+"|`[^`]*+`"""
-         rb"""|--(?=\s)[^\n]*+|\#[^\n]*+|/\*.*?\*/|-|/(?!\*)""")
+         rb"""|--(?=\s)[^\n]*+|\#[^\n]*+|""" + _VERSIONED + rb"""|/\*.*?\*/|-|/(?!\*)""")
 _NESTED = rb"\((?:" + _ATOM + rb")*+\)"
 for _ in range(2):
     _NESTED = rb"\((?:" + _ATOM + rb"|" + _NESTED + rb")*+\)"
@@ -75,6 +84,38 @@ _RESUME = re.compile(
     rb"(?:INSERT\s+(?:IGNORE\s+)?INTO\s|REPLACE\s+INTO\s|CREATE\s+TABLE\s|DROP\s+TABLE\s|(?:UN)?LOCK\s+TABLES"
     rb"|/\*!\d{5}\s|--\s*$|-- (?:Table structure|Dumping data))"
 )
+
+
+def _versioned(text: bytes, keep: bool) -> bytes:
+    """text with its version comments opened (keep: `/*!40101 SET x */` -> `SET x `, as the
+    server runs it) or dropped with what they hold; quotes inside them count."""
+    out, pos, inside = [], 0, False
+    for m in _VERSIONED_TOKEN.finditer(text):
+        if m.group(1) and not inside:
+            out.append(text[pos:m.start()])
+            pos, inside = m.end(), True
+        elif m.group(2) and inside:
+            if keep:
+                out.append(text[pos:m.start()])
+            pos, inside = m.end(), False
+    if keep or not inside:
+        out.append(text[pos:])
+    return b"".join(out)
+
+
+def _name_list(text: bytes, pos: int) -> list[bytes]:
+    """The names of a list that starts at pos (`a`, db.`b`, "c"), up to what is not one."""
+    names = []
+    pos = _NAME_GAP.match(text, pos).end()
+    while True:
+        m = _QUALIFIED_RE.match(text, pos)
+        if m is None:
+            return names
+        names.append(m.group(1))
+        pos = _NAME_GAP.match(text, m.end()).end()
+        if text[pos:pos + 1] != b",":
+            return names
+        pos = _NAME_GAP.match(text, pos + 1).end()
 
 
 def _scan(line: bytes, pos: int, state: int) -> tuple[int, int | None]:
@@ -136,6 +177,8 @@ _ASSIGNMENT = re.compile(rb"(?:\bSET\s+|,\s*)(?:(?:SESSION|LOCAL)\s+)?(@{0,2}(?:
                          rb"('[^']*'|\"[^\"]*\"|@{1,2}(?:(?:SESSION|LOCAL|GLOBAL)\s*\.\s*)?\w+)", re.I)
 _USE = re.compile(rb"USE\s+(" + _IDENT + rb")", re.I)
 _DELIMITER = re.compile(rb"\s*DELIMITER\s+(\S+)", re.I)
+_TRUNCATE = re.compile(rb"TRUNCATE\b\s*(?:TABLE\b)?", re.I)
+_DROP_TABLE = re.compile(rb"DROP\s+(?:TEMPORARY\s+)?TABLES?\b\s*(?:IF\s+EXISTS\b)?", re.I)
 _CREATE_TABLE = re.compile(rb"CREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMPORARY\s+)?TABLE\s+(IF\s+NOT\s+EXISTS\s+)?" + _QUALIFIED, re.I)
 _LIKE = re.compile(rb"\s*\(?\s*LIKE\s+" + _QUALIFIED, re.I)
 
@@ -623,7 +666,7 @@ class MySQLReader:
         conditional = body.startswith((b"/*!", b"/*M!"))
         if conditional:
             # conditional comment: the server runs its content
-            inner = _CONDITIONAL.sub(rb"\1", body).strip()
+            inner = _versioned(body, keep=True).strip()
             m = _INSERT.match(inner)
             if m:
                 self._insert(offset, inner, m)
@@ -648,7 +691,8 @@ class MySQLReader:
         d = _DELETE_ALL.match(body)
         if d:  # DELETE FROM t without WHERE empties the table, like TRUNCATE
             yield from self._drain(all_=True)
-            yield Skipped("truncate", offset, self._staged_name(*_split_ident(d.group(1))), "DELETE FROM without WHERE")
+            name = self._staged_name(*_split_ident(d.group(1)))
+            yield Skipped("truncate", offset, name, "DELETE FROM without WHERE", (name,))
             return
         if _UNSUPPORTED.match(body):
             name = _table_name_after(body, rb"(?:UPDATE|DELETE\s+FROM|INSERT\s+(?:IGNORE\s+)?INTO|REPLACE\s+INTO)\s+")
@@ -672,11 +716,10 @@ class MySQLReader:
         elif kind in ("truncate", "drop_table"):
             # the stager replays these on what it holds: drain so earlier rows arrive first
             yield from self._drain(all_=True)
-            prefix = rb"TRUNCATE\s*(?:TABLE\s+)?" if kind == "truncate" else rb"DROP\s+(?:TEMPORARY\s+)?TABLES?\s*(?:IF\s+EXISTS\s+)?"
-            rest = re.sub(rb"/\*.*?\*/", b"", body[re.match(prefix, body, re.I).end():], flags=re.S)
-            names = [self._staged_name(*_split_ident(x)) for x in re.findall(_QUALIFIED, rest.split(b";")[0])
-                     if x.upper() not in (b"CASCADE", b"RESTRICT")]
-            table = ", ".join(names) or None
+            prefix = _TRUNCATE if kind == "truncate" else _DROP_TABLE
+            names = tuple(self._staged_name(*_split_ident(x)) for x in _name_list(body, prefix.match(body).end()))
+            yield Skipped(kind, offset, ", ".join(names) or None, _snippet(body, 80), names)
+            return
         elif kind in ("view", "trigger", "procedure", "function", "event", "drop_routine"):
             r = _ROUTINE_NAME.search(body)
             table = _split_ident(r.group(1))[1] if r else None
@@ -726,9 +769,9 @@ class MySQLReader:
             self.tables[name] = tdef
             yield tdef
             return
-        text = decode_text(_CONDITIONAL.sub(rb"\1", body).rstrip().rstrip(b";"), "utf-8?")[0]
+        text = decode_text(_versioned(body, keep=True).rstrip().rstrip(b";"), "utf-8?")[0]
         # version comments may hold what sqlglot cannot read (PARTITION BY...): then without them
-        plain = decode_text(_CONDITIONAL.sub(b"", body).rstrip().rstrip(b";"), "utf-8?")[0]
+        plain = decode_text(_versioned(body, keep=False).rstrip().rstrip(b";"), "utf-8?")[0]
         tdef, error = None, None
         for sql in (text, plain) if plain != text else (text,):
             try:

@@ -246,11 +246,11 @@ class StageWriter:
     def skipped_stmt(self, ev: Skipped) -> None:
         entry = self.skipped.setdefault(ev.kind, [0, ev.detail or (ev.table or ""), []])
         entry[0] += 1
-        names = ev.table.split(", ") if ev.table else []
+        names = list(ev.tables) or ([ev.table] if ev.table else [])
         if ev.kind in _NAMED:
             entry[2].extend(n for n in names if n not in entry[2])
         # replay what these do to rows already staged, as the server would
-        for name in names if ev.kind in ("truncate", "drop_table") else []:
+        for name in ev.tables if ev.kind in ("truncate", "drop_table") else []:
             t = self.tables.get(name)
             if t is None:
                 continue
