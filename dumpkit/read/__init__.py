@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .events import DumpInfo, Event, Problem
+from .staged_names import StagedNames
 from .source import MAX_STATEMENT_MB, DumpPart, check_is_sql, open_parts, read_head, sniff
 
 
@@ -34,6 +35,10 @@ def read_events(
 ) -> Iterator[Event]:
     """Every event of every part, in order. Offsets count decompressed bytes across parts.
     A statement longer than `max_statement_mb` is reported and skipped (source.MAX_STATEMENT_MB)."""
+    return StagedNames().events(_read_parts(parts, info, executor, on_read, count_only, max_statement_mb))
+
+
+def _read_parts(parts, info, executor, on_read, count_only, max_statement_mb) -> Iterator[Event]:
     from .mysql import MySQLReader
 
     offset = 0

@@ -319,7 +319,11 @@ class StageWriter:
 
     def _rewrite(self, t: _Table, select: str) -> None:
         """Replace a table's rows by a query over them (DuckDB cannot rewrite a table in place)."""
-        tmp = f"main.{q('_dumpkit_' + t.name)}"
+        # a name no source table has (DuckDB's names ignore case; CREATE OR REPLACE would drop it)
+        taken, tmp = {n.lower() for n in self.tables}, "_dumpkit_" + t.name
+        while tmp.lower() in taken:
+            tmp = "_" + tmp
+        tmp = f"main.{q(tmp)}"
         self.con.execute(f"CREATE OR REPLACE TABLE {tmp} AS {select}")
         self.con.execute(f"DROP TABLE {t.ref}")
         self.con.execute(f"ALTER TABLE {tmp} RENAME TO {q(t.name)}")

@@ -1,0 +1,70 @@
+"""One staged table per source table, although DuckDB's names ignore case.
+
+MariaDB on Linux (lower_case_table_names=0) and PostgreSQL (quoted names) keep `Foo` and
+`foo` apart; in DuckDB they are one name, so the second CREATE TABLE would replace the
+first and their rows would mix. The first table keeps its name; a later one that differs
+from a live table only in case is staged as `<name>~2` (`~3`, ... while that is taken too)
+and reported as `table_renamed` with its source name, so nothing is lost or merged. Every
+event names the staged table, so `inspect`, `stage` and `migrate` agree. A name is live
+from its CREATE TABLE (or first rows) to its DROP TABLE: after the drop the name is free.
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Iterator
+
+from .events import Event, Problem, RowBatch, RowCount, Skipped, TableDef
+
+
+class StagedNames:
+    def __init__(self) -> None:
+        self.live: dict[str, str] = {}  # source name -> staged name
+        self.taken: set[str] = set()  # staged names, lower case
+
+    def _staged(self, name: str, offset: int) -> tuple[str, Problem | None]:
+        staged = self.live.get(name)
+        if staged is not None:
+            return staged, None
+        staged, k = name, 1
+        while staged.lower() in self.taken:
+            k += 1
+            staged = f"{name}~{k}"
+        self.live[name] = staged
+        self.taken.add(staged.lower())
+        if staged == name:
+            return staged, None
+        other = next(s for s in self.live if s != name and self.live[s].lower() == name.lower())
+        return staged, Problem("table_renamed", offset, staged, example=(
+            f"source table {name!r} differs from table {other!r} only in case, and DuckDB's names ignore "
+            f"case: its rows are staged as {staged!r}"))
+
+    def _drop(self, name: str) -> None:
+        staged = self.live.pop(name, None)
+        if staged is not None:
+            self.taken.discard(staged.lower())
+
+    def events(self, events: Iterator[Event]) -> Iterator[Event]:
+        for ev in events:
+            if isinstance(ev, (RowBatch, RowCount)):
+                staged = self.live.get(ev.table)
+                if staged is None:  # rows without a CREATE TABLE (a data-only dump)
+                    staged, renamed = self._staged(ev.table, ev.offset)
+                    if renamed:
+                        yield renamed
+                ev.table = staged
+            elif isinstance(ev, TableDef):
+                staged, renamed = self._staged(ev.table, ev.offset)
+                if renamed:
+                    yield renamed
+                if staged != ev.table:  # (a copy: the reader keeps its own)
+                    ev = dataclasses.replace(ev, table=staged)
+            elif isinstance(ev, Skipped) and ev.tables:
+                # only the tables staged so far: a name the dump never created touches none of them
+                tables = tuple(self.live[t] for t in ev.tables if t in self.live)
+                if ev.kind == "drop_table":
+                    for t in ev.tables:
+                        self._drop(t)
+                ev = dataclasses.replace(ev, tables=tables)
+            elif isinstance(ev, Problem) and ev.table in self.live:
+                ev.table = self.live[ev.table]
+            yield ev

@@ -1,0 +1,148 @@
+"""The readers follow quoted names wherever a dump names a table: the MySQL statement
+splitter, version comments, TRUNCATE and DROP TABLE lists; and two tables whose names
+differ only in case stay two tables (DuckDB's names ignore case). The same cases against
+the real servers: tests/test_hostile_names_server.py."""
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from dumpkit.read.inspect import inspect_dump
+from dumpkit.stage import stage_dump
+from tests.test_hostile_names import bq, tables_of
+
+# names legal in MariaDB that a reader could take for the end of a statement, a comment or a string
+NAMES = ["a;", "a;\nb", "it's", 'dq"x', "x -- y", "x /* y", "x */ y", "x\ny", "x`y", "a#b", "t'\n;", "e;\n-- z",
+         "/*!40000 v", "m\\", "(x),"]
+
+
+def stage_text(tmp_path, text: str) -> tuple[dict[str, int], list]:
+    dump = tmp_path / "dump.sql"
+    dump.write_text(text, encoding="utf-8")
+    result = stage_dump(dump, tmp_path / "s.duckdb", workers=1)
+    return tables_of(tmp_path / "s.duckdb"), result.issues
+
+
+def mariadb_dump_table(name: str) -> str:
+    """One table as mariadb-dump writes it (its version comments hold the name)."""
+    t = bq(name)
+    return (f"DROP TABLE IF EXISTS {t};\n/*!40101 SET @saved_cs_client = @@character_set_client */;\n"
+            f"CREATE TABLE {t} (\n  `id` int(11) NOT NULL,\n  {bq('c' + name)} varchar(20) DEFAULT NULL,\n"
+            f"  PRIMARY KEY (`id`)\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;\n"
+            f"LOCK TABLES {t} WRITE;\n/*!40000 ALTER TABLE {t} DISABLE KEYS */;\n"
+            f"INSERT INTO {t} VALUES\n(1,'v;'),\n(2,'w');\n/*!40000 ALTER TABLE {t} ENABLE KEYS */;\nUNLOCK TABLES;\n")
+
+
+@pytest.mark.parametrize("header", ["-- MariaDB dump 10.19  Distrib 10.11.19-MariaDB\n", ""],
+                         ids=["mariadb-dump", "hand-written"])
+def test_the_splitter_follows_quoted_names(tmp_path, header):
+    """Every statement splits where the server splits it: each table has its two rows."""
+    trailer = "-- Dump completed on 2026-12-07\n" if header else ""
+    staged, issues = stage_text(tmp_path, header + "".join(mariadb_dump_table(n) for n in NAMES) + trailer)
+    assert staged == {n: 2 for n in NAMES}
+    assert not issues
+
+
+def test_version_comments_open_around_quoted_names(tmp_path):
+    """`/*!...*/` holds SQL: a `*/` inside a quoted name does not close it; a CREATE TABLE read
+    with and without its version comments keeps its names whole."""
+    staged, issues = stage_text(tmp_path, (
+        "/*!40101 SET NAMES utf8mb4 */;\n"
+        "CREATE TABLE `p*/q` (`a*/` int, `/*!50100 b` int) /*!50100 PARTITION BY HASH (`a*/`) PARTITIONS 2 */;\n"
+        "/*!40000 ALTER TABLE `p*/q` DISABLE KEYS */;\nINSERT INTO `p*/q` VALUES (1,2),(3,4);\n"))
+    assert staged == {"p*/q": 2} and not issues
+    con = duckdb.connect(str(tmp_path / "s.duckdb"), read_only=True)
+    assert [r[0] for r in con.execute("SELECT column_name FROM dumpkit.columns ORDER BY position").fetchall()] == [
+        "a*/", "/*!50100 b"]
+
+
+@pytest.mark.parametrize("statement, gone, emptied", [
+    ("TRUNCATE `a;b`;", [], ["a;b"]),
+    ("TRUNCATE TABLE`a;b`;", [], ["a;b"]),
+    ("TRUNCATE TABLE `shop`.`a;b`;", [], ["a;b"]),
+    ("TRUNCATE TABLE shop . `x``y`;", [], ["x`y"]),
+    ("TRUNCATE tabellé;", [], ["tabellé"]),
+    ("/*!40000 TRUNCATE TABLE `p*/q` */;", [], ["p*/q"]),
+    ("DROP TABLE IF EXISTS `a;b`, `x``y`;", ["a;b", "x`y"], []),
+    ("DROP TABLE /* a, b */ `shop`.`a;b` , -- c\n `p*/q`, `never` CASCADE;", ["a;b", "p*/q"], []),
+    ("DROP TABLE IF EXISTS `a, b`;", ["a, b"], []),
+    ("DROP TABLES tabellé,`t\n;`;", ["tabellé", "t\n;"], []),
+])
+def test_truncate_and_drop_name_every_quoted_form(tmp_path, statement, gone, emptied):
+    names = ["a;b", "x`y", "tabellé", "p*/q", "a, b", "a", "b", "t\n;"]
+    text = "USE `shop`;\n" + "".join(f"CREATE TABLE {bq(n)} (`i` int);\nINSERT INTO {bq(n)} VALUES (1);\n" for n in names)
+    staged, issues = stage_text(tmp_path, text + statement + "\n")
+    assert staged == {n: 0 if n in emptied else 1 for n in names if n not in gone}
+    assert sorted(i.table for i in issues if i.kind == "rows_removed") == sorted(gone + emptied)
+
+
+def test_names_that_differ_in_case_stay_apart(tmp_path):
+    """`Foo`, `foo` and `FOO` are three tables in MariaDB on Linux: three staged tables, the
+    later ones under a recorded name; DROP TABLE and TRUNCATE reach only the one they name,
+    and inspect names the tables as stage does."""
+    text = "".join(f"CREATE TABLE {bq(n)} (`i` int);\nINSERT INTO {bq(n)} VALUES {rows};\n"
+                   for n, rows in [("Foo", "(1)"), ("foo", "(1),(2)"), ("FOO", "(1),(2),(3)")])
+    text += "TRUNCATE TABLE `FOO`;\nDROP TABLE `foo`;\nCREATE TABLE `fOO` (`i` int);\nINSERT INTO `fOO` VALUES (4);\n"
+    text += "INSERT INTO `foO` VALUES (5);\n"  # no CREATE TABLE: a data-only table of its own
+    staged, issues = stage_text(tmp_path, text)
+    assert staged == {"Foo": 1, "FOO~3": 0, "fOO~2": 1, "foO~4": 1}
+    renamed = {i.table: i.example for i in issues if i.kind == "table_renamed"}
+    assert set(renamed) == {"foo~2", "FOO~3", "fOO~2", "foO~4"}
+    assert "source table 'FOO'" in renamed["FOO~3"]
+    inspected = {t.table: t.rows for t in inspect_dump([tmp_path / "dump.sql"]).tables}
+    assert set(inspected) == {"Foo", "foo~2", "FOO~3", "fOO~2", "foO~4"}  # inspect counts INSERTs, not drops
+    assert inspected["FOO~3"] == 3
+
+
+def test_a_source_table_named_like_a_staging_temporary_survives(tmp_path):
+    """The duplicate-key pass rewrites `t` through a scratch table: never one the dump has."""
+    staged, _ = stage_text(tmp_path, (
+        "CREATE TABLE `_dumpkit_t` (`i` int);\nINSERT INTO `_dumpkit_t` VALUES (7);\n"
+        "CREATE TABLE `t` (`i` int PRIMARY KEY);\nINSERT INTO `t` VALUES (2),(1),(1);\n"))
+    assert staged == {"_dumpkit_t": 1, "t": 2}
+
+
+@pytest.mark.slow
+def test_postgres_names_that_differ_in_case_stay_apart(postgres, tmp_path):
+    """The same through pg_dump: quoted "Foo" and foo are two tables in PostgreSQL."""
+    postgres.create_database("cases")
+    with postgres.connect("cases") as conn:
+        for name, rows in [("Foo", 1), ("foo", 2), ("a;\nb", 3), ("x'\"y", 1)]:
+            q = '"' + name.replace('"', '""') + '"'
+            conn.execute(f"CREATE TABLE {q} (i int PRIMARY KEY)")
+            conn.execute(f"INSERT INTO {q} SELECT generate_series(1, {rows})")
+    dump = postgres.dump("cases", tmp_path / "cases.sql")
+    staged, issues = stage_text(tmp_path, dump.read_text(encoding="utf-8"))
+    # pg_dump writes the tables in name order (C collation): "Foo" first
+    assert staged == {"Foo": 1, "foo~2": 2, "a;\nb": 3, "x'\"y": 1}
+    assert [i.table for i in issues if i.kind == "table_renamed"] == ["foo~2"]
+
+
+def test_the_line_by_line_ddl_reader_keeps_quoted_names_whole():
+    """What sqlglot cannot read is taken apart by hand: `` is one backtick, a comma or a space
+    inside a name does not split it, a key column's prefix length is not a column."""
+    from dumpkit.read.ddl import parse_create_table_loose
+
+    t = parse_create_table_loose("CREATE TABLE `shop`.`a``b` (`x``y` int NOT NULL, `k,1` varchar(9) /* old */, "
+                                 "CONSTRAINT `p k` PRIMARY KEY (`x``y`, `k,1`(5)))", 0)
+    assert (t.table, [c.name for c in t.columns], t.primary_key) == ("a`b", ["x`y", "k,1"], ["x`y", "k,1"])
+
+
+def test_migrate_maps_the_shop_beside_a_table_that_differs_in_case(tmp_path):
+    """A `PS_PRODUCT` after the shop's `ps_product` neither replaces nor joins it: the shop
+    migrates as it is, and the package's issues name the renamed table."""
+    import json
+
+    from dumpkit.migrate import migrate
+    from tests.test_hostile_names import PS8
+
+    text = PS8.read_text(encoding="utf-8").replace(
+        "-- Dump completed", "CREATE TABLE `PS_PRODUCT` (`id_product` int NOT NULL);\n"
+                             "INSERT INTO `PS_PRODUCT` VALUES (1),(2),(3);\n-- Dump completed")
+    dump = tmp_path / "shop.sql"
+    dump.write_text(text, encoding="utf-8")
+    result = migrate(dump, tmp_path / "out", keep_currency=True)
+    assert result.detection.prefix == "ps_" and result.counts["products"] == 19
+    assert tables_of(tmp_path / "out" / "stage.duckdb")["PS_PRODUCT~2"] == 3
+    issues = [json.loads(line) for line in (tmp_path / "out" / "issues.jsonl").read_text().splitlines()]
+    assert [i for i in issues if i["code"] == "TABLE_RENAMED" and "'PS_PRODUCT'" in i["message"]]
