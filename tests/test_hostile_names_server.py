@@ -142,7 +142,7 @@ def test_hostile_names_stage_as_postgresql_holds_them(postgres, tmp_path_factory
     with postgres.connect(database) as conn:
         for table, column, values in tables:
             t, c = ('"' + x.replace('"', '""') + '"' for x in (table, column))
-            if table in made or column.lower() == "id" or len(table.encode()) > 63 or len(column.encode()) > 63:
+            if table in made or column == "id" or len(table.encode()) > 63 or len(column.encode()) > 63:
                 continue
             conn.execute(f"CREATE TABLE {t} (id int PRIMARY KEY, {c} text)")
             made.append(table)

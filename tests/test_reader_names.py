@@ -146,3 +146,18 @@ def test_migrate_maps_the_shop_beside_a_table_that_differs_in_case(tmp_path):
     assert tables_of(tmp_path / "out" / "stage.duckdb")["PS_PRODUCT~2"] == 3
     issues = [json.loads(line) for line in (tmp_path / "out" / "issues.jsonl").read_text().splitlines()]
     assert [i for i in issues if i["code"] == "TABLE_RENAMED" and "'PS_PRODUCT'" in i["message"]]
+
+
+def test_postgres_columns_that_differ_in_case_stay_apart(tmp_path):
+    """"ID" beside id is legal in PostgreSQL and was an internal error (DuckDB refused the
+    table): the later column is staged as `id~2`, reported, and the COPY rows follow it."""
+    staged, issues = stage_text(tmp_path, (
+        "--\n-- PostgreSQL database dump\n--\n\nSET client_encoding = 'UTF8';\n"
+        'CREATE TABLE public.t (\n    "ID" integer NOT NULL,\n    id integer,\n    "Id" text\n);\n'
+        'COPY public.t (id, "Id", "ID") FROM stdin;\n2\tx\t1\n\\.\n'
+        'ALTER TABLE ONLY public.t\n    ADD CONSTRAINT t_pkey PRIMARY KEY (id);\n'
+        "\n--\n-- PostgreSQL database dump complete\n--\n"))
+    con = duckdb.connect(str(tmp_path / "s.duckdb"), read_only=True)
+    assert con.execute("SELECT * FROM t").fetchall() == [(1, 2, "x")]
+    assert [d[0] for d in con.description] == ["ID", "id~2", "Id~3"]
+    assert sorted(i.column for i in issues if i.kind == "column_renamed") == ["Id~3", "id~2"]

@@ -7,6 +7,8 @@ from a live table only in case is staged as `<name>~2` (`~3`, ... while that is 
 and reported as `table_renamed` with its source name, so nothing is lost or merged. Every
 event names the staged table, so `inspect`, `stage` and `migrate` agree. A name is live
 from its CREATE TABLE (or first rows) to its DROP TABLE: after the drop the name is free.
+PostgreSQL's quoted column names ("ID" beside id) get the same rule within their table
+(`column_renamed`), and the rows' column lists follow it.
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ class StagedNames:
     def __init__(self) -> None:
         self.live: dict[str, str] = {}  # source name -> staged name
         self.taken: set[str] = set()  # staged names, lower case
+        self.columns: dict[str, dict[str, str]] = {}  # staged table -> renamed columns (source -> staged)
 
     def _staged(self, name: str, offset: int) -> tuple[str, Problem | None]:
         staged = self.live.get(name)
@@ -38,6 +41,25 @@ class StagedNames:
             f"source table {name!r} differs from table {other!r} only in case, and DuckDB's names ignore "
             f"case: its rows are staged as {staged!r}"))
 
+    def _columns(self, ev: TableDef) -> Iterator[Problem]:
+        """Columns of one table that differ only in case get staged names of their own."""
+        self.columns.pop(ev.table, None)
+        taken: dict[str, str] = {}
+        for i, c in enumerate(ev.columns):
+            staged, k = c.name, 1
+            while staged.lower() in taken:
+                k += 1
+                staged = f"{c.name}~{k}"
+            if staged != c.name:
+                yield Problem("column_renamed", ev.offset, ev.table, staged, example=(
+                    f"source column {c.name!r} differs from column {taken[c.name.lower()]!r} only in case, and "
+                    f"DuckDB's names ignore case: staged as {staged!r}"))
+                ev.columns[i] = dataclasses.replace(c, name=staged)
+                self.columns.setdefault(ev.table, {})[c.name] = staged
+                if c.name in ev.primary_key:
+                    ev.primary_key[ev.primary_key.index(c.name)] = staged
+            taken[staged.lower()] = c.name
+
     def _drop(self, name: str) -> None:
         staged = self.live.pop(name, None)
         if staged is not None:
@@ -52,12 +74,16 @@ class StagedNames:
                     if renamed:
                         yield renamed
                 ev.table = staged
+                renamed_columns = self.columns.get(staged)
+                if renamed_columns and getattr(ev, "columns", None):
+                    ev.columns = [renamed_columns.get(c, c) for c in ev.columns]
             elif isinstance(ev, TableDef):
                 staged, renamed = self._staged(ev.table, ev.offset)
                 if renamed:
                     yield renamed
-                if staged != ev.table:  # (a copy: the reader keeps its own)
-                    ev = dataclasses.replace(ev, table=staged)
+                # (a copy: the reader keeps its own)
+                ev = dataclasses.replace(ev, table=staged, columns=list(ev.columns), primary_key=list(ev.primary_key))
+                yield from self._columns(ev)
             elif isinstance(ev, Skipped) and ev.tables:
                 # only the tables staged so far: a name the dump never created touches none of them
                 tables = tuple(self.live[t] for t in ev.tables if t in self.live)
