@@ -161,3 +161,56 @@ def test_postgres_columns_that_differ_in_case_stay_apart(tmp_path):
     assert con.execute("SELECT * FROM t").fetchall() == [(1, 2, "x")]
     assert [d[0] for d in con.description] == ["ID", "id~2", "Id~3"]
     assert sorted(i.column for i in issues if i.kind == "column_renamed") == ["Id~3", "id~2"]
+
+
+HEADER = "-- MariaDB dump 10.19  Distrib 10.11.19-MariaDB, for debian-linux-gnu (x86_64)\n"
+
+
+def structure_comment(name: str) -> str:
+    """mariadb-dump's comment before a table: each line of the name gets its own '-- '."""
+    return "--\n-- Table structure for table " + bq(name).replace("\n", "\n-- ") + "\n--\n\n"
+
+
+def test_a_name_cannot_fake_the_dump_trailer(tmp_path):
+    """A table named `x` + newline + `Dump completed on ...` puts the trailer's words in a comment
+    line mid-dump: a dump cut after it is still reported as cut."""
+    name = "x\nDump completed on 2026-12-07  5:00:00\ny"
+    text = (HEADER + structure_comment(name) + f"CREATE TABLE {bq(name)} (`i` int);\nINSERT INTO {bq(name)} VALUES (1);\n"
+            + "CREATE TABLE `later` (`i` int);\nINSERT INTO `later` VALUES (1),(2)")  # cut inside its INSERT
+    dump = tmp_path / "dump.sql"
+    dump.write_text(text, encoding="utf-8")
+    result = stage_dump(dump, tmp_path / "s.duckdb", workers=1)
+    assert result.partial
+    whole = text[:text.rindex("CREATE TABLE `later`")]
+    dump.write_text(whole, encoding="utf-8")  # cut between statements: the trailer is missing
+    assert stage_dump(dump, tmp_path / "s.duckdb", workers=1).partial
+    dump.write_text(whole + "-- Dump completed on 2026-12-07  5:00:00\n", encoding="utf-8")
+    assert not stage_dump(dump, tmp_path / "s.duckdb", workers=1).partial
+
+
+def test_a_name_cannot_fake_the_dump_header(tmp_path):
+    """A hand-written dump has no trailer to miss: a name that puts mysqldump's header words in a
+    comment mid-dump does not make it one."""
+    name = "x\nMySQL dump 10.13  Distrib 8.0.36\ny"
+    staged, issues = stage_text(tmp_path, "-- phpMyAdmin SQL Dump\nSET NAMES utf8mb4;\n" + structure_comment(name)
+                                + f"CREATE TABLE {bq(name)} (`i` int);\nINSERT INTO {bq(name)} VALUES (1);\n")
+    assert staged == {name: 1} and not issues
+
+
+def test_on_duplicate_key_inside_a_string_is_a_value(tmp_path):
+    staged, issues = stage_text(tmp_path, (
+        "CREATE TABLE `t` (`id` int PRIMARY KEY, `v` text);\n"
+        "INSERT INTO `t` VALUES (1,'a) ON DUPLICATE KEY UPDATE b');\n"
+        "INSERT INTO `t` VALUES (2,'c) ON DUPLICATE KEY UPDATE d'),(1,'e') ON DUPLICATE KEY UPDATE `v`=VALUES(`v`);\n"))
+    con = duckdb.connect(str(tmp_path / "s.duckdb"), read_only=True)
+    assert con.execute("SELECT * FROM t ORDER BY id").fetchall() == [(1, "e"), (2, "c) ON DUPLICATE KEY UPDATE d")]
+    assert not [i for i in issues if i.kind != "duplicate_key"]
+
+
+def test_a_table_named_select_is_not_create_table_select(tmp_path):
+    """The DDL sqlglot cannot read (a comment between columns) is read line by line, also when
+    a quoted name holds the word SELECT."""
+    staged, issues = stage_text(tmp_path, "CREATE TABLE `SELECT x` (`a` int, /* old */ `SELECT` int) AS_IF;\n"
+                                          "INSERT INTO `SELECT x` VALUES (1,2);\n")
+    assert staged == {"SELECT x": 1}
+    assert {i.kind for i in issues} <= {"ddl_fallback"}

@@ -63,9 +63,10 @@ _SCAN = {
     4: re.compile(rb"(?:[^*]++|\*(?!/))*+"),
 }
 _CLOSE = {1: b"'", 2: b'"', 3: b"`", 4: b"*/"}
+# a string or a quoted name, whole (for a look at the words around them)
+_QUOTED = re.compile(rb"""'(?:[^'\\]++|\\.|'')*+'|"(?:[^"\\]++|\\.|"")*+"|`[^`]*+`""", re.S)
 # what a version comment's end is searched past: strings and names (`x*/`), plain comments
-_VERSIONED_TOKEN = re.compile(rb"""'(?:[^'\\]++|\\.|'')*+'|"(?:[^"\\]++|\\.|"")*+"|`[^`]*+`"""
-                              rb"|(" + _VERSIONED + rb"\s?)|(\*/)|/\*.*?\*/", re.S)
+_VERSIONED_TOKEN = re.compile(_QUOTED.pattern + rb"|(" + _VERSIONED + rb"\s?)|(\*/)|/\*.*?\*/", re.S)
 # space and comments between the names of a list (DROP TABLE a, /* x */ b)
 _NAME_GAP = re.compile(rb"(?:\s++|" + _VERSIONED + rb"|\*/|/\*.*?\*/|--(?=\s)[^\n]*+|\#[^\n]*+)*+", re.S)
 # whole tuples of a VALUES list, each followed by its comma: where a long INSERT may be cut.
@@ -442,6 +443,7 @@ class MySQLReader:
         comment_goes_on = False  # a comment line read in pieces: the next piece is comment too
         tool_insert = False
         dropping = False  # reading past a statement longer than max_statement, keeping none of it
+        started = False  # a statement has begun (the dump's header comes before)
         drop_start = (0, b"")  # its offset and first line
         source = self._lines()
         back: deque = deque()  # lines given back after a split, read again before the stream
@@ -492,9 +494,11 @@ class MySQLReader:
                 if not stripped:
                     continue
                 if stripped.startswith((b"-- ", b"#", b"--\t")) or stripped == b"--" or re.fullmatch(rb"-{3,}", stripped):
-                    if b"Dump completed" in stripped:
+                    # (a comment can hold a table's name, and a name can hold a newline and these
+                    # words: the header counts before the first statement, the trailer after the last)
+                    if stripped.startswith(b"-- Dump completed"):
                         self.saw_trailer = True
-                    elif _HEADER.match(stripped):
+                    elif not started and _HEADER.match(stripped):
                         self.tool_dump = True
                     comment_goes_on = not line.endswith(b"\n")
                     continue
@@ -513,6 +517,7 @@ class MySQLReader:
                     yield off, b"DELIMITER " + delimiter, None
                     continue
                 state, size, candidates, open_semicolon, slice_at, sliced = 0, 0, [], False, self.stream_bytes, 0
+                started, self.saw_trailer = True, False
                 tool_insert = self.tool_dump and _INSERT.match(line) is not None
             elif open_semicolon and _RESUME.match(line):
                 if dropping:  # the statement read past had a string that never closes: resume here
@@ -780,7 +785,7 @@ class MySQLReader:
                 error = error or e
             if tdef is not None:
                 break
-        if tdef is None and re.search(rb"\)\s*(?:AS\s+)?SELECT\b|^[^(]*\bSELECT\b", body, re.I | re.S):
+        if tdef is None and re.search(rb"\)\s*(?:AS\s+)?SELECT\b|^[^(]*\bSELECT\b", _QUOTED.sub(b"''", body), re.I | re.S):
             yield Problem("unsupported_statement", offset, name, example=self._where(
                 f"CREATE TABLE ... SELECT: rows come from a query, not staged: {_snippet(body)}"))
             return
@@ -827,7 +832,8 @@ class MySQLReader:
         values = text[start:end]
         mode = "replace" if m.group(1).upper() == b"REPLACE" else ("ignore" if m.group(2) else "insert")
         if not values.endswith(b")") or b"DUPLICATE" in values[-4096:].upper():
-            odku = _ODKU.search(values)
+            # the first one outside a string ('a) ON DUPLICATE KEY UPDATE b' is a value)
+            odku = next((o for o in _ODKU.finditer(values) if _scan(values[:o.start()], 0, 0) == (0, None)), None)
             if odku:  # ON DUPLICATE KEY UPDATE: the later row's values win, as with REPLACE
                 values = values[: odku.start() + 1]
                 mode = "replace"
