@@ -34,7 +34,8 @@ def read_events(
     max_statement_mb: int = MAX_STATEMENT_MB,
 ) -> Iterator[Event]:
     """Every event of every part, in order. Offsets count decompressed bytes across parts.
-    A statement longer than `max_statement_mb` is reported and skipped (source.MAX_STATEMENT_MB)."""
+    A statement longer than `max_statement_mb` is reported and skipped (source.MAX_STATEMENT_MB).
+    Tables are named as staged: apart when their names differ only in case (staged_names)."""
     return StagedNames().events(_read_parts(parts, info, executor, on_read, count_only, max_statement_mb))
 
 
