@@ -214,3 +214,26 @@ def test_a_table_named_select_is_not_create_table_select(tmp_path):
                                           "INSERT INTO `SELECT x` VALUES (1,2);\n")
     assert staged == {"SELECT x": 1}
     assert {i.kind for i in issues} <= {"ddl_fallback"}
+
+
+def test_a_schema_prefix_does_not_merge_two_tables(tmp_path):
+    """PostgreSQL's `s.x` is staged as `s_x`; a `public.s_x` beside it is another table."""
+    staged, issues = stage_text(tmp_path, (
+        "--\n-- PostgreSQL database dump\n--\n\nSET client_encoding = 'UTF8';\nCREATE SCHEMA s;\n"
+        "CREATE TABLE public.s_x (\n    i integer\n);\nCREATE TABLE s.x (\n    i integer\n);\n"
+        "COPY public.s_x (i) FROM stdin;\n1\n\\.\nCOPY s.x (i) FROM stdin;\n2\n3\n\\.\n"
+        "\n--\n-- PostgreSQL database dump complete\n--\n"))
+    assert staged == {"s_x": 1, "s_x~2": 2}
+    assert [(i.kind, i.table) for i in issues] == [("table_renamed", "s_x~2")]
+    assert "'s.x'" in issues[0].example
+
+
+def test_a_database_prefix_does_not_merge_two_tables(tmp_path):
+    """mariadb-dump --databases a b: `b`.`t` is staged as `b_t`, beside a's own `b_t`; a DROP
+    TABLE in b reaches b's table only."""
+    staged, issues = stage_text(tmp_path, (
+        "USE `a`;\nCREATE TABLE `b_t` (`i` int);\nINSERT INTO `b_t` VALUES (1);\n"
+        "USE `b`;\nCREATE TABLE `t` (`i` int);\nINSERT INTO `t` VALUES (2),(3);\nCREATE TABLE `u` (`i` int);\n"
+        "INSERT INTO a.b_t VALUES (4);\nDROP TABLE `t`;\n"))
+    assert staged == {"b_t": 2, "b_u": 0}
+    assert [(i.kind, i.table) for i in issues if i.kind == "table_renamed"] == [("table_renamed", "b_t~2")]

@@ -24,6 +24,7 @@ from .ddl import parse_create_table, parse_create_table_loose
 from .events import Column, DumpInfo, Event, Problem, RowBatch, RowCount, Skipped, TableDef
 from .mysql_tuples import tuple_lines
 from .source import LINE_BYTES, MAX_STATEMENT_MB, piece_end
+from .staged_names import SourceNames
 from .mysql_values import (ValuesError, count_rows, decode_latin1, decode_text, parse_values_fast,
                            parse_values_slow, table_notes, with_notes)
 
@@ -334,8 +335,9 @@ _NOTE_TEXT = {
 
 class MySQLReader:
     def __init__(self, stream: BinaryIO, info: DumpInfo, executor: Executor | None = None, base_offset: int = 0,
-                 count_only: bool = False, max_statement: int = MAX_STATEMENT_MB << 20):
+                 count_only: bool = False, max_statement: int = MAX_STATEMENT_MB << 20, names: SourceNames | None = None):
         self.stream = stream
+        self.source_names = names or SourceNames()
         self.max_statement = max_statement  # bytes of a statement held whole (see source.MAX_STATEMENT_MB)
         self.stream_bytes = min(STREAM_BYTES, max_statement // 2)
         self._buf, self._pos = b"", 0  # read-ahead of the stream (see _read_line)
@@ -750,8 +752,8 @@ class MySQLReader:
         if db and not self.first_database:
             self.first_database = db
         if db and db != self.first_database:
-            return f"{db}_{table}"
-        return table
+            return self.source_names.name((db, table), f"{db}_{table}")
+        return self.source_names.name((None, table), table)
 
     def _create_table(self, offset: int, body: bytes, conditional: bool) -> Iterator[Event]:
         m = _CREATE_TABLE.match(body)

@@ -9,6 +9,10 @@ event names the staged table, so `inspect`, `stage` and `migrate` agree. A name 
 from its CREATE TABLE (or first rows) to its DROP TABLE: after the drop the name is free.
 PostgreSQL's quoted column names ("ID" beside id) get the same rule within their table
 (`column_renamed`), and the rows' column lists follow it.
+
+Before that, the readers name a table of another schema or database `<schema>_<table>`
+(SourceNames): should a table of the first already be called so, the later one is staged as
+`<schema>_<table>~2`, reported the same way.
 """
 from __future__ import annotations
 
@@ -18,8 +22,33 @@ from typing import Iterator
 from .events import Event, Problem, RowBatch, RowCount, Skipped, TableDef
 
 
-class StagedNames:
+class SourceNames:
+    """The readers' names for source tables, one per (schema or database, table): a name
+    another source table has already been given gets `~2`, `~3`... (told apart exactly;
+    case is StagedNames' part)."""
+
     def __init__(self) -> None:
+        self.by_source: dict[tuple, str] = {}
+        self.owner: dict[str, tuple] = {}
+        self.renamed: list[tuple[str, str, str]] = []  # (staged name, source, the name it would have had)
+
+    def name(self, source: tuple[str | None, str], candidate: str) -> str:
+        staged = self.by_source.get(source)
+        if staged is None:
+            staged, k = candidate, 1
+            while staged in self.owner:
+                k += 1
+                staged = f"{candidate}~{k}"
+            self.by_source[source] = staged
+            self.owner[staged] = source
+            if staged != candidate:
+                self.renamed.append((staged, ".".join(x for x in source if x), candidate))
+        return staged
+
+
+class StagedNames:
+    def __init__(self, source_names: SourceNames | None = None) -> None:
+        self.source_names = source_names or SourceNames()
         self.live: dict[str, str] = {}  # source name -> staged name
         self.taken: set[str] = set()  # staged names, lower case
         self.columns: dict[str, dict[str, str]] = {}  # staged table -> renamed columns (source -> staged)
@@ -67,6 +96,11 @@ class StagedNames:
 
     def events(self, events: Iterator[Event]) -> Iterator[Event]:
         for ev in events:
+            while self.source_names.renamed:
+                staged, source, candidate = self.source_names.renamed.pop(0)
+                yield Problem("table_renamed", ev.offset, staged, example=(
+                    f"source table {source!r} and another source table are both staged as {candidate!r} "
+                    f"(a schema's or database's tables get its name as a prefix): its rows are staged as {staged!r}"))
             if isinstance(ev, (RowBatch, RowCount)):
                 staged = self.live.get(ev.table)
                 if staged is None:  # rows without a CREATE TABLE (a data-only dump)
