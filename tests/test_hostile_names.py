@@ -30,14 +30,14 @@ PS8 = ROOT / "fixtures" / "prestashop" / "ps-8.1.7.sql"
 
 def hostile_names(pwned: Path) -> list[str]:
     """Names that run a statement when pasted between double quotes, backticks or single
-    quotes. (A name with both a single quote and a newline is left out: the MySQL reader's
-    statement splitter does not track backticks across lines yet.)"""
+    quotes."""
     return [
         f"""ps_x" AS SELECT 1; COPY (SELECT 'x') TO '{pwned}'; --""",  # the issue's example
         f"""x`; ATTACH '{pwned}' AS p; --""",
         f"""x'); COPY (SELECT 1) TO '{pwned}' (FORMAT csv); --""",
         'ps_x" AS SELECT 1;\nCREATE TABLE main.injected (i INTEGER);\n--',
         'x" ("c" INT); DROP SCHEMA IF EXISTS dumpkit CASCADE; --',
+        f"x');\nCOPY (SELECT 1) TO '{pwned}';\n-- ",
     ]
 
 
@@ -67,10 +67,9 @@ def tables_of(db: Path) -> dict[str, int]:
 def mysql_dump_with(name: str, column: str) -> str:
     """Every staging path that builds SQL with a table or column name: CREATE TABLE,
     AUTO_INCREMENT ids, the duplicate-key pass (REPLACE), a column list, a data-only table
-    (ADD COLUMN, ALTER COLUMN ... BLOB, type inference), TRUNCATE and DROP TABLE (their names
-    without ';': the MySQL reader cuts a TRUNCATE/DROP statement at its first ';' yet)."""
+    (ADD COLUMN, ALTER COLUMN ... BLOB, type inference), TRUNCATE and DROP TABLE."""
     t, c, k = bq(name), bq(column), bq(column + "#key")
-    data, gone, emptied = bq(name + "_data"), bq(name.replace(";", ":") + "_gone"), bq(name.replace(";", ":") + "_emptied")
+    data, gone, emptied = bq(name + "_data"), bq(name + "_gone"), bq(name + "_emptied")
     return f"""
 CREATE TABLE {t} ({k} int NOT NULL AUTO_INCREMENT, {c} varchar(20), `n` int, PRIMARY KEY ({k})) AUTO_INCREMENT=10;
 INSERT INTO {t} VALUES (1,'a',1),(2,'b','x'),(NULL,'c',3);
@@ -99,7 +98,7 @@ def test_hostile_table_and_column_names_stage_as_names(tmp_path):
     for n in names:
         assert staged[n] == 4, n  # 1 (replaced), 2, AUTO_INCREMENT 10, 11
         assert staged[n + "_data"] == 3
-        assert staged[n.replace(";", ":") + "_emptied"] == 0 and n.replace(";", ":") + "_gone" not in staged
+        assert staged[n + "_emptied"] == 0 and n + "_gone" not in staged
     con = duckdb.connect(str(tmp_path / "s.duckdb"), read_only=True)
     for n in names:
         column, key = ident(n[::-1]), ident(n[::-1] + "#key")

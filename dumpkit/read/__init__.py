@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .events import DumpInfo, Event, Problem
+from .staged_names import SourceNames, StagedNames
 from .source import MAX_STATEMENT_MB, DumpPart, check_is_sql, open_parts, read_head, sniff
 
 
@@ -33,7 +34,13 @@ def read_events(
     max_statement_mb: int = MAX_STATEMENT_MB,
 ) -> Iterator[Event]:
     """Every event of every part, in order. Offsets count decompressed bytes across parts.
-    A statement longer than `max_statement_mb` is reported and skipped (source.MAX_STATEMENT_MB)."""
+    A statement longer than `max_statement_mb` is reported and skipped (source.MAX_STATEMENT_MB).
+    Tables are named as staged: apart when their names differ only in case (staged_names)."""
+    names = SourceNames()  # one for all parts: a folder of per-table files is one database
+    return StagedNames(names).events(_read_parts(parts, info, executor, on_read, count_only, max_statement_mb, names))
+
+
+def _read_parts(parts, info, executor, on_read, count_only, max_statement_mb, names) -> Iterator[Event]:
     from .mysql import MySQLReader
 
     offset = 0
@@ -44,13 +51,13 @@ def read_events(
             elif info.dialect == "postgres":
                 from .postgres import read_postgres
 
-                reader = read_postgres(stream, info, max_statement_mb << 20)
+                reader = read_postgres(stream, info, max_statement_mb << 20, names)
                 for ev in reader:
                     ev.offset += offset
                     yield ev
                 offset += getattr(reader, "bytes_read", 0)
             else:
-                reader = MySQLReader(stream, info, executor, offset, count_only, max_statement_mb << 20)
+                reader = MySQLReader(stream, info, executor, offset, count_only, max_statement_mb << 20, names)
                 try:
                     yield from reader.events()
                 except (EOFError, OSError) as e:  # a cut gzip/xz/bz2 stream

@@ -217,7 +217,9 @@ def parse_create_table(sql: str, dialect: str, offset: int, database: str | None
 
 
 _KEY_ITEM = re.compile(r"\s*(?:PRIMARY\s+KEY|(?:UNIQUE|FULLTEXT|SPATIAL)\b|KEY\b|INDEX\b|CONSTRAINT\b|FOREIGN\s+KEY|CHECK\b|PERIOD\b)", re.I)
-_COLUMN_ITEM = re.compile(r"\s*(`(?:[^`]|``)+`|\"[^\"]+\"|[\w$]+)\s+(.*?)(?=\s+(?:NOT\b|NULL\b|DEFAULT\b|AUTO_INCREMENT\b|COMMENT\b|"
+# a MySQL name: in backticks (`` is one), in double quotes (ANSI_QUOTES), or bare
+_NAME = r"`(?:[^`]|``)+`|\"(?:[^\"]|\"\")+\"|[\w$]+"
+_COLUMN_ITEM = re.compile(r"\s*(" + _NAME + r")\s+(.*?)(?=\s+(?:NOT\b|NULL\b|DEFAULT\b|AUTO_INCREMENT\b|COMMENT\b|"
                           r"COLLATE\b|CHARACTER\b|CHARSET\b|PRIMARY\b|UNIQUE\b|GENERATED\b|AS\b|ON\b|CHECK\b|REFERENCES\b|"
                           r"INVISIBLE\b|VISIBLE\b|SRID\b|COLUMN_FORMAT\b|STORAGE\b)|\s*$)", re.I | re.S)
 
@@ -262,7 +264,7 @@ def parse_create_table_loose(sql: str, offset: int) -> TableDef | None:
     Comments inside it (PrestaShop 9's `name varchar(64), /* Deprecated ... */`) are dropped."""
     sql = _without_comments(sql)
     m = re.match(r"\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMPORARY\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?"
-                 r"((?:`[^`]+`|[\w$]+)(?:\s*\.\s*(?:`[^`]+`|[\w$]+))?)\s*\(", sql, re.I)
+                 r"(?:(?:" + _NAME + r")\s*\.\s*)?(" + _NAME + r")\s*\(", sql, re.I)
     if not m:
         return None
     end = sql.rfind(")")
@@ -271,14 +273,15 @@ def parse_create_table_loose(sql: str, offset: int) -> TableDef | None:
         if not item.strip():
             continue
         if _KEY_ITEM.match(item):
-            pk = re.match(r"\s*(?:CONSTRAINT\s+\S+\s+)?PRIMARY\s+KEY\s*(?:USING\s+\w+\s*)?\((.*)\)", item, re.I | re.S)
-            if pk:
-                primary_key = [re.sub(r"\(\d+\)$", "", x.strip()).strip("`\"") for x in pk.group(1).split(",")]
+            pk = re.match(r"\s*(?:CONSTRAINT\s+(?:(?:" + _NAME + r")\s+)?)?PRIMARY\s+KEY\s*(?:USING\s+\w+\s*)?\((.*)\)",
+                          item, re.I | re.S)
+            if pk:  # its columns, each maybe with a prefix length: (`a,b`(10), c)
+                primary_key = [_unquote(x) for x in re.findall(_NAME, pk.group(1)) if not x.isdigit()]
             continue
         c = _COLUMN_ITEM.match(item)
         if not c:
             return None
-        name, type_sql = c.group(1).strip("`\""), c.group(2).strip()
+        name, type_sql = _unquote(c.group(1)), c.group(2).strip()
         try:
             duck, binary = duck_type(exp.DataType.build(type_sql, dialect="mysql"), "mysql")
         except Exception:
@@ -296,4 +299,10 @@ def parse_create_table_loose(sql: str, offset: int) -> TableDef | None:
     if not columns:
         return None
     charset, auto_start = _table_options(sql, end)
-    return TableDef(m.group(1).split(".")[-1].strip().strip("`"), columns, offset, charset, primary_key, auto_start)
+    return TableDef(_unquote(m.group(1)), columns, offset, charset, primary_key, auto_start)
+
+
+def _unquote(name: str) -> str:
+    if name[:1] in "`\"" and len(name) > 1 and name[-1] == name[0]:
+        return name[1:-1].replace(name[0] * 2, name[0])
+    return name

@@ -82,8 +82,9 @@ class Skipped:
 
     kind: str
     offset: int
-    table: str | None = None
+    table: str | None = None  # what it names, for people (several names joined by ", ")
     detail: str = ""
+    tables: tuple[str, ...] = ()  # TRUNCATE, DROP TABLE: each table it empties or drops
 
 
 @dataclass

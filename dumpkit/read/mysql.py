@@ -24,18 +24,20 @@ from .ddl import parse_create_table, parse_create_table_loose
 from .events import Column, DumpInfo, Event, Problem, RowBatch, RowCount, Skipped, TableDef
 from .mysql_tuples import tuple_lines
 from .source import LINE_BYTES, MAX_STATEMENT_MB, piece_end
+from .staged_names import SourceNames
 from .mysql_values import (ValuesError, count_rows, decode_latin1, decode_text, parse_values_fast,
                            parse_values_slow, table_notes, with_notes)
 
-_IDENT = rb"(?:`(?:[^`]|``)+`|\"(?:[^\"]|\"\")+\"|[\w$]+)"
+# an unquoted name may hold any character from U+0080 on (its UTF-8 bytes)
+_IDENT = rb"(?:`(?:[^`]|``)+`|\"(?:[^\"]|\"\")+\"|[\w$\x80-\xff]+)"
 _QUALIFIED = rb"((?:" + _IDENT + rb"\s*\.\s*)?" + _IDENT + rb")"
+_QUALIFIED_RE = re.compile(_QUALIFIED)
 _INSERT = re.compile(
     rb"\s*(INSERT|REPLACE)\s+(?:(?:LOW_PRIORITY|DELAYED|HIGH_PRIORITY)\s+)?(IGNORE\s+)?(?:INTO\s+)?"
     + _QUALIFIED + rb"\s*(\((?:" + _IDENT + rb"|[\s,])*\))?\s*VALUES?\s*",
     re.I,
 )
 _LEADING_COMMENTS = re.compile(rb"(?:\s+|--[^\n]*\n?|\#[^\n]*\n?|/\*(?!!|M!).*?\*/)*", re.S)
-_CONDITIONAL = re.compile(rb"/\*M?!\d*\s?(.*?)\*/", re.S)
 _ODKU = re.compile(rb"\)\s*ON\s+DUPLICATE\s+KEY\s+UPDATE\b", re.I)
 _HEADER = re.compile(rb"-- (?:MySQL|MariaDB) dump \d")
 _CLIENT_COMMAND = re.compile(rb"/\*M?!\d*\s*\\")
@@ -49,21 +51,30 @@ STATEMENT_LIMIT = 64 << 20
 # an INSERT longer than this is passed on in slices of whole tuples while it is read
 STREAM_BYTES = 4 << 20
 
+# the opening of a version comment (/*!50001 ...*/, /*M!100100 ...*/): the server reads what it
+# holds as SQL, so quotes inside it count (`x*/` is a name there) and its closing */ is one more token
+_VERSIONED = rb"/\*M?!\d*+"
 # lexer states between lines: 0 outside strings/comments, 1 in '..', 2 in "..", 3 in `..`, 4 in /* */
 _SCAN = {
     0: re.compile(rb"""(?:[^'"`;\#/\-]++|'(?:[^'\\]++|\\.|'')*+'|"(?:[^"\\]++|\\.|"")*+"|`[^`]*+`"""
-                  rb"""|--(?=\s)[^\n]*+|\#[^\n]*+|/\*.*?\*/|-|/(?!\*))*+""", re.S),
+                  rb"""|--(?=\s)[^\n]*+|\#[^\n]*+|""" + _VERSIONED + rb"""|/\*.*?\*/|-|/(?!\*))*+""", re.S),
     1: re.compile(rb"(?:[^'\\]++|\\.|'')*+", re.S),
     2: re.compile(rb'(?:[^"\\]++|\\.|"")*+', re.S),
     3: re.compile(rb"[^`]*+"),
     4: re.compile(rb"(?:[^*]++|\*(?!/))*+"),
 }
 _CLOSE = {1: b"'", 2: b'"', 3: b"`", 4: b"*/"}
+# a string or a quoted name, whole (for a look at the words around them)
+_QUOTED = re.compile(rb"""'(?:[^'\\]++|\\.|'')*+'|"(?:[^"\\]++|\\.|"")*+"|`[^`]*+`""", re.S)
+# what a version comment's end is searched past: strings and names (`x*/`), plain comments
+_VERSIONED_TOKEN = re.compile(_QUOTED.pattern + rb"|(" + _VERSIONED + rb"\s?)|(\*/)|/\*.*?\*/", re.S)
+# space and comments between the names of a list (DROP TABLE a, /* x */ b)
+_NAME_GAP = re.compile(rb"(?:\s++|" + _VERSIONED + rb"|\*/|/\*.*?\*/|--(?=\s)[^\n]*+|\#[^\n]*+)*+", re.S)
 # whole tuples of a VALUES list, each followed by its comma: where a long INSERT may be cut.
 # Parentheses nest three deep (now(), concat(a, lower(b))); a tuple nested deeper is not cut
 # before, so the statement is then held whole (and over the limit, skipped)
 _ATOM = (rb"""[^'"`;\#/\-()]++|'(?:[^'\\]++|\\.|'')*+'|"(?:[^"\\]++|\\.|"")*+"|`[^`]*+`"""
-         rb"""|--(?=\s)[^\n]*+|\#[^\n]*+|/\*.*?\*/|-|/(?!\*)""")
+         rb"""|--(?=\s)[^\n]*+|\#[^\n]*+|""" + _VERSIONED + rb"""|/\*.*?\*/|-|/(?!\*)""")
 _NESTED = rb"\((?:" + _ATOM + rb")*+\)"
 for _ in range(2):
     _NESTED = rb"\((?:" + _ATOM + rb"|" + _NESTED + rb")*+\)"
@@ -75,6 +86,38 @@ _RESUME = re.compile(
     rb"(?:INSERT\s+(?:IGNORE\s+)?INTO\s|REPLACE\s+INTO\s|CREATE\s+TABLE\s|DROP\s+TABLE\s|(?:UN)?LOCK\s+TABLES"
     rb"|/\*!\d{5}\s|--\s*$|-- (?:Table structure|Dumping data))"
 )
+
+
+def _versioned(text: bytes, keep: bool) -> bytes:
+    """text with its version comments opened (keep: `/*!40101 SET x */` -> `SET x `, as the
+    server runs it) or dropped with what they hold; quotes inside them count."""
+    out, pos, inside = [], 0, False
+    for m in _VERSIONED_TOKEN.finditer(text):
+        if m.group(1) and not inside:
+            out.append(text[pos:m.start()])
+            pos, inside = m.end(), True
+        elif m.group(2) and inside:
+            if keep:
+                out.append(text[pos:m.start()])
+            pos, inside = m.end(), False
+    if keep or not inside:
+        out.append(text[pos:])
+    return b"".join(out)
+
+
+def _name_list(text: bytes, pos: int) -> list[bytes]:
+    """The names of a list that starts at pos (`a`, db.`b`, "c"), up to what is not one."""
+    names = []
+    pos = _NAME_GAP.match(text, pos).end()
+    while True:
+        m = _QUALIFIED_RE.match(text, pos)
+        if m is None:
+            return names
+        names.append(m.group(1))
+        pos = _NAME_GAP.match(text, m.end()).end()
+        if text[pos:pos + 1] != b",":
+            return names
+        pos = _NAME_GAP.match(text, pos + 1).end()
 
 
 def _scan(line: bytes, pos: int, state: int) -> tuple[int, int | None]:
@@ -136,6 +179,8 @@ _ASSIGNMENT = re.compile(rb"(?:\bSET\s+|,\s*)(?:(?:SESSION|LOCAL)\s+)?(@{0,2}(?:
                          rb"('[^']*'|\"[^\"]*\"|@{1,2}(?:(?:SESSION|LOCAL|GLOBAL)\s*\.\s*)?\w+)", re.I)
 _USE = re.compile(rb"USE\s+(" + _IDENT + rb")", re.I)
 _DELIMITER = re.compile(rb"\s*DELIMITER\s+(\S+)", re.I)
+_TRUNCATE = re.compile(rb"TRUNCATE\b\s*(?:TABLE\b)?", re.I)
+_DROP_TABLE = re.compile(rb"DROP\s+(?:TEMPORARY\s+)?TABLES?\b\s*(?:IF\s+EXISTS\b)?", re.I)
 _CREATE_TABLE = re.compile(rb"CREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMPORARY\s+)?TABLE\s+(IF\s+NOT\s+EXISTS\s+)?" + _QUALIFIED, re.I)
 _LIKE = re.compile(rb"\s*\(?\s*LIKE\s+" + _QUALIFIED, re.I)
 
@@ -290,8 +335,9 @@ _NOTE_TEXT = {
 
 class MySQLReader:
     def __init__(self, stream: BinaryIO, info: DumpInfo, executor: Executor | None = None, base_offset: int = 0,
-                 count_only: bool = False, max_statement: int = MAX_STATEMENT_MB << 20):
+                 count_only: bool = False, max_statement: int = MAX_STATEMENT_MB << 20, names: SourceNames | None = None):
         self.stream = stream
+        self.source_names = names or SourceNames()
         self.max_statement = max_statement  # bytes of a statement held whole (see source.MAX_STATEMENT_MB)
         self.stream_bytes = min(STREAM_BYTES, max_statement // 2)
         self._buf, self._pos = b"", 0  # read-ahead of the stream (see _read_line)
@@ -399,6 +445,7 @@ class MySQLReader:
         comment_goes_on = False  # a comment line read in pieces: the next piece is comment too
         tool_insert = False
         dropping = False  # reading past a statement longer than max_statement, keeping none of it
+        started = False  # a statement has begun (the dump's header comes before)
         drop_start = (0, b"")  # its offset and first line
         source = self._lines()
         back: deque = deque()  # lines given back after a split, read again before the stream
@@ -449,9 +496,11 @@ class MySQLReader:
                 if not stripped:
                     continue
                 if stripped.startswith((b"-- ", b"#", b"--\t")) or stripped == b"--" or re.fullmatch(rb"-{3,}", stripped):
-                    if b"Dump completed" in stripped:
+                    # (a comment can hold a table's name, and a name can hold a newline and these
+                    # words: the header counts before the first statement, the trailer after the last)
+                    if stripped.startswith(b"-- Dump completed"):
                         self.saw_trailer = True
-                    elif _HEADER.match(stripped):
+                    elif not started and _HEADER.match(stripped):
                         self.tool_dump = True
                     comment_goes_on = not line.endswith(b"\n")
                     continue
@@ -470,6 +519,7 @@ class MySQLReader:
                     yield off, b"DELIMITER " + delimiter, None
                     continue
                 state, size, candidates, open_semicolon, slice_at, sliced = 0, 0, [], False, self.stream_bytes, 0
+                started, self.saw_trailer = True, False
                 tool_insert = self.tool_dump and _INSERT.match(line) is not None
             elif open_semicolon and _RESUME.match(line):
                 if dropping:  # the statement read past had a string that never closes: resume here
@@ -623,7 +673,7 @@ class MySQLReader:
         conditional = body.startswith((b"/*!", b"/*M!"))
         if conditional:
             # conditional comment: the server runs its content
-            inner = _CONDITIONAL.sub(rb"\1", body).strip()
+            inner = _versioned(body, keep=True).strip()
             m = _INSERT.match(inner)
             if m:
                 self._insert(offset, inner, m)
@@ -648,7 +698,8 @@ class MySQLReader:
         d = _DELETE_ALL.match(body)
         if d:  # DELETE FROM t without WHERE empties the table, like TRUNCATE
             yield from self._drain(all_=True)
-            yield Skipped("truncate", offset, self._staged_name(*_split_ident(d.group(1))), "DELETE FROM without WHERE")
+            name = self._staged_name(*_split_ident(d.group(1)))
+            yield Skipped("truncate", offset, name, "DELETE FROM without WHERE", (name,))
             return
         if _UNSUPPORTED.match(body):
             name = _table_name_after(body, rb"(?:UPDATE|DELETE\s+FROM|INSERT\s+(?:IGNORE\s+)?INTO|REPLACE\s+INTO)\s+")
@@ -672,11 +723,10 @@ class MySQLReader:
         elif kind in ("truncate", "drop_table"):
             # the stager replays these on what it holds: drain so earlier rows arrive first
             yield from self._drain(all_=True)
-            prefix = rb"TRUNCATE\s*(?:TABLE\s+)?" if kind == "truncate" else rb"DROP\s+(?:TEMPORARY\s+)?TABLES?\s*(?:IF\s+EXISTS\s+)?"
-            rest = re.sub(rb"/\*.*?\*/", b"", body[re.match(prefix, body, re.I).end():], flags=re.S)
-            names = [self._staged_name(*_split_ident(x)) for x in re.findall(_QUALIFIED, rest.split(b";")[0])
-                     if x.upper() not in (b"CASCADE", b"RESTRICT")]
-            table = ", ".join(names) or None
+            prefix = _TRUNCATE if kind == "truncate" else _DROP_TABLE
+            names = tuple(self._staged_name(*_split_ident(x)) for x in _name_list(body, prefix.match(body).end()))
+            yield Skipped(kind, offset, ", ".join(names) or None, _snippet(body, 80), names)
+            return
         elif kind in ("view", "trigger", "procedure", "function", "event", "drop_routine"):
             r = _ROUTINE_NAME.search(body)
             table = _split_ident(r.group(1))[1] if r else None
@@ -702,8 +752,8 @@ class MySQLReader:
         if db and not self.first_database:
             self.first_database = db
         if db and db != self.first_database:
-            return f"{db}_{table}"
-        return table
+            return self.source_names.name((db, table), f"{db}_{table}")
+        return self.source_names.name((None, table), table)
 
     def _create_table(self, offset: int, body: bytes, conditional: bool) -> Iterator[Event]:
         m = _CREATE_TABLE.match(body)
@@ -726,9 +776,9 @@ class MySQLReader:
             self.tables[name] = tdef
             yield tdef
             return
-        text = decode_text(_CONDITIONAL.sub(rb"\1", body).rstrip().rstrip(b";"), "utf-8?")[0]
+        text = decode_text(_versioned(body, keep=True).rstrip().rstrip(b";"), "utf-8?")[0]
         # version comments may hold what sqlglot cannot read (PARTITION BY...): then without them
-        plain = decode_text(_CONDITIONAL.sub(b"", body).rstrip().rstrip(b";"), "utf-8?")[0]
+        plain = decode_text(_versioned(body, keep=False).rstrip().rstrip(b";"), "utf-8?")[0]
         tdef, error = None, None
         for sql in (text, plain) if plain != text else (text,):
             try:
@@ -737,7 +787,7 @@ class MySQLReader:
                 error = error or e
             if tdef is not None:
                 break
-        if tdef is None and re.search(rb"\)\s*(?:AS\s+)?SELECT\b|^[^(]*\bSELECT\b", body, re.I | re.S):
+        if tdef is None and re.search(rb"\)\s*(?:AS\s+)?SELECT\b|^[^(]*\bSELECT\b", _QUOTED.sub(b"''", body), re.I | re.S):
             yield Problem("unsupported_statement", offset, name, example=self._where(
                 f"CREATE TABLE ... SELECT: rows come from a query, not staged: {_snippet(body)}"))
             return
@@ -784,7 +834,8 @@ class MySQLReader:
         values = text[start:end]
         mode = "replace" if m.group(1).upper() == b"REPLACE" else ("ignore" if m.group(2) else "insert")
         if not values.endswith(b")") or b"DUPLICATE" in values[-4096:].upper():
-            odku = _ODKU.search(values)
+            # the first one outside a string ('a) ON DUPLICATE KEY UPDATE b' is a value)
+            odku = next((o for o in _ODKU.finditer(values) if _scan(values[:o.start()], 0, 0) == (0, None)), None)
             if odku:  # ON DUPLICATE KEY UPDATE: the later row's values win, as with REPLACE
                 values = values[: odku.start() + 1]
                 mode = "replace"

@@ -32,6 +32,7 @@ from ..redact import mask_fields, mask_literals, mask_value, mask_window
 from .ddl import duck_type, parse_create_table, staged_name
 from .events import Column, DumpInfo, Event, Problem, RowBatch, Skipped, TableDef
 from .source import LINE_BYTES, MAX_STATEMENT_MB, piece_end
+from .staged_names import SourceNames
 
 MAX_ROWS = 50_000  # rows per RowBatch
 MAX_BYTES = 4 << 20  # bytes of dump text per RowBatch (bounds the reader's memory)
@@ -43,11 +44,12 @@ SNIPPET = 200
 __all__ = ["read_postgres", "PostgresReader", "decode_bytea", "unescape_copy_text"]
 
 
-def read_postgres(stream: BinaryIO, info: DumpInfo, max_statement: int = MAX_STATEMENT_MB << 20) -> Iterator[Event]:
+def read_postgres(stream: BinaryIO, info: DumpInfo, max_statement: int = MAX_STATEMENT_MB << 20,
+                  names: SourceNames | None = None) -> Iterator[Event]:
     """Events of a plain-format PostgreSQL dump, in dump order. The returned
     iterator has `bytes_read` (the decompressed bytes consumed so far). A statement
     or COPY row longer than `max_statement` bytes is reported and skipped."""
-    return PostgresReader(stream, info, max_statement)
+    return PostgresReader(stream, info, max_statement, names)
 
 
 # ---------------------------------------------------------------------------
@@ -779,8 +781,10 @@ _IDCHAR = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345
 class PostgresReader:
     """Iterator of the events of one plain-format PostgreSQL dump stream."""
 
-    def __init__(self, stream: BinaryIO, info: DumpInfo, max_statement: int = MAX_STATEMENT_MB << 20):
+    def __init__(self, stream: BinaryIO, info: DumpInfo, max_statement: int = MAX_STATEMENT_MB << 20,
+                 names: SourceNames | None = None):
         self.info = info
+        self.source_names = names or SourceNames()
         self.max_statement = max_statement
         self._open_dumps: set[str] = set()  # "database dump" seen opening, not yet "complete"
         self.inp = _Input(stream)
@@ -809,7 +813,7 @@ class PostgresReader:
         if schema is None:
             schema = self.default_schema
         table = exp.Table(this=exp.to_identifier(name), db=exp.to_identifier(schema) if schema else None)
-        return staged_name(table, "postgres")
+        return self.source_names.name((schema or "public", name), staged_name(table, "postgres"))
 
     def _staged_text(self, name_text: str) -> str:
         key = (name_text, self.default_schema)

@@ -246,11 +246,11 @@ class StageWriter:
     def skipped_stmt(self, ev: Skipped) -> None:
         entry = self.skipped.setdefault(ev.kind, [0, ev.detail or (ev.table or ""), []])
         entry[0] += 1
-        names = ev.table.split(", ") if ev.table else []
+        names = list(ev.tables) or ([ev.table] if ev.table else [])
         if ev.kind in _NAMED:
             entry[2].extend(n for n in names if n not in entry[2])
         # replay what these do to rows already staged, as the server would
-        for name in names if ev.kind in ("truncate", "drop_table") else []:
+        for name in ev.tables if ev.kind in ("truncate", "drop_table") else []:
             t = self.tables.get(name)
             if t is None:
                 continue
@@ -319,7 +319,11 @@ class StageWriter:
 
     def _rewrite(self, t: _Table, select: str) -> None:
         """Replace a table's rows by a query over them (DuckDB cannot rewrite a table in place)."""
-        tmp = f"main.{q('_dumpkit_' + t.name)}"
+        # a name no source table has (DuckDB's names ignore case; CREATE OR REPLACE would drop it)
+        taken, tmp = {n.lower() for n in self.tables}, "_dumpkit_" + t.name
+        while tmp.lower() in taken:
+            tmp = "_" + tmp
+        tmp = f"main.{q(tmp)}"
         self.con.execute(f"CREATE OR REPLACE TABLE {tmp} AS {select}")
         self.con.execute(f"DROP TABLE {t.ref}")
         self.con.execute(f"ALTER TABLE {tmp} RENAME TO {q(t.name)}")
