@@ -108,12 +108,18 @@ def _ids(table: pa.Table, mask) -> list:
     return table.filter(mask).column("source_id").to_pylist() if "source_id" in table.column_names else []
 
 
+def _in_id_order(ids: list, texts: list) -> list[tuple]:
+    """(source id, text) pairs in the order of the ids: a mapping's rows come in the order
+    DuckDB's threads finish them, and issues.jsonl must not change from run to run."""
+    return sorted(zip(ids, texts), key=lambda p: ("" if p[0] is None else str(p[0]), p[1] or ""))
+
+
 def _apply_skips(entity: str, table: pa.Table, log: IssueLog) -> pa.Table:
     if "_skip" not in table.column_names:
         return table
     skip = table.column("_skip")
     mask = pc.is_valid(skip)
-    for sid, reason in zip(_ids(table, mask), skip.filter(mask).to_pylist()):
+    for sid, reason in _in_id_order(_ids(table, mask), skip.filter(mask).to_pylist()):
         code, _, message = reason.partition(":")
         log.add("map", entity, sid, "info", code.strip().upper(), None, message.strip() or f"left out: {code.strip()}")
     return table.filter(pc.invert(mask)).drop_columns(["_skip"])
@@ -124,7 +130,7 @@ def _apply_warnings(entity: str, table: pa.Table, log: IssueLog, column: str = "
         return table
     warn = table.column(column)
     mask = pc.is_valid(warn)
-    for sid, text in zip(_ids(table, mask), warn.filter(mask).to_pylist()):
+    for sid, text in _in_id_order(_ids(table, mask), warn.filter(mask).to_pylist()):
         for part in text.split("|"):
             code, _, message = part.partition(":")
             field, _, code = code.strip().rpartition("@")  # 'field@CODE: message'
