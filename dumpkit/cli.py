@@ -657,10 +657,7 @@ def watch(
     from .jobs.inbox import watch as run
 
     store, q = _desk(work, queue)
-    options = {"keep_currency": keep_currency}
-    if not full:
-        options["seed"] = None
-    run(store, q, inbox, "full" if full else "demo", options, settle=settle, once=once,
+    run(store, q, inbox, "full" if full else "demo", {"keep_currency": keep_currency}, settle=settle, once=once,
         on_job=lambda job: out.print(f"{job.id} {plain(job.shop)} {plain(job.dumps[0])}", highlight=False))
 
 

@@ -7,7 +7,6 @@ worker died), `phases` (what a job does, phase by phase, in a process of its own
 """
 from __future__ import annotations
 
-import random
 from pathlib import Path
 
 from ..errors import BusyError, DumpkitError
@@ -16,10 +15,7 @@ from .store import FINISHED, Job, JobStore
 
 
 def submit(store: JobStore, queue: Queue, dumps: list[Path], shop: str, goal: str, options: dict) -> Job:
-    """A new job for the dump(s), queued. A demo's seed is fixed now, so a restarted demo
-    phase draws the same sample."""
-    if goal == "demo" and options.get("seed") is None:
-        options = {**options, "seed": random.SystemRandom().randrange(1, 10**6)}
+    """A new job for the dump(s), queued."""
     job = store.create(shop, dumps, goal, options)
     queue.enqueue(job)
     return job

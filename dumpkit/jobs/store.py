@@ -17,6 +17,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import random
 import re
 import secrets
 import shutil
@@ -118,7 +119,8 @@ class JobStore:
         return self.root / job_id
 
     def create(self, shop: str, dumps: list[Path], goal: str, options: dict, move_into_job: bool = False) -> Job:
-        """A new job in state `queued` (the caller enqueues it). With `move_into_job` the dump
+        """A new job in state `queued` (the caller enqueues it). A demo's seed is fixed now, so
+        a restarted demo phase draws the same sample. With `move_into_job` the dump
         files are renamed into the job's upload/ folder (the inbox watcher: the file leaves
         the inbox in the same step that makes it a job's)."""
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,62}", shop or ""):
@@ -137,6 +139,8 @@ class JobStore:
                     continue
         except OSError as e:
             raise write_error(e, self.root) from None
+        if goal == "demo" and options.get("seed") is None:
+            options = {**options, "seed": random.SystemRandom().randrange(1, 10**6)}
         sources = [Path(d).absolute() for d in dumps]
         upload = self.folder(job_id) / "upload"
         paths = [str(upload / d.name if move_into_job else d) for d in sources]
