@@ -553,6 +553,8 @@ def _job_cells(job) -> tuple[str, str, str, str]:
     import time
 
     phase = "queued" if job.status == "queued" else job.running or job.phase.replace("_", " ")
+    if job.status in ("failed", "cancelled") and job.runs:
+        phase = job.runs[-1].name  # where it stopped
     progress = ""
     if job.status == "running":
         progress = job.step or ""
@@ -649,15 +651,20 @@ def watch(
     full: bool = typer.Option(False, "--full/--demo", help="Full migrations, or demos to approve (default)"),
     settle: float = typer.Option(10.0, "--settle", help="Seconds a file must stay unchanged to count as uploaded (or a NAME.done marker)"),
     once: bool = typer.Option(False, "--once", help="Stop when the inbox holds nothing complete or being written"),
+    currency_rate: Optional[List[str]] = typer.Option(None, "--currency-rate", help="CODE=RATE, as for migrate"),
+    currency_rate_file: Optional[Path] = typer.Option(None, "--currency-rate-file", help="As for migrate"),
     keep_currency: bool = typer.Option(False, "--keep-currency", help="As for migrate"),
     work: Optional[Path] = WORK,
     queue: Optional[str] = QUEUE,
 ):
     """Turn every complete file dropped into INBOX/ into a job (the file moves into the job's folder)."""
     from .jobs.inbox import watch as run
+    from .map.currency import parse_rates
 
+    rates = parse_rates(currency_rate, currency_rate_file)
+    options = {"currency_rates": {k: str(v) for k, v in rates.items()} or None, "keep_currency": keep_currency}
     store, q = _desk(work, queue)
-    run(store, q, inbox, "full" if full else "demo", {"keep_currency": keep_currency}, settle=settle, once=once,
+    run(store, q, inbox, "full" if full else "demo", options, settle=settle, once=once,
         on_job=lambda job: out.print(f"{job.id} {plain(job.shop)} {plain(job.dumps[0])}", highlight=False))
 
 

@@ -101,12 +101,20 @@ def shop_of(dump: Path) -> str:
     return dump.name.split(".sql")[0].replace(".", "-")
 
 
-def direct_migrations(dumps: list[Path], base: Path) -> dict[Path, subprocess.CompletedProcess]:
-    """`dumpkit migrate` of each dump, two at a time (while the workers run)."""
-    def one(dump):
-        return dump, dumpkit("migrate", dump, "-o", base / shop_of(dump), *RATES)
-    with ThreadPoolExecutor(2) as pool:
-        return dict(pool.map(one, dumps))
+@pytest.fixture(scope="module")
+def direct(tmp_path_factory):
+    """`dumpkit migrate` of dumps, two at a time, each once for the module: {dump: its run},
+    the packages in base/<shop>."""
+    base = tmp_path_factory.mktemp("direct")
+    done: dict[Path, subprocess.CompletedProcess] = {}
+
+    def migrate(dumps: list[Path]) -> dict[Path, subprocess.CompletedProcess]:
+        todo = [d for d in dumps if d not in done]
+        with ThreadPoolExecutor(2) as pool:
+            done.update(zip(todo, pool.map(lambda d: dumpkit("migrate", d, "-o", base / shop_of(d), *RATES), todo)))
+        return {d: done[d] for d in dumps}
+    migrate.base = base
+    return migrate
 
 
 def manifest_without_times(path: Path) -> dict:
@@ -135,10 +143,10 @@ def error_line(done: subprocess.CompletedProcess) -> str:
     return done.stderr.strip().splitlines()[-1].removeprefix("error: ")
 
 
-def check_against_direct(store: JobStore, ids: dict[Path, str], direct: dict[Path, subprocess.CompletedProcess],
-                         base: Path) -> None:
+def check_against_direct(store: JobStore, ids: dict[Path, str], direct) -> None:
+    base = direct.base
     for dump, job_id in ids.items():
-        job, done = store.get(job_id), direct[dump]
+        job, done = store.get(job_id), direct([dump])[dump]
         if done.returncode == 0:
             assert job.status == "done" and job.phase == "migrated", (dump, job.error)
         else:  # the same one line, and the same exit code
@@ -161,7 +169,7 @@ def running(store: JobStore, step: str, pids: set[int]):
 
 
 @pytest.mark.slow
-def test_every_fixture_through_killed_workers(work, workers, tmp_path):
+def test_every_fixture_through_killed_workers(work, workers, direct):
     """Every fixture dump as a job, two workers; one is killed during a staging and the other
     during a mapping, two new ones take over: every job ends as a direct migrate does."""
     store = JobStore(work)
@@ -169,7 +177,7 @@ def test_every_fixture_through_killed_workers(work, workers, tmp_path):
     ws = workers()
     first = {ws.start().pid, ws.start().pid}
     with ThreadPoolExecutor(1) as pool:
-        direct = pool.submit(direct_migrations, DUMPS, tmp_path / "direct")
+        migrated = pool.submit(direct, DUMPS)  # meanwhile
         killed = []
         for step in ("staging", "mapping"):
             job, pid = wait_for(lambda: running(store, step, first - {k for _, k in killed}))
@@ -177,19 +185,19 @@ def test_every_fixture_through_killed_workers(work, workers, tmp_path):
             killed.append((job.id, pid))
             ws.start()
         wait_for(lambda: all(store.get(i).status in FINISHED for i in ids.values()))
-        direct = direct.result()
+        migrated.result()
     for job_id, pid in killed:  # the phase it was in ran again, by another worker, to its end
         job = store.get(job_id)
         assert job.attempts == 2, job
         assert any(r.name == "migrating" and r.finished is None and r.worker.endswith(f":{pid}") for r in job.runs)
         assert job.runs[-1].worker != job.runs[0].worker and job.runs[-1].finished
         assert f"worker {job.runs[0].worker} died during migrating; queued again" in store.read_log(job_id)
-    check_against_direct(store, ids, direct, tmp_path / "direct")
+    check_against_direct(store, ids, direct)
     # where is each shop: `dumpkit jobs` shows every failure's one-line reason
     listing = dumpkit("jobs", work=work)
     assert listing.returncode == 0
     failed = [store.get(i) for i in ids.values() if store.get(i).status == "failed"]
-    assert failed and all(j.error in " ".join(listing.stdout.split()) for j in failed)
+    assert failed and all(f"failed: {j.error[:100]}" in listing.stdout for j in failed)
     assert all(j.shop in listing.stdout for j in store.all())
 
 
@@ -256,7 +264,7 @@ def test_a_bad_dump_fails_with_one_line_and_the_queue_goes_on(work, workers, tmp
     assert [r.name for r in job.runs] == ["inspecting"]  # found out in seconds, before any staging
     assert store.get(good).status == "done"
     listing = dumpkit("jobs", "--shop", "shop", work=work)
-    assert job.error in " ".join(listing.stdout.split()) and "wc-orders-hpos" not in listing.stdout
+    assert f"failed: {job.error}" in listing.stdout and "wc-orders-hpos" not in listing.stdout
 
 
 def test_cancel_a_queued_job_and_a_running_one(work, workers):
@@ -327,26 +335,23 @@ def redis_url(tmp_path):
 
 
 @pytest.mark.slow
-def test_redis_two_workers_one_killed(work, workers, redis_url, tmp_path):
+def test_redis_two_workers_one_killed(work, workers, redis_url, direct):
     """The same with a real Redis: two workers; one is killed during a mapping, a new one
     takes over; every package is the direct migrate's; the demo goes first."""
     dumps = [FX / "prestashop" / "ps-1.7.7.sql", FX / "opencart" / "oc-4.1.0.5-data.sql",
-             FX / "woocommerce" / "wc-guest-order.sql", FX / "magento2" / "m2-categories-sequelpro.sql"]
+             FX / "magento2" / "m2-categories-sequelpro.sql"]
     store = JobStore(work)
     ids = {dump: submit(work, dump, "--full", "--queue", redis_url, *RATES) for dump in dumps}
     demo = submit(work, FX / "woocommerce" / "wc-orders-hpos.sql", "--demo", *RATES)  # the work folder's queue
     assert Queue(store).url == redis_url
     ws = workers()
     first = {ws.start().pid, ws.start().pid}
-    with ThreadPoolExecutor(1) as pool:
-        direct = pool.submit(direct_migrations, dumps, tmp_path / "direct")
-        job, pid = wait_for(lambda: running(store, "mapping", first))
-        ws.kill(pid)
-        ws.start()
-        wait_for(lambda: all(store.get(i).status in FINISHED for i in ids.values()))
-        direct = direct.result()
+    job, pid = wait_for(lambda: running(store, "mapping", first))
+    ws.kill(pid)
+    ws.start()
+    wait_for(lambda: all(store.get(i).status in FINISHED for i in ids.values()))
     assert store.get(job.id).attempts == 2
-    check_against_direct(store, ids, direct, tmp_path / "direct")
+    check_against_direct(store, ids, direct)
     assert store.get(demo).status == "waiting"
     starts = sorted([demo, *ids.values()], key=lambda i: store.get(i).runs[0].started)
     assert starts.index(demo) < 2  # submitted last, taken by one of the two workers first

@@ -89,7 +89,8 @@ class Queue:
 
         with open(self.store.folder(job_id) / "log.txt", "ab") as out:
             child = subprocess.Popen([sys.executable, "-m", "dumpkit.jobs.phases", str(self.store.work), job_id,
-                                      str(os.getpid())], stdin=subprocess.DEVNULL, stdout=out, stderr=out)
+                                      str(os.getpid())], stdin=subprocess.DEVNULL, stdout=out, stderr=out,
+                                     start_new_session=True)  # Ctrl-C stops the worker, which lets it finish
         asked = None
         while True:
             try:
