@@ -355,3 +355,20 @@ def test_redis_two_workers_one_killed(work, workers, redis_url, direct):
     assert store.get(demo).status == "waiting"
     starts = sorted([demo, *ids.values()], key=lambda i: store.get(i).runs[0].started)
     assert starts.index(demo) < 2  # submitted last, taken by one of the two workers first
+
+
+@pytest.mark.slow
+def test_ctrl_c_lets_the_running_job_finish(work, workers):
+    """SIGINT (Ctrl-C) stops the worker once its job is done; the job is not cut."""
+    store = JobStore(work)
+    job_id = submit(work, FX / "opencart" / "oc-3.0.x.sql", "--full", *RATES)
+    worker = workers().start()
+    wait_for(lambda: store.get(job_id).running == "migrating")
+    worker.send_signal(signal.SIGINT)
+    assert worker.wait(timeout=240) == 0
+    job = store.get(job_id)
+    assert (job.status, job.attempts) == ("done", 1)
+    refused = dumpkit("approve", job_id, work=work)
+    assert refused.returncode == 1 and refused.stderr.strip() == (
+        f"error: job {job_id} is done in phase migrated: only a demo waiting for approval "
+        "(or a finished full migration, with --load) can be approved")
