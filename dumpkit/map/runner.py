@@ -109,8 +109,8 @@ def _ids(table: pa.Table, mask) -> list:
 
 
 def _in_id_order(ids: list, texts: list) -> list[tuple]:
-    """(source id, text) pairs in the order of the ids: a mapping's rows come in the order
-    DuckDB's threads finish them, and issues.jsonl must not change from run to run."""
+    """(source id, text) pairs in the order of the ids: a mapping's rows come in no fixed order
+    (seen to differ between two runs of the same dump), and issues.jsonl must not."""
     return sorted(zip(ids, texts), key=lambda p: ("" if p[0] is None else str(p[0]), p[1] or ""))
 
 
