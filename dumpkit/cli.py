@@ -556,6 +556,203 @@ def mystore_sim(
           order_statuses=statuses)
 
 
+# ---------------------------------------------------------------- jobs: uploads in a queue (dumpkit/jobs/)
+
+WORK = typer.Option(None, "--work", envvar="DUMPKIT_WORK",
+                    help="Work folder of the jobs and the queue (default ~/.local/state/dumpkit/work)")
+QUEUE = typer.Option(None, "--queue", envvar="DUMPKIT_QUEUE",
+                     help="sqlite (WORK/queue.sqlite, the default) or a Redis URL for many machines (fixed on first use)")
+
+
+def _desk(work: Optional[Path], queue: Optional[str] = None, with_queue: bool = True):
+    from .jobs.queue import Queue
+    from .jobs.store import JobStore
+
+    store = JobStore(work)
+    return (store, Queue(store, queue)) if with_queue else store
+
+
+@app.command()
+@one_line_errors
+def submit(
+    dump: List[Path] = typer.Argument(..., help="Dump file(s) or folder"),
+    shop: str = typer.Option(..., "--shop", help="The shop's name (what `dumpkit jobs` shows)"),
+    full: bool = typer.Option(False, "--full/--demo", help="The full migration at once, or a demo to approve first (default)"),
+    platform: str = typer.Option("auto", help="As for migrate"),
+    only: Optional[str] = typer.Option(None, help="As for migrate"),
+    value_map: Optional[Path] = typer.Option(None, "--value-map", help="As for migrate"),
+    shop_country: str = typer.Option("NO", help="As for migrate"),
+    timezone: Optional[str] = typer.Option(None, help="As for migrate"),
+    seed: Optional[int] = typer.Option(None, help="Seed of the demo sample (default: drawn now, kept with the job)"),
+    size: int = typer.Option(10, help="Products, customers and orders in the demo sample"),
+    allow_partial: bool = typer.Option(False, "--allow-partial", help="As for migrate"),
+    max_statement_mb: int = MAX_STATEMENT,
+    currency_rate: Optional[List[str]] = typer.Option(None, "--currency-rate", help="CODE=RATE, as for migrate"),
+    currency_rate_file: Optional[Path] = typer.Option(None, "--currency-rate-file", help="As for migrate"),
+    keep_currency: bool = typer.Option(False, "--keep-currency", help="As for migrate"),
+    work: Optional[Path] = WORK,
+    queue: Optional[str] = QUEUE,
+):
+    """Queue a migration job for `dumpkit worker` and print its id."""
+    from .jobs import submit as run
+    from .map.currency import parse_rates
+
+    rates = parse_rates(currency_rate, currency_rate_file)  # a wrong rate is refused now, not hours later
+    options = {"platform": platform, "only": only.split(",") if only else None,
+               "value_map_file": str(value_map.absolute()) if value_map else None, "shop_country": shop_country,
+               "timezone": timezone, "size": size, "allow_partial": allow_partial, "max_statement_mb": max_statement_mb,
+               "currency_rates": {k: str(v) for k, v in rates.items()} or None, "keep_currency": keep_currency}
+    if not full:
+        options["seed"] = seed
+    store, q = _desk(work, queue)
+    job = run(store, q, dump, shop, "full" if full else "demo", options)
+    print(job.id)
+
+
+def _age(seconds: Optional[float]) -> str:
+    if seconds is None:
+        return ""
+    seconds = int(seconds)
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}" if seconds >= 3600 else f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def _job_cells(job) -> tuple[str, str, str, str]:
+    """(phase, progress, ETA, result) of a job as `dumpkit jobs` shows them."""
+    import time
+
+    phase = "queued" if job.status == "queued" else job.running or job.phase.replace("_", " ")
+    if job.status in ("failed", "cancelled") and job.runs:
+        phase = job.runs[-1].name  # where it stopped
+    progress = ""
+    if job.status == "running":
+        progress = job.step or ""
+        if job.progress is not None:
+            progress += f" {job.progress:.0%}"
+        progress += f" ({_age(time.time() - job.runs[-1].started)})" if job.runs else ""
+    eta = _age(job.eta) if job.status == "running" and job.eta is not None else ""
+    result = {"failed": f"[red]failed: {plain(job.error or '')}[/red]", "cancelled": "[yellow]cancelled[/yellow]",
+              "waiting": "[cyan]demo ready: approve[/cyan]", "done": "[green]done[/green]"}.get(job.status, "")
+    if job.status == "running":
+        result = f"on {plain(job.worker or '?')}"
+    return phase, progress.strip(), eta, result
+
+
+@app.command()
+@one_line_errors
+def jobs(
+    job_id: Optional[str] = typer.Argument(None, help="One job: its phases, timings, log and report"),
+    shop: Optional[str] = typer.Option(None, "--shop", help="Only the jobs of shops whose name contains this"),
+    work: Optional[Path] = WORK,
+):
+    """Where every job is: shop, platform, dump size, phase, progress, ETA, result."""
+    store = _desk(work, with_queue=False)
+    if job_id:
+        return _show_job(store, store.get(job_id))
+    table = Table("id", "shop", "platform", "dump", "phase", "progress", "ETA", "result", title=f"Jobs in {store.root}")
+    for job in store.all():
+        if shop and shop.lower() not in job.shop.lower():
+            continue
+        table.add_row(job.id, plain(job.shop), plain(job.platform or ""), _mb(job.dump_bytes), *_job_cells(job))
+    out.print(table)
+
+
+def _show_job(store, job) -> None:
+    import time
+
+    head = Table.grid(padding=(0, 2))
+    phase, progress, eta, result = _job_cells(job)
+    for k, v in [("job", job.id), ("shop", plain(job.shop)), ("platform", plain(job.platform or "")),
+                 ("producer", plain(job.producer or "")), ("dumps", plain(", ".join(job.dumps))),
+                 ("dump size", _mb(job.dump_bytes)), ("goal", job.goal), ("status", job.status), ("phase", phase),
+                 ("progress", progress), ("ETA", eta), ("result", result),
+                 ("error", f"{plain(job.error)} (exit code {job.exit_code})" if job.error else ""),
+                 ("report", plain(job.report or "")), ("attempts", str(job.attempts)),
+                 ("submitted", time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(job.submitted)))]:
+        if v:
+            head.add_row(f"[bold]{k}[/bold]", v)
+    out.print(head)
+    runs = Table("phase", "started (UTC)", "seconds", "worker", "error", title="Phase runs")
+    for r in job.runs:
+        runs.add_row(r.name, time.strftime("%H:%M:%S", time.gmtime(r.started)),
+                     f"{r.finished - r.started:.1f}" if r.finished else "running", plain(r.worker or ""), plain(r.error or ""))
+    out.print(runs)
+    out.print("[bold]log[/bold] " + plain(str(store.folder(job.id) / "log.txt")), highlight=False)
+    out.print(plain("\n".join(store.read_log(job.id).splitlines()[-30:])), highlight=False)
+
+
+@app.command()
+@one_line_errors
+def approve(
+    job_id: str = typer.Argument(..., help="A demo job waiting for approval"),
+    load_it: bool = typer.Option(False, "--load", help="Also load the package into the shop and read it back"),
+    mystore_shop: Optional[str] = typer.Option(None, "--mystore-shop", help="The Mystore shop to load into (default: the job's shop)"),
+    api_url: str = typer.Option("https://api.mystore.no", "--api-url", help="API root (the worker's MYSTORE_TOKEN is used)"),
+    into_sim: bool = typer.Option(False, "--into-sim", help="Load into a local Mystore simulator kept in the job's folder"),
+    work: Optional[Path] = WORK,
+    queue: Optional[str] = QUEUE,
+):
+    """Move an owner-approved demo on to the full migration (and the load, with --load)."""
+    from .jobs import approve as run
+
+    store, q = _desk(work, queue)
+    target = None
+    if load_it or into_sim:
+        target = {"into_sim": into_sim, "api_url": api_url, "shop": mystore_shop or store.get(job_id).shop}
+    job = run(store, q, job_id, target)
+    out.print(f"job {job.id} ({plain(job.shop)}): queued for the full migration{' and the load' if target else ''}",
+              highlight=False)
+
+
+@app.command()
+@one_line_errors
+def cancel(job_id: str = typer.Argument(..., help="The job to cancel"), work: Optional[Path] = WORK):
+    """Cancel a job: queued or waiting at once, running within seconds."""
+    from .jobs import cancel as run
+
+    out.print(f"job {job_id}: {run(_desk(work, with_queue=False), job_id)}", highlight=False)
+
+
+@app.command()
+@one_line_errors
+def watch(
+    inbox: Path = typer.Argument(..., help="The upload folder to watch"),
+    full: bool = typer.Option(False, "--full/--demo", help="Full migrations, or demos to approve (default)"),
+    settle: float = typer.Option(10.0, "--settle", help="Seconds a file must stay unchanged to count as uploaded (or a NAME.done marker)"),
+    once: bool = typer.Option(False, "--once", help="Stop when the inbox holds nothing complete or being written"),
+    currency_rate: Optional[List[str]] = typer.Option(None, "--currency-rate", help="CODE=RATE, as for migrate"),
+    currency_rate_file: Optional[Path] = typer.Option(None, "--currency-rate-file", help="As for migrate"),
+    keep_currency: bool = typer.Option(False, "--keep-currency", help="As for migrate"),
+    work: Optional[Path] = WORK,
+    queue: Optional[str] = QUEUE,
+):
+    """Turn every complete file dropped into INBOX/ into a job (the file moves into the job's folder)."""
+    from .jobs.inbox import watch as run
+    from .map.currency import parse_rates
+
+    rates = parse_rates(currency_rate, currency_rate_file)
+    options = {"currency_rates": {k: str(v) for k, v in rates.items()} or None, "keep_currency": keep_currency}
+    store, q = _desk(work, queue)
+    run(store, q, inbox, "full" if full else "demo", options, settle=settle, once=once,
+        on_job=lambda job: out.print(f"{job.id} {plain(job.shop)} {plain(job.dumps[0])}", highlight=False))
+
+
+@app.command()
+@one_line_errors
+def worker(
+    concurrency: Optional[int] = typer.Option(None, "--concurrency", min=1, help="Jobs at once (default: one per 2 cores)"),
+    recover_every: float = typer.Option(5.0, "--recover-every", help="Seconds between looks for jobs whose worker died"),
+    work: Optional[Path] = WORK,
+    queue: Optional[str] = QUEUE,
+):
+    """Run queued jobs until interrupted (Ctrl-C lets the running jobs finish)."""
+    from .jobs.queue import default_concurrency
+
+    store, q = _desk(work, queue)
+    n = concurrency or default_concurrency()
+    err.print(f"dumpkit worker: {n} job(s) at once from {plain(q.url)}, jobs in {plain(store.root)}", highlight=False)
+    q.run_worker(n, recover_every)
+
+
 def main() -> None:
     """The `dumpkit` command. It ends with os._exit once everything is written, closed and
     flushed: Python's own teardown of pyarrow, DuckDB and sqlglot adds 0.1-0.15 s to every

@@ -19,7 +19,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dumpkit.errors import DumpkitError
 from dumpkit.migrate import migrate
 from dumpkit.sqlnames import ident, literal, sql_type
 from dumpkit.stage import stage_dump

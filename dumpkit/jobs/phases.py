@@ -1,0 +1,257 @@
+"""A job's phases, run in a process of its own: received -> inspected -> demo_ready (waiting
+for approval) -> migrated -> loaded -> verified.
+
+Every phase calls the library function the command of the same name calls, and is
+idempotent: a phase that was recorded as reached is skipped, one that was not runs again
+from its start. That is safe because migrate() writes its package into a hidden folder and
+swaps it in whole (dumpkit/package/folder.py), and load() resumes from its ledger: a
+migration killed halfway leaves the old package or none, a load killed halfway sends
+nothing twice.
+
+The worker starts `python -m dumpkit.jobs.phases WORK JOB PARENT` for each job and waits
+for it: DuckDB must not share a process with a fork (the dump reader is forked), each job's
+memory goes back to the system when it ends, and the job dies with its worker
+(PR_SET_PDEATHSIG), so a `kill -9` of the worker leaves no job running behind its back.
+The job's lock (JobStore.hold) is held by this process: a second run of the same job,
+from a duplicate queue entry or another machine, finds it held and leaves.
+"""
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import sys
+import time
+from contextlib import contextmanager
+from decimal import Decimal
+from pathlib import Path
+from typing import Callable, Iterator
+
+from ..errors import BusyError, DumpkitError, machine_error
+from .store import FINISHED, Job, JobStore, PhaseRun, now, worker_name
+
+PROGRESS_EVERY = 0.5  # seconds between two progress writes to job.json
+
+
+class Cancelled(Exception):
+    """`dumpkit cancel` asked this job to stop."""
+
+
+def migrate_options(job: Job) -> dict:
+    """migrate()'s keyword options from the job's JSON form."""
+    options = dict(job.options)
+    if options.get("currency_rates"):
+        options["currency_rates"] = {k: Decimal(v) for k, v in options["currency_rates"].items()}
+    if options.get("value_map_file"):
+        options["value_map_file"] = Path(options["value_map_file"])
+    return options
+
+
+class Progress:
+    """migrate()'s on_progress(done, total) as the job's step, progress and ETA: the staging
+    reports bytes read; once all are read the package is mapped, checked and written."""
+
+    def __init__(self, store: JobStore, job: Job):
+        self.store, self.job = store, job
+        self.started = time.monotonic()
+        self.last = 0.0
+
+    def set_step(self, step: str | None, progress: float | None = None, eta: float | None = None) -> None:
+        self.job.step, self.job.progress, self.job.eta = step, progress, eta
+        self.store.save(self.job)
+        self.last = time.monotonic()
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.store.cancel_requested(self.job.id):
+            raise Cancelled()
+        if total and done >= total:
+            if self.job.step != "mapping":
+                self.set_step("mapping")
+            return
+        if time.monotonic() - self.last < PROGRESS_EVERY:
+            return
+        fraction = done / total if total else None
+        elapsed = time.monotonic() - self.started
+        eta = elapsed * (1 - fraction) / fraction if fraction else None
+        self.set_step("staging", fraction, eta)
+
+
+def inspect(store: JobStore, job: Job, progress: Progress) -> None:
+    """The dump is read once quickly: a file that is no dump fails here, in seconds."""
+    from ..read.inspect import inspect_dump
+
+    result = inspect_dump([Path(d) for d in job.dumps])
+    job.producer = f"{result.producer} {result.producer_version or ''}".strip()
+    store.log(job.id, f"inspected: {job.producer}, {result.dialect}, {len(result.tables)} tables, "
+                      f"{sum(t.rows for t in result.tables):,} rows")
+
+
+def _migrate(store: JobStore, job: Job, progress: Progress, out: Path, demo: bool) -> None:
+    from ..migrate import migrate
+
+    progress.set_step("staging", 0.0)
+    result = migrate([Path(d) for d in job.dumps], out, on_progress=progress, demo=demo, **migrate_options(job))
+    job.platform = result.manifest.get("platform")
+    job.report = str(out / "report.html")
+    store.log(job.id, f"{'demo ' if demo else ''}package {out}: " +
+              ", ".join(f"{e} {n:,}" for e, n in result.counts.items() if n) + f" in {result.seconds:.1f} s")
+    unaccounted = [r for r in result.reconciliation if not r.ok]
+    if unaccounted:  # as `dumpkit migrate` says it
+        raise DumpkitError("some source records are neither migrated nor explained: " +
+                           ", ".join(f"{r.entity} {len(r.unaccounted)}" for r in unaccounted))
+
+
+def demo(store: JobStore, job: Job, progress: Progress) -> None:
+    _migrate(store, job, progress, store.folder(job.id) / "demo", demo=True)
+
+
+def migrate_full(store: JobStore, job: Job, progress: Progress) -> None:
+    _migrate(store, job, progress, store.folder(job.id) / "package", demo=False)
+
+
+@contextmanager
+def shop_api(store: JobStore, job: Job) -> Iterator[tuple[str, str | None]]:
+    """(API root, token) of the shop the job loads into: the worker's MYSTORE_TOKEN for a real
+    shop, or a Mystore simulator with its state in the job's folder (kept across restarts)."""
+    if not job.load.get("into_sim"):
+        yield job.load["api_url"], (os.environ.get("MYSTORE_TOKEN") or "").strip() or None
+        return
+    import secrets
+
+    from ..mystore.simulator import SimServer, package_statuses
+
+    token = secrets.token_urlsafe(24)
+    package = store.folder(job.id) / "package"
+    with SimServer(store.folder(job.id) / "sim.sqlite", rate=6000, tokens={token},
+                   order_statuses=package_statuses(package)) as sim:
+        yield sim.url, token
+
+
+def load(store: JobStore, job: Job, progress: Progress) -> None:
+    from ..load.loader import load as run
+
+    with shop_api(store, job) as (api_url, token):
+        result = run(store.folder(job.id) / "package", job.load["shop"], token=token, api_url=api_url,
+                     state_dir=store.folder(job.id) / "load-state", progress=False,
+                     rate_per_minute=6000 if job.load.get("into_sim") else 120)
+    failed = sum(s.failed for s in result.stats.values())
+    store.log(job.id, f"loaded into {job.load['shop']}: {result.requests:,} requests in {result.seconds:.1f} s, "
+                      f"{failed} refused by the API (see package/load/)")
+
+
+def verify(store: JobStore, job: Job, progress: Progress) -> None:
+    from ..load.verify import verify as run
+    from ..report import write_report
+
+    package = store.folder(job.id) / "package"
+    with shop_api(store, job) as (api_url, token):
+        result = run(package, job.load["shop"], token=token, api_url=api_url,
+                     state_dir=store.folder(job.id) / "load-state",
+                     rate_per_minute=6000 if job.load.get("into_sim") else 120)
+    write_report(package)
+    if not result.ok:
+        raise DumpkitError("the shop differs from the package (see package/load/verify.json)")
+
+
+def plan(job: Job) -> list[tuple[str, str, Callable]]:
+    """(phase reached, what runs meanwhile, the function) from the job's start to its goal."""
+    steps = [("inspected", "inspecting", inspect)]
+    if job.goal == "demo":
+        return steps + [("demo_ready", "demo migrating", demo)]
+    steps.append(("migrated", "migrating", migrate_full))
+    if job.goal == "load":
+        steps += [("loaded", "loading", load), ("verified", "verifying", verify)]
+    return steps
+
+
+def run_job(store: JobStore, job_id: str, worker: str | None = None) -> str:
+    """Run the job's phases up to its goal, under its lock; its status afterwards."""
+    try:
+        with store.hold(job_id) as job:
+            return _run_held(store, job, worker or worker_name())
+    except BusyError:  # a duplicate queue entry: the job runs elsewhere
+        store.log(job_id, f"{worker_name()}: already running in another process; left to it")
+        return "running"
+
+
+def _run_held(store: JobStore, job: Job, worker: str) -> str:
+    if job.status in FINISHED or job.status == "waiting":
+        return job.status
+    if store.cancel_requested(job.id):
+        return _finish(store, job, "cancelled", "cancelled before it ran")
+    job.status, job.worker, job.error, job.exit_code = "running", worker, None, None
+    job.attempts += 1
+    store.save(job)
+    progress = Progress(store, job)
+    for reached, running, phase in plan(job):
+        if job.reached(reached):
+            continue
+        run = PhaseRun(running, now(), worker=worker)
+        job.runs.append(run)
+        job.running = running
+        store.save(job)
+        store.log(job.id, f"{running}: started by {worker}")
+        try:
+            phase(store, job, progress)
+        except Cancelled:
+            run.finished, run.error = now(), "cancelled"
+            return _finish(store, job, "cancelled", f"cancelled during {running}")
+        except Exception as e:
+            run.finished, (run.error, job.exit_code) = now(), failure(e)
+            return _finish(store, job, "failed", f"{running} failed: {run.error}", error=run.error)
+        run.finished = now()
+        job.phase, job.running, job.step, job.progress, job.eta = reached, None, None, None, None
+        store.save(job)
+        store.log(job.id, f"{running}: done in {run.finished - run.started:.1f} s -> {reached}")
+    return _finish(store, job, "waiting" if job.phase == "demo_ready" and job.goal == "demo" else "done",
+                   "demo ready: waiting for approval (dumpkit approve)" if job.goal == "demo" else "done")
+
+
+def failure(e: BaseException) -> tuple[str, int]:
+    """(the line `dumpkit migrate` prints for the error without its `error: `, its exit code)."""
+    known = e if isinstance(e, DumpkitError) else machine_error(e)
+    if known is not None:
+        return (str(known) or type(known).__name__).splitlines()[0], known.exit_code
+    return f"internal error: {type(e).__name__}: {e}".splitlines()[0], 3
+
+
+def _finish(store: JobStore, job: Job, status: str, line: str, error: str | None = None) -> str:
+    job.status, job.error, job.worker, job.running, job.step, job.eta = status, error, None, None, None, None
+    store.save(job)
+    store.log(job.id, line)
+    return status
+
+
+def mark_stopped(store: JobStore, job_id: str, reason: str) -> None:
+    """The job's process ended without finishing the job: cancelled (killed after `cancel`),
+    or died on its own (out of memory, a crash): failed, not run again to die the same way."""
+    try:
+        with store.hold(job_id) as job:
+            if job.status == "running":
+                if reason == "cancelled":
+                    _finish(store, job, "cancelled", f"cancelled during {job.running}")
+                else:
+                    give_up(store, job, f"the job's process died during {job.running}: {reason}")
+    except BusyError:
+        pass
+
+
+def give_up(store: JobStore, job: Job, reason: str) -> None:
+    job.exit_code = 3
+    if job.runs and job.runs[-1].finished is None:
+        job.runs[-1].finished, job.runs[-1].error = now(), reason
+    _finish(store, job, "failed", reason, error=reason)
+
+
+def main(argv: list[str]) -> int:
+    """`python -m dumpkit.jobs.phases WORK JOB PARENT`: the job's process, started by a worker."""
+    work, job_id, parent = argv[0], argv[1], int(argv[2])
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: die with the worker
+    if os.getppid() != parent:  # the worker died before the line above
+        return 1
+    run_job(JobStore(Path(work)), job_id, worker_name(parent))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
