@@ -34,6 +34,9 @@ _WS = "' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)"
 # these columns for the whole shop (demo.py), so its records come out as in the full run.
 CROSS_RECORD_COLUMNS = {
     "products": ["slug", "name", "category_source_ids", "tax_class_source_id"],
+    # a file's name is unique across the shop's images (image_file_names); image mappings read the variants
+    "product_variants": ["product_source_id"],
+    "product_images": ["product_source_id", "source_url", "filename"],
     "customers": ["is_guest", "email", "created_at"],
     "orders": ["customer_source_id", "customer_address_email", "billing_address_email", "customer_address_name",
                "customer_address_company", "customer_address_address", "customer_address_city",
