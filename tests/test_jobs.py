@@ -267,11 +267,26 @@ def test_a_bad_dump_fails_with_one_line_and_the_queue_goes_on(work, workers, tmp
     assert f"failed: {job.error}" in listing.stdout and "wc-orders-hpos" not in listing.stdout
 
 
-def test_cancel_a_queued_job_and_a_running_one(work, workers):
+def shop_with_a_big_table(path: Path, rows: int = 1_500_000) -> Path:
+    """The PrestaShop 8 shop with one more table of `rows` rows: its migration runs long enough
+    (several seconds of staging) to be cancelled on any machine."""
+    text = (FX / "prestashop" / "ps-8.1.7.sql").read_text(encoding="utf-8")
+    head, trailer = text.rsplit("-- Dump completed", 1)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(head)
+        f.write("CREATE TABLE `ps_extra_log` (`id` int NOT NULL, `line` varchar(64), PRIMARY KEY (`id`));\n")
+        for start in range(0, rows, 1000):
+            f.write("INSERT INTO `ps_extra_log` VALUES "
+                    + ",".join(f"({i},'log line {i} of a busy shop')" for i in range(start, start + 1000)) + ";\n")
+        f.write("-- Dump completed" + trailer)
+    return path
+
+
+def test_cancel_a_queued_job_and_a_running_one(work, workers, tmp_path):
     store = JobStore(work)
     queued = submit(work, FX / "opencart" / "oc-3.0.x.sql", "--full", *RATES)
     assert cancel(store, queued) == "cancelled"
-    big = submit(work, FX / "prestashop" / "ps-8.1.7.sql", "--full", *RATES)
+    big = submit(work, shop_with_a_big_table(tmp_path / "big-shop.sql"), "--full", *RATES)
     workers().start()
     wait_for(lambda: store.get(big).running == "migrating")
     stopped = dumpkit("cancel", big, work=work)
