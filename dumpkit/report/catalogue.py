@@ -370,6 +370,98 @@ ISSUES: dict[str, Entry] = {
     "TRUNCATED": _("must", "Databasefilen er ufullstendig",
                    "Filen slutter midt i; data kan mangle.", "Lag en ny, hel databasefil og kjør på nytt."),
     "SYMLINK_OUTSIDE": _("info", "Fil utenfor mappen er ikke lest", "Lenker ut av mappen følges ikke.", "Ingenting."),
+    # --- Magento 2 and Shopware 6 -------------------------------------------------------------
+    "ADVANCED_PRICES_NOT_MIGRATED": _(
+        "check", "Priser per kundegruppe eller antall er ikke flyttet",
+        "Varen har egne priser for noen kunder eller ved kjøp av flere; i Mystore gjelder vanlig pris for alle.",
+        "Lag kundegrupper og rabatter i Mystore om du vil beholde dem."),
+    "BASE_CURRENCY_CHANGED": _(
+        "check", "Butikkens valuta var en annen da ordren ble lagt",
+        "Ordrebeløpene er i valutaen butikken hadde da; kursen står på ordren.",
+        "Sjekk beløpene på ordren."),
+    "BUNDLE_PRODUCT": _(
+        "check", "Pakkeprodukter er ikke flyttet",
+        "Mystore har ikke pakker satt sammen av andre varer; delene er egne produkter.",
+        "Lag pakken som et vanlig produkt i Mystore om du vil selge den."),
+    "CATALOG_PRICE_RULE": _(
+        "check", "Prisregler (rabatter på utvalgte varer) er ikke flyttet",
+        "Rabatten gjelder ikke i Mystore; varene har vanlig pris.",
+        "Lag tilbudet på nytt i Mystore."),
+    "CATEGORY_LINK": _(
+        "info", "Menypunkt som lenker et annet sted, er ikke en kategori",
+        "Menypunktet er ikke flyttet.", "Lag lenken i Mystores meny om du trenger den."),
+    "CONFIGURABLE_CHILD": _(
+        "info", "Variant solgt under et annet produkt",
+        "Varen er en variant av produktet den hører til, ikke et eget produkt.", "Ingenting."),
+    "CONFIGURABLE_SPECIAL": _(
+        "info", "Tilbudspris som den gamle butikken ikke brukte",
+        "Butikken brukte variantenes priser, ikke denne; den er ikke flyttet.", "Ingenting."),
+    "DECIMAL_QUANTITY": _(
+        "check", "Antall med desimaler",
+        "Mystore teller hele stykk; antallet er rundet av.", "Sjekk lagerantallet for varen."),
+    "DOWNLOADABLE_PRODUCT": _(
+        "check", "Nedlastbare filer er ikke flyttet",
+        "Produktet er flyttet, men filene kunden laster ned er ikke med.", "Legg filene inn i Mystore."),
+    "GROUP_PRICE": _(
+        "check", "Pris for én kundegruppe er ikke flyttet",
+        "Kundegrupper lages for hånd i Mystore; til da gjelder vanlig pris.", "Lag kundegruppen og prisen i Mystore."),
+    "IMAGE_HIDDEN": _(
+        "info", "Bilde som var skjult på produktsiden", "Bildet er ikke flyttet.", "Ingenting."),
+    "LIST_PRICE_NOT_MIGRATED": _(
+        "check", "«Før»-prisen er ikke flyttet",
+        "Varen viste en førpris ved siden av prisen; i Mystore vises bare prisen.",
+        "Lag et tilbud i Mystore om du vil vise prisen som nedsatt."),
+    "MENU_CATEGORY": _(
+        "info", "Side i menyen som ikke er en kategori", "Siden er ikke flyttet som kategori.", "Ingenting."),
+    "MISSING_OPTION_VALUE": _(
+        "check", "Variant uten verdi for et valg",
+        "Varianten mangler for eksempel farge eller størrelse i Mystore.", "Sjekk varianten i Mystore."),
+    "NO_VARIANTS": _(
+        "check", "Produkt med varianter der ingen var i salg",
+        "Produktet er flyttet uten varianter, med sin egen pris.", "Sjekk produktet."),
+    "ORDER_DRAFT_VERSION": _(
+        "info", "Ordren hadde en ulagret endring",
+        "Ordren er flyttet slik den var lagret; utkastet er ikke med.", "Ingenting."),
+    "ORPHAN_VARIANT": _(
+        "check", "Variant uten produkt", "Produktet varianten hører til, finnes ikke; varianten er ikke flyttet.",
+        "Ingenting, med mindre varen fortsatt selges."),
+    "PRODUCT_NOT_IN_SALES_CHANNEL": _(
+        "check", "Produktet var ikke synlig i butikken",
+        "Produktet er flyttet som inaktivt.", "Aktiver det i Mystore om det skal selges."),
+    "PRODUCT_NOT_MIGRATED": _(
+        "info", "Tilbud på en vare som ikke er flyttet som eget produkt", "Tilbudet er ikke flyttet.", "Ingenting."),
+    "PRODUCT_VIDEO": _(
+        "info", "Video i bildegalleriet", "Videoer er ikke flyttet.", "Legg inn videoen i produktbeskrivelsen om du vil."),
+    "PROPERTIES_NOT_MIGRATED": _(
+        "check", "Produktegenskaper er ikke flyttet",
+        "Egenskaper som ikke er varianter (for eksempel materiale) er ikke med i Mystore.",
+        "Skriv dem inn i beskrivelsen om de skal vises."),
+    "SECOND_PARENT": _(
+        "check", "Variant som hørte til to produkter",
+        "Varianten er flyttet under det første produktet.", "Sjekk det andre produktet."),
+    "STOCK_RESERVED": _(
+        "info", "Noe av lageret var reservert for ordrer",
+        "Lagerantallet i Mystore er det som står på lager, uten fradrag for reservasjonene.", "Sjekk lagerantallet."),
+    "TARGET_NOT_MIGRATED": _(
+        "info", "Videresending til noe som ikke er flyttet", "Den gamle adressen videresendes ikke.", "Ingenting."),
+    "TIER_PRICE": _(
+        "check", "Mengderabatt er ikke flyttet",
+        "Lavere pris ved kjøp av flere gjelder ikke i Mystore.", "Lag rabatten i Mystore."),
+    "UNKNOWN_LINE_TYPE": _(
+        "check", "Ukjent type ordrelinje", "Linjen er flyttet med navn og beløp slik den var.", "Sjekk ordren."),
+    "UNSUPPORTED_PRODUCT_TYPE": _(
+        "check", "Produkttype som Mystore ikke har", "Produktet er ikke flyttet.", "Lag produktet for hånd i Mystore."),
+    "VARIANT_NAME_NOT_MIGRATED": _(
+        "info", "Variantens eget navn er ikke flyttet",
+        "I Mystore har varianten produktets navn og sine valg.", "Ingenting."),
+    "WEBSITE_PRICE": _(
+        "check", "Pris for én nettbutikk er ikke flyttet",
+        "Den gamle løsningen hadde egne priser per nettbutikk; Mystore bruker hovedprisen.", "Sjekk prisene."),
+    # --- staging: names the database keeps apart that DuckDB would not ----------------------------------
+    "TABLE_RENAMED": _("info", "Tabell med samme navn som en annen (bare store/små bokstaver)",
+                       "Den er lest inn under et eget navn, og ingenting er blandet.", "Ingenting."),
+    "COLUMN_RENAMED": _("info", "Kolonne med samme navn som en annen (bare store/små bokstaver)",
+                        "Den er lest inn under et eget navn, og ingenting er blandet.", "Ingenting."),
 }
 del _
 
