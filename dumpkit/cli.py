@@ -232,7 +232,7 @@ def print_migrate_summary(result) -> None:
         for note in options.get("notes", []):
             out.print(f"  {plain(note)}", highlight=False)
     out.print(f"[bold]{plain(d.platform.title)}[/bold] {plain(d.version or '(version unknown)')}, table prefix "
-              f"{plain(repr(d.prefix))} -> {plain(result.out)}", highlight=False)
+              f"{plain(repr(d.prefix))} -> {plain(result.out)}", highlight=False, soft_wrap=True)
     demo = bool(options.get("demo"))
     table = Table("entity", "mapped in the shop" if demo else "source", "in the demo" if demo else "written",
                   "skipped (reason)", "warnings", "seconds", title="Demo migration" if demo else "Migration")
@@ -250,16 +250,16 @@ def print_migrate_summary(result) -> None:
     levels = result.log.levels()
     print_issue_lines(result.log.items)
     out.print(f"issues: {', '.join(f'{n} {lvl}' for lvl, n in sorted(levels.items())) or 'none'} "
-              f"-> {plain(result.out / 'issues.jsonl')}; done in {result.seconds:.1f} s", highlight=False)
+              f"-> {plain(result.out / 'issues.jsonl')}; done in {result.seconds:.1f} s", highlight=False, soft_wrap=True)
     staged = result.staged
     if staged is not None and staged.kept:
         out.print(f"staged copy of the dump: {plain(staged.path)} ({staged.bytes / 1e6:,.1f} MB), kept for reruns: "
                   f"dumpkit migrate {plain(staged.path)} -o ... starts from it without staging again "
-                  f"(--no-keep-stage leaves it out)", highlight=False)
+                  f"(--no-keep-stage leaves it out)", highlight=False, soft_wrap=True)
     elif staged is not None:
         out.print(f"staged copy of the dump ({staged.bytes / 1e6:,.1f} MB) not kept (--keep-stage keeps it for reruns)",
                   highlight=False)
-    out.print(f"review report: {plain((result.out / 'report.html').resolve())}", highlight=False)
+    out.print(f"review report: {plain((result.out / 'report.html').resolve())}", highlight=False, soft_wrap=True)
     money = result.manifest.get("currency") or {}
     if money.get("amounts", "NOK") != "NOK":
         # prominent: a package whose money is not NOK must not be loaded by mistake
@@ -326,7 +326,7 @@ def report(out_dir: Path = typer.Argument(..., help="A load package folder writt
     if not (out_dir / "manifest.json").exists():
         raise DumpkitError(f"{out_dir}: no manifest.json, not a dumpkit load package")
     with hold_lock(out_dir):  # not while a migration replaces the package
-        out.print(f"review report: {plain(write_report(out_dir).resolve())}", highlight=False)
+        out.print(f"review report: {plain(write_report(out_dir).resolve())}", highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -353,7 +353,7 @@ def delta(
     print_issue_lines(result.log.items)
     out.print(f"the newer dump's whole package: {plain(result.out / 'full')}; compared in {result.compare_seconds:.1f} s, "
               f"done in {result.seconds:.1f} s", highlight=False)
-    out.print(f"review report: {plain((result.out / 'report.html').resolve())}", highlight=False)
+    out.print(f"review report: {plain((result.out / 'report.html').resolve())}", highlight=False, soft_wrap=True)
 
 
 # ---------------------------------------------------------------- load into Mystore
@@ -429,7 +429,7 @@ def _load_into_sim(out_dir: Path, shop: str, only, images_from, batch: bool, sta
                         rate_per_minute=rate)
     print_verify_table(checked)
     write_report(out_dir)
-    out.print(f"review report: {(out_dir / 'report.html').resolve()}", highlight=False)
+    out.print(f"review report: {(out_dir / 'report.html').resolve()}", highlight=False, soft_wrap=True)
     if not checked.ok:
         raise DumpkitError("the shop differs from the package (see the table above and OUT/load/verify.json)")
 
@@ -475,7 +475,7 @@ def verify(
     print_verify_table(result)
     write_report(out_dir)
     out.print(f"{result.requests:,} requests in {result.seconds:,.1f} s; review report: {(out_dir / 'report.html').resolve()}",
-              highlight=False)
+              highlight=False, soft_wrap=True)
     if not result.ok:
         raise DumpkitError("the shop differs from the package (see the table above and OUT/load/verify.json)")
 
