@@ -71,10 +71,29 @@ def guests(package: dict) -> set:
     return set(c.filter(c.column("is_guest")).column("source_id").to_pylist())
 
 
+@pytest.fixture(scope="module")
+def full_runs(staged, tmp_path_factory):
+    """Each shop's full migration (its result; the package in .out), made once for the tests below."""
+    cache = {}
+
+    def get(shop: str):
+        if shop not in cache:
+            cache[shop] = migrate(staged(shop), tmp_path_factory.mktemp(f"{shop}-full") / "out", keep_currency=True)
+        return cache[shop]
+
+    return get
+
+
+@pytest.fixture(scope="module")
+def full_packages(full_runs):
+    """Each shop's full package folder."""
+    return lambda shop: full_runs(shop).out
+
+
 @pytest.mark.parametrize("shop", list(SHOPS))
-def test_demo_is_closed_and_reproducible(shop, staged, tmp_path):
-    full = migrate(staged(shop), tmp_path / "full", keep_currency=True)
-    full_package = read(tmp_path / "full")
+def test_demo_is_closed_and_reproducible(shop, staged, full_runs, tmp_path):
+    full = full_runs(shop)
+    full_package = read(full.out)
     demo = migrate(staged(shop), tmp_path / "demo", demo=True, seed=7, size=3)
     package = read(tmp_path / "demo")
     assert closure_problems(package) == []
@@ -133,18 +152,6 @@ def assert_demo_is_full_restricted(full: Path, demo: Path) -> None:
         assert (demo / f"{entity}.parquet").read_bytes() == restricted(full, entity, ids), entity
 
 
-@pytest.fixture(scope="module")
-def full_packages(staged, tmp_path_factory):
-    """Each shop's full package, made once."""
-    cache = {}
-
-    def get(shop: str) -> Path:
-        if shop not in cache:
-            cache[shop] = tmp_path_factory.mktemp(f"{shop}-full")
-            migrate(staged(shop), cache[shop], keep_currency=True)
-        return cache[shop]
-
-    return get
 
 
 @pytest.mark.parametrize("shop", list(SHOPS))

@@ -95,7 +95,7 @@ def diff_entity(con: duckdb.DuckDBPyConnection, entity: str, old: Path, new: Pat
         FROM {scan(con, old, entity)} o FULL JOIN {scan(con, new, entity)} n ON o.source_id = n.source_id
         WHERE o.source_id IS NULL OR n.source_id IS NULL OR ({counting})""")
     result = EntityDelta(entity)
-    for change, n in con.execute(f"SELECT change, count(*) FROM {qualified('pkg', entity)} GROUP BY 1").fetchall():
+    for change, n in con.execute(f"SELECT change, count(*) FROM {qualified('pkg', entity)} GROUP BY 1 ORDER BY 1").fetchall():
         setattr(result, change, n)
     result.fields = dict(con.execute(f"""SELECT f, count(*) AS n FROM (SELECT unnest(changed_fields) AS f
         FROM {qualified('pkg', entity)}) GROUP BY f ORDER BY n DESC, f""").fetchall())

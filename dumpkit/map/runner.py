@@ -191,7 +191,7 @@ def _log_skips(con, entity: str, log: IssueLog) -> dict[str, int]:
                         'left out: ' || trim(split_part(_skip, ':', 1), {_STRIP})) AS message
         FROM _mapped WHERE _skip IS NOT NULL""")
     log.add_query(con, "SELECT 'map', ?, source_id, 'info', code, NULL, message FROM _skips", [entity])
-    counts = dict(con.execute("SELECT code, count(*) FROM _skips WHERE source_id <> '' GROUP BY 1").fetchall())
+    counts = dict(con.execute("SELECT code, count(*) FROM _skips WHERE source_id <> '' GROUP BY 1 ORDER BY 1").fetchall())
     con.execute("DROP TABLE _skips")
     return counts
 
