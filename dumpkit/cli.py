@@ -578,6 +578,8 @@ def submit(
     dump: List[Path] = typer.Argument(..., help="Dump file(s) or folder"),
     shop: str = typer.Option(..., "--shop", help="The shop's name (what `dumpkit jobs` shows)"),
     full: bool = typer.Option(False, "--full/--demo", help="The full migration at once, or a demo to approve first (default)"),
+    delta: bool = typer.Option(False, "--delta", help="A post-migration: the newer dump compared with the shop's last package (its options are repeated), reviewed, applied on approval"),
+    base: Optional[str] = typer.Option(None, "--base", help="With --delta: the job whose package to compare with (default: the shop's newest finished full migration or delta)"),
     platform: str = typer.Option("auto", help="As for migrate"),
     only: Optional[str] = typer.Option(None, help="As for migrate"),
     value_map: Optional[Path] = typer.Option(None, "--value-map", help="As for migrate"),
@@ -602,10 +604,15 @@ def submit(
                "value_map_file": str(value_map.absolute()) if value_map else None, "shop_country": shop_country,
                "timezone": timezone, "size": size, "allow_partial": allow_partial, "max_statement_mb": max_statement_mb,
                "currency_rates": {k: str(v) for k, v in rates.items()} or None, "keep_currency": keep_currency}
+    if delta and (full or rates or value_map or keep_currency or only or platform != "auto" or timezone or seed):
+        raise DumpkitError("--delta repeats the options of the package it compares with; give none but "
+                           "--allow-partial and --max-statement-mb")
+    if base and not delta:
+        raise DumpkitError("--base names the package a --delta job compares with")
     if not full:
         options["seed"] = seed
     store, q = _desk(work, queue)
-    job = run(store, q, dump, shop, "full" if full else "demo", options)
+    job = run(store, q, dump, shop, "delta" if delta else "full" if full else "demo", options, base=base)
     print(job.id)
 
 
@@ -631,7 +638,8 @@ def _job_cells(job) -> tuple[str, str, str, str]:
         progress += f" ({_age(time.time() - job.runs[-1].started)})" if job.runs else ""
     eta = _age(job.eta) if job.status == "running" and job.eta is not None else ""
     result = {"failed": f"[red]failed: {plain(job.error or '')}[/red]", "cancelled": "[yellow]cancelled[/yellow]",
-              "waiting": "[cyan]demo ready: approve[/cyan]", "done": "[green]done[/green]"}.get(job.status, "")
+              "waiting": f"[cyan]{'delta' if job.base else 'demo'} ready: approve[/cyan]",
+              "done": "[green]done[/green]"}.get(job.status, "")
     if job.status == "running":
         result = f"on {plain(job.worker or '?')}"
     return phase, progress.strip(), eta, result
@@ -663,7 +671,8 @@ def _show_job(store, job) -> None:
     phase, progress, eta, result = _job_cells(job)
     for k, v in [("job", job.id), ("shop", plain(job.shop)), ("platform", plain(job.platform or "")),
                  ("producer", plain(job.producer or "")), ("dumps", plain(", ".join(job.dumps))),
-                 ("dump size", _mb(job.dump_bytes)), ("goal", job.goal), ("status", job.status), ("phase", phase),
+                 ("dump size", _mb(job.dump_bytes)), ("goal", job.goal),
+                 ("base", f"job {job.base}'s package" if job.base else ""), ("status", job.status), ("phase", phase),
                  ("progress", progress), ("ETA", eta), ("result", result),
                  ("error", f"{plain(job.error)} (exit code {job.exit_code})" if job.error else ""),
                  ("report", plain(job.report or "")), ("attempts", str(job.attempts)),
@@ -683,24 +692,29 @@ def _show_job(store, job) -> None:
 @app.command()
 @one_line_errors
 def approve(
-    job_id: str = typer.Argument(..., help="A demo job waiting for approval"),
-    load_it: bool = typer.Option(False, "--load", help="Also load the package into the shop and read it back"),
+    job_id: str = typer.Argument(..., help="A demo or a delta job waiting for approval"),
+    load_it: bool = typer.Option(False, "--load", help="Also load the package into the shop and read it back (a delta goes where its shop was loaded)"),
     mystore_shop: Optional[str] = typer.Option(None, "--mystore-shop", help="The Mystore shop to load into (default: the job's shop)"),
     api_url: str = typer.Option("https://api.mystore.no", "--api-url", help="API root (the worker's MYSTORE_TOKEN is used)"),
     into_sim: bool = typer.Option(False, "--into-sim", help="Load into a local Mystore simulator kept in the job's folder"),
+    delete: bool = typer.Option(False, "--delete", help="A delta: delete products, categories, manufacturers deleted in the source (else set inactive)"),
+    prefer: Optional[str] = typer.Option(None, "--prefer", help="A delta: 'dump' or 'dump:products,customers': the newer dump's value wins over an edit made in Mystore"),
     work: Optional[Path] = WORK,
     queue: Optional[str] = QUEUE,
 ):
-    """Move an owner-approved demo on to the full migration (and the load, with --load)."""
+    """Move an owner-approved demo on to the full migration (and the load, with --load); apply a reviewed delta."""
+    from .delta.apply import prefer_dump
     from .jobs import approve as run
 
+    prefer_dump(prefer)  # a wrong --prefer is refused now, not in the worker
     store, q = _desk(work, queue)
     target = None
     if load_it or into_sim:
         target = {"into_sim": into_sim, "api_url": api_url, "shop": mystore_shop or store.get(job_id).shop}
-    job = run(store, q, job_id, target)
-    out.print(f"job {job.id} ({plain(job.shop)}): queued for the full migration{' and the load' if target else ''}",
-              highlight=False)
+    job = run(store, q, job_id, target, {"delete": delete, "prefer": prefer})
+    what = (f"the delta applied to shop {plain(job.load['shop'])}" if job.base else
+            f"the full migration{' and the load' if target else ''}")
+    out.print(f"job {job.id} ({plain(job.shop)}): queued for {what}", highlight=False)
 
 
 @app.command()

@@ -13,6 +13,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 from dumpkit.jobs import cancel
@@ -385,5 +386,80 @@ def test_ctrl_c_lets_the_running_job_finish(work, workers):
     assert (job.status, job.attempts) == ("done", 1)
     refused = dumpkit("approve", job_id, work=work)
     assert refused.returncode == 1 and refused.stderr.strip() == (
-        f"error: job {job_id} is done in phase migrated: only a demo waiting for approval "
+        f"error: job {job_id} is done in phase migrated: only a demo or a delta waiting for approval "
         "(or a finished full migration, with --load) can be approved")
+
+
+def test_a_post_migration_job_is_reviewed_then_applied_to_the_loaded_shop(work, workers, tmp_path):
+    """Weeks after the shop was migrated and loaded, a newer dump comes in as a delta job: it is
+    compared with the shop's last package and waits with its review report; approved, it is
+    applied to the shop the first job loaded (its simulator, its ledger), which then holds the
+    newer dump's shop. The same dump once more is a delta with nothing in it."""
+    from dumpkit.load.verify import verify
+    from dumpkit.mystore.simulator import SimServer, package_statuses
+
+    workers().start()
+    store = JobStore(work)
+    first_dump = FX / "opencart" / "oc-3.0.x.sql"
+    shop = shop_of(first_dump)
+    first = submit(work, first_dump, "--full", *RATES)
+    wait_for(lambda: store.get(first).status in FINISHED)
+    assert dumpkit("approve", first, "--load", "--into-sim", work=work).returncode == 0
+    wait_for(lambda: store.get(first).status in FINISHED)
+    assert store.get(first).phase == "verified", store.get(first).error
+
+    newer = tmp_path / "newer" / first_dump.name  # the same shop, a product renamed since
+    newer.parent.mkdir()
+    text = first_dump.read_text(encoding="utf-8")
+    assert text.count("(44, 1, 'MacBook Air',") == 1
+    newer.write_text(text.replace("(44, 1, 'MacBook Air',", "(44, 1, 'MacBook Air 2026',"), encoding="utf-8")
+    refused = dumpkit("submit", newer, "--shop", shop, "--delta", *RATES, work=work)
+    assert refused.returncode == 1 and refused.stderr.strip().startswith("error: --delta repeats the options")
+    refused = dumpkit("submit", newer, "--shop", "another-shop", "--delta", work=work)
+    assert refused.returncode == 1 and "has no finished full migration or delta job" in refused.stderr
+
+    delta = submit(work, newer, "--delta")
+    wait_for(lambda: store.get(delta).status in ("waiting", *FINISHED))
+    job = store.get(delta)
+    assert (job.status, job.phase, job.base) == ("waiting", "delta_ready", first), job.error
+    assert job.report == str(store.folder(delta) / "delta" / "report.html") and Path(job.report).exists()
+    products = pq.read_table(store.folder(delta) / "delta" / "products.parquet").to_pylist()
+    assert [(r["source_id"], r["change"], r["changed_fields"]) for r in products] == [("44", "changed", ["name"])]
+    assert "delta ready: approve" in dumpkit("jobs", work=work).stdout
+
+    approved = dumpkit("approve", delta, work=work)
+    assert approved.returncode == 0 and f"the delta applied to shop {shop}" in approved.stdout, approved.stderr
+    wait_for(lambda: store.get(delta).status in FINISHED)
+    job = store.get(delta)
+    assert (job.status, job.phase) == ("done", "loaded"), job.error
+    assert [r.name for r in job.runs] == ["inspecting", "comparing", "applying"]
+    # the shop the first job loaded now holds the newer dump's shop, read back through the API
+    full = store.folder(delta) / "delta" / "full"
+    statuses = tuple(dict.fromkeys(package_statuses(store.folder(first) / "package") + package_statuses(full)))
+    with SimServer(store.folder(first) / "sim.sqlite", rate=600_000, tokens={"t-jobs"}, order_statuses=statuses) as sim:
+        read_back = verify(full, shop, token="t-jobs", api_url=sim.url, state_dir=store.folder(first) / "load-state",
+                           rate_per_minute=600_000)
+    assert read_back.ok
+
+    again = submit(work, newer, "--delta")  # compared with the applied delta's package: nothing new
+    wait_for(lambda: store.get(again).status in ("waiting", *FINISHED))
+    assert store.get(again).base == delta
+    assert all(pq.read_metadata(p).num_rows == 0 for p in (store.folder(again) / "delta").glob("*.parquet"))
+
+
+def test_one_migration_at_a_time_per_machine_slot(work, workers, monkeypatch):
+    """Two workers on one machine, one migration slot: while one job stages or maps, the other
+    waits for the slot, and both end done."""
+    monkeypatch.setenv("DUMPKIT_MIGRATION_SLOTS", "1")
+    ws = workers()
+    ws.start(), ws.start()
+    store = JobStore(work)
+    ids = [submit(work, FX / "prestashop" / name, "--full", *RATES) for name in ("ps-8.1.7.sql", "ps-1.7.7.sql")]
+    seen_waiting = False
+    while not all(store.get(i).status in FINISHED for i in ids):
+        steps = [store.get(i).step if store.get(i).status == "running" else None for i in ids]
+        assert sum(s in ("staging", "mapping") for s in steps) <= 1, steps
+        seen_waiting |= "waiting for a migration slot" in steps
+        time.sleep(0.02)
+    assert [store.get(i).status for i in ids] == ["done", "done"]
+    assert seen_waiting

@@ -1,5 +1,6 @@
 """A job's phases, run in a process of its own: received -> inspected -> demo_ready (waiting
-for approval) -> migrated -> loaded -> verified.
+for approval) -> migrated -> loaded -> verified; a post-migration's delta job: received ->
+inspected -> delta_ready (its review report, waiting for approval) -> loaded (applied).
 
 Every phase calls the library function the command of the same name calls, and is
 idempotent: a phase that was recorded as reached is skipped, one that was not runs again
@@ -14,6 +15,12 @@ memory goes back to the system when it ends, and the job dies with its worker
 (PR_SET_PDEATHSIG), so a `kill -9` of the worker leaves no job running behind its back.
 The job's lock (JobStore.hold) is held by this process: a second run of the same job,
 from a duplicate queue entry or another machine, finds it held and leaves.
+
+Staging and mapping take a core each and the memory of a big shop, whichever worker runs
+them: a job migrates only in one of the machine's migration slots (one per 2 cores, or
+DUMPKIT_MIGRATION_SLOTS), flocks under WORK/slots/<host>/ shared by every worker of the work
+folder on this machine. Loads and read-backs wait on the API, not the machine, and run
+beside them.
 """
 from __future__ import annotations
 
@@ -22,15 +29,17 @@ import os
 import signal
 import sys
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Callable, Iterator
 
 from ..errors import BusyError, DumpkitError, machine_error
+from ..lock import hold_lock
 from .store import FINISHED, Job, JobStore, PhaseRun, now, worker_name
 
 PROGRESS_EVERY = 0.5  # seconds between two progress writes to job.json
+SLOT_POLL = 0.5       # seconds between two tries for a migration slot
 
 
 class Cancelled(Exception):
@@ -86,11 +95,49 @@ def inspect(store: JobStore, job: Job, progress: Progress) -> None:
                       f"{sum(t.rows for t in result.tables):,} rows")
 
 
+def migration_slots() -> int:
+    from .queue import default_concurrency
+
+    value = os.environ.get("DUMPKIT_MIGRATION_SLOTS", "")
+    return int(value) if value.isdigit() and int(value) > 0 else default_concurrency()
+
+
+@contextmanager
+def migration_slot(store: JobStore, job: Job, progress: Progress) -> Iterator[None]:
+    """Hold one of this machine's migration slots for the block; wait (cancellable) for one."""
+    folder = store.work / "slots" / worker_name().split(":")[0]
+    with ExitStack() as held:
+        waited = False
+        while not _take_slot(held, folder):
+            if not waited:
+                waited = True
+                progress.set_step("waiting for a migration slot")
+                store.log(job.id, "every migration slot of this machine is busy: waiting")
+            if store.cancel_requested(job.id):
+                raise Cancelled()
+            time.sleep(SLOT_POLL)
+        if waited:
+            store.log(job.id, "a migration slot is free: going on")
+        yield
+        progress.set_step(None)  # recorded before the slot is free: `dumpkit jobs` never shows two in one slot
+
+
+def _take_slot(held: ExitStack, folder: Path) -> bool:
+    for n in range(migration_slots()):
+        try:
+            held.enter_context(hold_lock(folder / f"slot-{n}"))
+            return True
+        except BusyError:
+            continue
+    return False
+
+
 def _migrate(store: JobStore, job: Job, progress: Progress, out: Path, demo: bool) -> None:
     from ..migrate import migrate
 
-    progress.set_step("staging", 0.0)
-    result = migrate([Path(d) for d in job.dumps], out, on_progress=progress, demo=demo, **migrate_options(job))
+    with migration_slot(store, job, progress):
+        progress.set_step("staging", 0.0)
+        result = migrate([Path(d) for d in job.dumps], out, on_progress=progress, demo=demo, **migrate_options(job))
     job.platform = result.manifest.get("platform")
     job.report = str(out / "report.html")
     store.log(job.id, f"{'demo ' if demo else ''}package {out}: " +
@@ -109,10 +156,29 @@ def migrate_full(store: JobStore, job: Job, progress: Progress) -> None:
     _migrate(store, job, progress, store.folder(job.id) / "package", demo=False)
 
 
+def delta(store: JobStore, job: Job, progress: Progress) -> None:
+    """The newer dump migrated with the base's options and compared with the base job's package."""
+    from ..delta import make_delta
+
+    base = store.get(job.base)
+    out = store.package(job)
+    with migration_slot(store, job, progress):
+        progress.set_step("staging", 0.0)
+        result = make_delta(store.package(base), [Path(d) for d in job.dumps], out, on_progress=progress,
+                            allow_partial=bool(job.options.get("allow_partial")),
+                            max_statement_mb=job.options.get("max_statement_mb"))
+    job.platform = result.migrate.manifest.get("platform")
+    job.report = str(out / "report.html")
+    changes = [f"{e.entity} {e.new:,} new, {e.changed:,} changed, {e.deleted:,} deleted" for e in result.entities if e.total]
+    store.log(job.id, f"delta against job {base.id}'s package in {result.seconds:.1f} s: "
+                      f"{'; '.join(changes) or 'no changes'}")
+
+
 @contextmanager
 def shop_api(store: JobStore, job: Job) -> Iterator[tuple[str, str | None]]:
     """(API root, token) of the shop the job loads into: the worker's MYSTORE_TOKEN for a real
-    shop, or a Mystore simulator with its state in the job's folder (kept across restarts)."""
+    shop, or a Mystore simulator with its state in the shop's home job folder (kept across
+    restarts, and found again by the shop's deltas)."""
     if not job.load.get("into_sim"):
         yield job.load["api_url"], (os.environ.get("MYSTORE_TOKEN") or "").strip() or None
         return
@@ -121,32 +187,38 @@ def shop_api(store: JobStore, job: Job) -> Iterator[tuple[str, str | None]]:
     from ..mystore.simulator import SimServer, package_statuses
 
     token = secrets.token_urlsafe(24)
-    package = store.folder(job.id) / "package"
-    with SimServer(store.folder(job.id) / "sim.sqlite", rate=6000, tokens={token},
-                   order_statuses=package_statuses(package)) as sim:
+    home = store.home(job)
+    # the statuses the first package and this one map orders to (the owner configures them once)
+    packages = [store.package(home), *([store.package(job) / "full"] if job.base else [])]
+    statuses = tuple(dict.fromkeys(s for p in packages for s in package_statuses(p)))
+    with SimServer(store.folder(home.id) / "sim.sqlite", rate=6000, tokens={token}, order_statuses=statuses) as sim:
         yield sim.url, token
 
 
 def load(store: JobStore, job: Job, progress: Progress) -> None:
+    """The package (or the delta) into the shop, with the ledger of the shop's home job."""
+    from ..delta.apply import prefer_dump
     from ..load.loader import load as run
 
+    package = store.package(job)
     with shop_api(store, job) as (api_url, token):
-        result = run(store.folder(job.id) / "package", job.load["shop"], token=token, api_url=api_url,
-                     state_dir=store.folder(job.id) / "load-state", progress=False,
-                     rate_per_minute=6000 if job.load.get("into_sim") else 120)
+        result = run(package, job.load["shop"], token=token, api_url=api_url,
+                     state_dir=store.folder(store.home(job).id) / "load-state", progress=False,
+                     rate_per_minute=6000 if job.load.get("into_sim") else 120,
+                     delete=bool(job.load.get("delete")), prefer_dump=prefer_dump(job.load.get("prefer")))
     failed = sum(s.failed for s in result.stats.values())
-    store.log(job.id, f"loaded into {job.load['shop']}: {result.requests:,} requests in {result.seconds:.1f} s, "
-                      f"{failed} refused by the API (see package/load/)")
+    store.log(job.id, f"{'applied' if job.base else 'loaded'} into {job.load['shop']}: {result.requests:,} requests "
+                      f"in {result.seconds:.1f} s, {failed} refused by the API (see {package.name}/load/)")
 
 
 def verify(store: JobStore, job: Job, progress: Progress) -> None:
     from ..load.verify import verify as run
     from ..report import write_report
 
-    package = store.folder(job.id) / "package"
+    package = store.package(job)
     with shop_api(store, job) as (api_url, token):
         result = run(package, job.load["shop"], token=token, api_url=api_url,
-                     state_dir=store.folder(job.id) / "load-state",
+                     state_dir=store.folder(store.home(job).id) / "load-state",
                      rate_per_minute=6000 if job.load.get("into_sim") else 120)
     write_report(package)
     if not result.ok:
@@ -156,6 +228,8 @@ def verify(store: JobStore, job: Job, progress: Progress) -> None:
 def plan(job: Job) -> list[tuple[str, str, Callable]]:
     """(phase reached, what runs meanwhile, the function) from the job's start to its goal."""
     steps = [("inspected", "inspecting", inspect)]
+    if job.goal in ("delta", "delta_load"):
+        return steps + [("delta_ready", "comparing", delta)] + ([("loaded", "applying", load)] if job.load else [])
     if job.goal == "demo":
         return steps + [("demo_ready", "demo migrating", demo)]
     steps.append(("migrated", "migrating", migrate_full))
@@ -203,8 +277,10 @@ def _run_held(store: JobStore, job: Job, worker: str) -> str:
         job.phase, job.running, job.step, job.progress, job.eta = reached, None, None, None, None
         store.save(job)
         store.log(job.id, f"{running}: done in {run.finished - run.started:.1f} s -> {reached}")
-    return _finish(store, job, "waiting" if job.phase == "demo_ready" and job.goal == "demo" else "done",
-                   "demo ready: waiting for approval (dumpkit approve)" if job.goal == "demo" else "done")
+    if job.goal in ("demo", "delta"):
+        return _finish(store, job, "waiting", f"{job.goal} ready: its report is {job.report}; "
+                                              "waiting for approval (dumpkit approve)")
+    return _finish(store, job, "done", "done")
 
 
 def failure(e: BaseException) -> tuple[str, int]:

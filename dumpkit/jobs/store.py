@@ -3,8 +3,10 @@
 WORK/jobs/<id>/ holds `job.json` (what the job is, the phase it reached, its timings and
 errors), `log.txt` (one line per event, and whatever the job's process printed), the
 uploaded dump when `dumpkit watch` moved it there (`upload/`), and what the phases write:
-`demo/` (the demo package and its report), `package/` (the full migration), `load-state/`
-(the loader's ledger). The work folder may live on a shared file system: every machine's
+`demo/` (the demo package and its report), `package/` (the full migration), `delta/` (a
+post-migration's delta package), `load-state/` (the loader's ledger). A delta job names its
+base job; the chain's first job is the shop's home: its `load-state/` (and `sim.sqlite`) serve
+every delta applied to that shop, so each one finds the Mystore ids the first load made. The work folder may live on a shared file system: every machine's
 worker reads and writes the same jobs, and the queue only carries job ids.
 
 Writes replace job.json whole (written aside, then renamed), so a reader sees the old
@@ -32,9 +34,10 @@ from ..errors import BusyError, DumpkitError, write_error
 from ..lock import hold_lock
 
 # the phases a job reaches, in order (a demo job waits for approval at demo_ready)
-PHASES = ["received", "inspected", "demo_ready", "migrated", "loaded", "verified"]
-# what a job is asked to reach: a demo, the full migration, or the full migration loaded and verified
-GOALS = {"demo": "demo_ready", "full": "migrated", "load": "verified"}
+PHASES = ["received", "inspected", "demo_ready", "delta_ready", "migrated", "loaded", "verified"]
+# what a job is asked to reach: a demo, the full migration, the full migration loaded and
+# verified; a delta (post-migration) reviewed, then applied to the shop
+GOALS = {"demo": "demo_ready", "full": "migrated", "load": "verified", "delta": "delta_ready", "delta_load": "loaded"}
 # status: queued (in the queue), running, waiting (for approval), done, failed, cancelled
 ACTIVE = ("queued", "running")
 FINISHED = ("done", "failed", "cancelled")
@@ -42,7 +45,9 @@ JOB_FILE = "job.json"
 LOG_FILE = "log.txt"
 CANCEL_FILE = "cancel-requested"
 # a demo of a new upload is served before queued full migrations and loads
-PRIORITY = {"demo": 10, "full": 0, "load": 0}
+PRIORITY = {"demo": 10, "full": 0, "load": 0, "delta": 0, "delta_load": 0}
+# the folder a job's package is in, by goal (what a load sends, what a delta compares with)
+PACKAGE = {"demo": "demo", "full": "package", "load": "package", "delta": "delta", "delta_load": "delta"}
 
 
 def default_work() -> Path:
@@ -72,6 +77,8 @@ class Job:
     goal: str                      # demo | full | load
     options: dict                  # migrate()'s keyword options (JSON-able)
     load: dict | None = None       # {"into_sim": bool, "api_url": str, "shop": str} once approved with --load
+    #                                (a delta's also "delete": bool, "prefer": str | None)
+    base: str | None = None        # a delta job: the job whose package it is compared with
     status: str = "queued"
     phase: str = "received"        # the last phase reached
     running: str | None = None     # the phase in progress
@@ -118,7 +125,31 @@ class JobStore:
     def folder(self, job_id: str) -> Path:
         return self.root / job_id
 
-    def create(self, shop: str, dumps: list[Path], goal: str, options: dict, move_into_job: bool = False) -> Job:
+    def package(self, job: Job) -> Path:
+        """The folder of the job's package: the demo, the full migration or the delta."""
+        return self.folder(job.id) / PACKAGE[job.goal]
+
+    def home(self, job: Job) -> Job:
+        """The first job of the shop's chain of deltas: where its loads keep their ledger."""
+        seen = {job.id}
+        while job.base:
+            job = self.get(job.base)
+            if job.id in seen:  # a hand-edited job.json; never loop
+                raise DumpkitError(f"job {job.id}: its chain of base jobs loops")
+            seen.add(job.id)
+        return job
+
+    def latest_package(self, shop: str) -> Job:
+        """The shop's job with the newest package a delta can be compared with: a full migration
+        (loaded or not) or a delta, finished."""
+        done = [j for j in self.all() if j.shop == shop and j.status == "done" and j.goal != "demo"]
+        if not done:
+            raise DumpkitError(f"shop {shop!r} has no finished full migration or delta job to compare a newer "
+                               "dump with (dumpkit jobs --shop)")
+        return done[-1]
+
+    def create(self, shop: str, dumps: list[Path], goal: str, options: dict, move_into_job: bool = False,
+               base: str | None = None) -> Job:
         """A new job in state `queued` (the caller enqueues it). A demo's seed is fixed now, so
         a restarted demo phase draws the same sample. With `move_into_job` the dump
         files are renamed into the job's upload/ folder (the inbox watcher: the file leaves
@@ -145,7 +176,7 @@ class JobStore:
         upload = self.folder(job_id) / "upload"
         paths = [str(upload / d.name if move_into_job else d) for d in sources]
         size = sum(p.stat().st_size for d in sources for p in ([d] if d.is_file() else d.rglob("*")) if p.is_file())
-        job = Job(job_id, shop, paths, size, goal, options)
+        job = Job(job_id, shop, paths, size, goal, options, base=base)
         # saved before the files move: a crash in between leaves a job that says what it lacks,
         # and the file still in the inbox, never a file that belongs to nothing
         self.save(job)
