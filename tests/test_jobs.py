@@ -463,3 +463,25 @@ def test_one_migration_at_a_time_per_machine_slot(work, workers, monkeypatch):
         time.sleep(0.02)
     assert [store.get(i).status for i in ids] == ["done", "done"]
     assert seen_waiting
+
+
+def test_a_job_lost_between_the_queue_and_its_worker_is_queued_again(work, workers):
+    """A worker killed after it took a job's task from the queue and before the job's process
+    started leaves a job marked queued that no queue holds: after LOST_AFTER seconds a worker's
+    look at the store queues it again, and it runs. (The task taken is simulated by a job saved
+    as queued an hour ago and never put into the queue.)"""
+    from dumpkit.jobs.queue import LOST_AFTER
+
+    store = JobStore(work)
+    queue = Queue(store)
+    lost = store.create("lost-shop", [FX / "opencart" / "oc-3.0.x.sql"], "full", {"currency_rates": {"USD": "10.80"}})
+    fresh = store.create("fresh-shop", [FX / "opencart" / "oc-3.0.x.sql"], "full", {"currency_rates": {"USD": "10.80"}})
+    lost.queued = time.time() - LOST_AFTER - 3600
+    store.save(lost)
+    assert queue.pending_ids() == set()
+    assert queue.recover() == [lost.id]  # the fresh one may still be on its way into the queue
+    assert queue.pending_ids() == {lost.id} and queue.recover() == []
+    assert "lost from the queue; queued again" in store.read_log(lost.id)
+    workers().start()
+    wait_for(lambda: store.get(lost.id).status in FINISHED)
+    assert (store.get(lost.id).status, store.get(fresh.id).status) == ("done", "queued"), store.get(lost.id).error
