@@ -449,8 +449,9 @@ def test_a_post_migration_job_is_reviewed_then_applied_to_the_loaded_shop(work, 
 
 def test_one_migration_at_a_time_per_machine_slot(work, workers, monkeypatch):
     """Two workers on one machine, one migration slot: while one job stages or maps, the other
-    waits for the slot, and both end done."""
+    waits for the slot, and both end done. (The fixtures count as big dumps here.)"""
     monkeypatch.setenv("DUMPKIT_MIGRATION_SLOTS", "1")
+    monkeypatch.setenv("DUMPKIT_SLOT_FROM_MB", "0")
     ws = workers()
     ws.start(), ws.start()
     store = JobStore(work)

@@ -17,10 +17,11 @@ The job's lock (JobStore.hold) is held by this process: a second run of the same
 from a duplicate queue entry or another machine, finds it held and leaves.
 
 Staging and mapping take a core each and the memory of a big shop, whichever worker runs
-them: a job migrates only in one of the machine's migration slots (one per 2 cores, or
-DUMPKIT_MIGRATION_SLOTS), flocks under WORK/slots/<host>/ shared by every worker of the work
-folder on this machine. Loads and read-backs wait on the API, not the machine, and run
-beside them.
+them: a big dump (SLOT_FROM_MB and up) migrates only in one of the machine's migration slots
+(one per 2 cores, or DUMPKIT_MIGRATION_SLOTS), flocks under WORK/slots/<host>/ shared by every
+worker of the work folder on this machine. Small dumps need little memory and spend much of
+their time starting up, so they run as the worker's --concurrency allows; loads and
+read-backs wait on the API, not the machine, and run beside a migration.
 """
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ from .store import FINISHED, Job, JobStore, PhaseRun, now, worker_name
 
 PROGRESS_EVERY = 0.5  # seconds between two progress writes to job.json
 SLOT_POLL = 0.5       # seconds between two tries for a migration slot
+SLOT_FROM_MB = 32     # dumps this big and bigger migrate in a slot (DUMPKIT_SLOT_FROM_MB)
 
 
 class Cancelled(Exception):
@@ -95,16 +97,24 @@ def inspect(store: JobStore, job: Job, progress: Progress) -> None:
                       f"{sum(t.rows for t in result.tables):,} rows")
 
 
+def _setting(name: str, default: int) -> int:
+    value = os.environ.get(name, "")
+    return int(value) if value.isdigit() else default
+
+
 def migration_slots() -> int:
     from .queue import default_concurrency
 
-    value = os.environ.get("DUMPKIT_MIGRATION_SLOTS", "")
-    return int(value) if value.isdigit() and int(value) > 0 else default_concurrency()
+    return max(1, _setting("DUMPKIT_MIGRATION_SLOTS", default_concurrency()))
 
 
 @contextmanager
 def migration_slot(store: JobStore, job: Job, progress: Progress) -> Iterator[None]:
-    """Hold one of this machine's migration slots for the block; wait (cancellable) for one."""
+    """Hold one of this machine's migration slots for the block; wait (cancellable) for one. A
+    small dump needs none."""
+    if job.dump_bytes < _setting("DUMPKIT_SLOT_FROM_MB", SLOT_FROM_MB) * 1_000_000:
+        yield
+        return
     folder = store.work / "slots" / worker_name().split(":")[0]
     with ExitStack() as held:
         waited = False
