@@ -248,7 +248,7 @@ def print_migrate_summary(result) -> None:
     out.print(recon)
     print_phases(result)
     levels = result.log.levels()
-    print_issue_lines(result.log.items)
+    print_issue_lines(result.log.groups())
     out.print(f"issues: {', '.join(f'{n} {lvl}' for lvl, n in sorted(levels.items())) or 'none'} "
               f"-> {plain(result.out / 'issues.jsonl')}; done in {result.seconds:.1f} s", highlight=False, soft_wrap=True)
     staged = result.staged
@@ -269,12 +269,9 @@ def print_migrate_summary(result) -> None:
                      f"for a package to load"), highlight=False)
 
 
-def print_issue_lines(items, limit: int = 40) -> None:
-    """One line per cause (count and example ids), not one per record; staging notes on tables
-    no mapping reads are counted in one technical line."""
-    from .issues import group_issues
-
-    groups = group_issues(items)
+def print_issue_lines(groups, limit: int = 40) -> None:
+    """One line per cause (IssueLog.groups(): count and example ids), not one per record; staging
+    notes on tables no mapping reads are counted in one technical line."""
     shop = [g for g in groups if not g.technical]
     table = Table("level", "code", "entity", "records", "what (e.g. source ids)", title="Issues, one line per cause")
     for g in shop[:limit]:
@@ -350,7 +347,7 @@ def delta(
             table.add_row(e.entity, f"{e.new:,}", f"{e.changed:,}", f"{e.deleted:,}",
                           ", ".join(f"{f} {n:,}" for f, n in list(e.fields.items())[:6]))
     out.print(table if any(e.total for e in result.entities) else "no changes since the base package", highlight=False)
-    print_issue_lines(result.log.items)
+    print_issue_lines(result.log.groups())
     out.print(f"the newer dump's whole package: {plain(result.out / 'full')}; compared in {result.compare_seconds:.1f} s, "
               f"done in {result.seconds:.1f} s", highlight=False)
     out.print(f"review report: {plain((result.out / 'report.html').resolve())}", highlight=False, soft_wrap=True)

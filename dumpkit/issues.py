@@ -190,9 +190,18 @@ class IssueLog:
         return {r[0] for r in self.query("SELECT DISTINCT source_id FROM issues WHERE entity = ? AND source_id IS NOT NULL",
                                          [entity])}
 
-    def groups(self, limit: int = 5) -> list["IssueGroup"]:
-        """One line per cause (group_issues)."""
-        return group_issues(self.items, limit)
+    def groups(self, limit: int = 5, max_variants: int = 3) -> list["IssueGroup"]:
+        """One line per cause (see group_issues), counted by DuckDB: a big shop's hundreds of
+        thousands of issues never become Python objects."""
+        self.sort()
+        with _connect() as con:
+            con.register("issues", self._numbered())
+            rows = con.execute(_GROUPS_SQL, [limit, max_variants]).fetchall()
+            firsts = {r[0]: Issue(*r[1:len(SCHEMA)], bool(r[len(SCHEMA)])) for r in con.execute(
+                "SELECT n, * EXCLUDE (n) FROM issues WHERE n IN (SELECT unnest(?::BIGINT[]))", [[r[5] for r in rows]]).fetchall()}
+        groups = [IssueGroup(level, code, entity, template, count, list(examples), firsts[first_n], technical, more, variants)
+                  for level, code, entity, technical, template, first_n, count, examples, more, variants in rows]
+        return sorted(groups, key=lambda g: (_ORDER.get(g.level, 9), -g.count, g.code, g.entity or ""))
 
     def of_records(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], list[Issue]]:
         """The issues of a few records ((entity, source_id) pairs), in file order."""
@@ -331,42 +340,51 @@ _ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
 def group_issues(items: Iterable[Issue], limit: int = 5, max_variants: int = 3) -> list[IssueGroup]:
-    """One group per cause: (level, code, entity, message), with the count and up to `limit`
-    example ids. A code whose message differs in more than `max_variants` ways (a detail of each
-    record, like the duplicated SKU) is one line. Errors first, then warnings, then info; within
-    a level the biggest first."""
-    groups: dict[tuple, IssueGroup] = {}
-    for i in items:
-        key = (i.level, i.code, i.entity, i.technical, message_template(i))
-        g = groups.get(key)
-        if g is None:
-            g = groups[key] = IssueGroup(i.level, i.code, i.entity, key[4], 0, [], i, i.technical)
-        g.count += 1
-        example = i.source_id or i.table
-        if example and example not in g.examples:
-            if len(g.examples) < limit:
-                g.examples.append(example)
-            else:
-                g.more += 1
-    by_code: dict[tuple, list[IssueGroup]] = {}
-    for key, g in groups.items():
-        by_code.setdefault(key[:4], []).append(g)
-    out = []
-    for same in by_code.values():
-        if len(same) <= max_variants:
-            out += same
-            continue
-        merged = same[0]
-        for g in same[1:]:
-            merged.count += g.count
-            for e in g.examples:
-                if e in merged.examples:
-                    continue
-                if len(merged.examples) < limit:
-                    merged.examples.append(e)
-                else:
-                    merged.more += 1
-            merged.more += g.more
-        merged.variants = len(same)
-        out.append(merged)
-    return sorted(out, key=lambda g: (_ORDER.get(g.level, 9), -g.count, g.code, g.entity or ""))
+    """One group per cause: (level, code, entity, technical, message template), with the count,
+    the first `limit` example ids in file order and how many issues name another. A code whose
+    message differs in more than `max_variants` ways (a detail of each record, like the
+    duplicated SKU) is one line, its examples taken across them all. Errors first, then
+    warnings, then info; within a level the biggest first. (IssueLog.groups() of the items.)"""
+    log = IssueLog()
+    log.extend(items)
+    return log.groups(limit, max_variants)
+
+
+# IssueLog.groups(): $1 examples per line, codes with more than $2 message templates merged.
+# The key of a cause, its templates (`variants`) and the merged key are worked out first; then per
+# line its count, first issue, the first $1 distinct examples in the order found, and `more`: the
+# issues whose example is another.
+_GROUPS_SQL = """
+WITH i AS (
+    SELECT n, level, code, entity, technical, CASE WHEN phase = 'stage' THEN '' ELSE message END AS template,
+           nullif(coalesce(nullif(source_id, ''), "table"), '') AS example
+    FROM issues
+), t AS (
+    SELECT level, code, entity, technical, template, min(n) AS first_n FROM i GROUP BY ALL
+), v AS (
+    SELECT level, code, entity, technical, count(*) AS variants, arg_min(template, first_n) AS first_template
+    FROM t GROUP BY ALL
+), k AS (
+    SELECT i.n, i.example, i.level, i.code, i.entity, i.technical,
+           CASE WHEN v.variants > $2 THEN v.first_template ELSE i.template END AS template,
+           CASE WHEN v.variants > $2 THEN v.variants ELSE 1 END AS variants
+    FROM i JOIN v ON i.level = v.level AND i.code = v.code AND i.entity IS NOT DISTINCT FROM v.entity
+                 AND i.technical = v.technical
+), g AS (
+    SELECT level, code, entity, technical, template, variants, min(n) AS first_n, count(*) AS count,
+           count(example) AS with_example
+    FROM k GROUP BY ALL
+), pairs AS (
+    SELECT g.first_n AS line, k.example, min(k.n) AS found_at, count(*) AS c
+    FROM k JOIN g ON k.level = g.level AND k.code = g.code AND k.entity IS NOT DISTINCT FROM g.entity
+                 AND k.technical = g.technical AND k.template IS NOT DISTINCT FROM g.template
+    WHERE k.example IS NOT NULL GROUP BY ALL
+), shown AS (
+    SELECT line, list(example ORDER BY found_at) AS examples, sum(c) AS shown
+    FROM (SELECT *, row_number() OVER (PARTITION BY line ORDER BY found_at) AS r FROM pairs)
+    WHERE r <= $1 GROUP BY line
+)
+SELECT g.level, g.code, g.entity, g.technical, g.template, g.first_n, g.count, coalesce(s.examples, []),
+       g.with_example - coalesce(s.shown, 0), g.variants
+FROM g LEFT JOIN shown s ON s.line = g.first_n ORDER BY g.first_n
+"""

@@ -53,3 +53,61 @@ def test_issues_file_keeps_a_row_per_record_and_reads_old_files(tmp_path):
     (tmp_path / "old.jsonl").write_text(json.dumps({"phase": "map", "entity": None, "source_id": None, "level": "info",
                                                     "code": "X", "field": None, "message": "m"}) + "\n")
     assert IssueLog.read(tmp_path / "old.jsonl").items[0].technical is False
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_issue = st.builds(
+    Issue,
+    phase=st.sampled_from(["stage", "map", "check"]),
+    entity=st.sampled_from([None, "products", "orders"]),
+    source_id=st.sampled_from([None, "", "1", "2", "3", "10", "a7", "x"]) | st.text("0123456789ab", max_size=3),
+    level=st.sampled_from(["error", "warning", "info"]),
+    code=st.sampled_from(["A_CODE", "B_CODE"]),
+    field=st.sampled_from([None, "price"]),
+    message=st.sampled_from(["one cause", "another", "a third", "a fourth", "a fifth"]),
+    table=st.sampled_from([None, "", "ps_product", "ps_orders"]),
+    technical=st.booleans(),
+)
+
+
+def reference_lines(items: list[Issue], limit: int, max_variants: int) -> list[tuple]:
+    """The grouping rule in plain Python, one issue at a time (the spec IssueLog.groups() computes
+    in DuckDB): (level, code, entity, technical, template, count, examples, more, variants, first)."""
+    template = {id(i): "" if i.phase == "stage" else i.message for i in items}
+    templates: dict[tuple, list[str]] = {}
+    for i in items:
+        known = templates.setdefault((i.level, i.code, i.entity, i.technical), [])
+        if template[id(i)] not in known:
+            known.append(template[id(i)])
+    lines: dict[tuple, dict] = {}
+    for i in items:
+        code = (i.level, i.code, i.entity, i.technical)
+        merged = len(templates[code]) > max_variants
+        key = (*code, templates[code][0] if merged else template[id(i)])
+        line = lines.setdefault(key, {"count": 0, "examples": [], "more": 0, "first": i,
+                                      "variants": len(templates[code]) if merged else 1})
+        line["count"] += 1
+        example = i.source_id or i.table
+        if example and example not in line["examples"]:
+            if len(line["examples"]) < limit:
+                line["examples"].append(example)
+        if example and example not in line["examples"]:
+            line["more"] += 1
+    order = {"error": 0, "warning": 1, "info": 2}
+    return sorted([(*k, v["count"], v["examples"], v["more"], v["variants"], v["first"]) for k, v in lines.items()],
+                  key=lambda r: (order[r[0]], -r[5], r[1], r[2] or ""))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_issue, max_size=60), st.integers(1, 4), st.integers(1, 3))
+def test_groups_counted_by_duckdb_follow_the_rule_issue_by_issue(issues, limit, max_variants):
+    """IssueLog.groups() (SQL, for a big shop's hundreds of thousands of issues) gives the lines the
+    rule gives issue by issue, in file order: counts, examples, `more`, the first issue, merged
+    variants and the order."""
+    log = IssueLog()
+    log.extend(issues)
+    got = [(g.level, g.code, g.entity, g.technical, g.template, g.count, g.examples, g.more, g.variants, g.first)
+           for g in log.groups(limit, max_variants)]
+    assert got == reference_lines(log.items, limit, max_variants)

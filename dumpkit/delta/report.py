@@ -14,7 +14,7 @@ import os
 from html import escape
 from pathlib import Path
 
-from ..issues import IssueLog, group_issues
+from ..issues import IssueLog
 from ..package.schema import ENTITIES, REFERENCES
 from ..package.verify import REVIEW, check_package
 
@@ -129,7 +129,7 @@ def render_delta_report(out: Path) -> str:
             h.append(_samples(entity, review.get(entity) or {}))
         h.append("</section>")
 
-    groups = group_issues(log.items)
+    groups = log.groups()
     h.append("<section id=\"issues\"><h2>Avvik og merknader</h2><p>Alle ligger i <code>issues.jsonl</code>.</p>")
     h.append(_table(["Nivå", "Kode", "Entitet", "<span class=\"n\">Antall</span>", "Melding (f.eks. kilde-id)"], [[
         f"<td>{escape(g.level)}</td>", f"<td><code>{escape(g.code)}</code></td>", f"<td>{escape(g.entity or '')}</td>",

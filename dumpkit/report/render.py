@@ -143,9 +143,11 @@ def render_report(out: Path, log: IssueLog | None = None) -> str:
     options = manifest.get("options", {})
     demo = bool(options.get("demo"))
     platform = platform_title(manifest.get("platform"))
-    read = (lambda: iter(log.items)) if log is not None else (lambda: read_issues(out / "issues.jsonl"))
-    issues = list(read()) if demo else None
-    groups = group_issues(issues if demo else read())
+    if demo:  # a sample's issues, each shown on its card
+        issues = log.items if log is not None else list(read_issues(out / "issues.jsonl"))
+        groups = group_issues(issues)
+    else:  # a whole shop's: counted by DuckDB, never one Python object each
+        issues, groups = None, (log if log is not None else IssueLog.read(out / "issues.jsonl")).groups()
     cards: dict = {}
     label_of = example_label
     if demo:
