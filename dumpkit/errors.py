@@ -80,8 +80,11 @@ def machine_error(e: BaseException) -> DumpkitError | None:
     if type(e).__module__.lstrip("_") == "duckdb":
         text = str(e).splitlines()[0] if str(e) else type(e).__name__
         if "could not allocate" in text or "Out of Memory" in text:
-            return ResourceError(f"DuckDB ran out of the memory it is given (DUMPKIT_MEMORY, default 100MB; a value "
-                                 f"this large needs more): {text}")
+            from .limits import MIGRATE_MEMORY, STAGE_MEMORY
+
+            return ResourceError(f"DuckDB ran out of the memory it is given (DUMPKIT_MEMORY, by default {STAGE_MEMORY} to "
+                                 f"stage, {MIGRATE_MEMORY} or 0.6 x the staged file to migrate; a value this large "
+                                 f"needs more): {text}")
         if "Could not set lock on file" in text:
             return BusyError(f"{text}; another program holds this DuckDB file open")
         for says, code in _DUCKDB_SAYS.items():

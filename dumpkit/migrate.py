@@ -12,7 +12,6 @@ until they are written as Parquet.
 from __future__ import annotations
 
 import json
-import os
 import random
 import re
 import shutil
@@ -29,6 +28,7 @@ from .check.integrity import check_order_money, check_references
 from .check.reconcile import Reconciliation, reconcile
 from .errors import DumpkitError, PartialDumpError
 from .issues import IssueLog
+from .limits import migrate_memory
 from .lock import hold_lock
 from .map import currency, languages, refine
 from .map.platforms import Detection, check_readable, detect, load_platforms
@@ -55,8 +55,6 @@ GROUPS: dict[str, list[str]] = {
 # a product needs its tax class; orders need their customers and products
 IMPLIED = {"products": ["tax_classes"]}
 REQUIRED = {"orders": ["customers", "products"]}
-# DuckDB's memory for a migration (it spills to a temporary folder beyond it); DUMPKIT_MEMORY overrides
-MEMORY = "192MB"
 
 
 def resolve_entities(only: list[str] | None) -> tuple[list[str], list[str]]:
@@ -207,8 +205,7 @@ def open_work_db(staged: Path, tmp: Path) -> duckdb.DuckDBPyConnection:
     detection and the src views look for them. Locked down once that is done: the staged tables
     and their names are the dump's (sandbox.py)."""
     con = duckdb.connect()
-    memory = os.environ.get("DUMPKIT_MEMORY", MEMORY)
-    con.execute(f"SET memory_limit = '{memory}'")
+    con.execute("SET memory_limit = ?", [migrate_memory(Path(staged).stat().st_size)])
     con.execute("SET temp_directory = ?", [str(tmp)])
     con.execute("SET preserve_insertion_order = false")  # every output is sorted when it is written
     con.execute("ATTACH ? AS stage (READ_ONLY)", [str(staged)])

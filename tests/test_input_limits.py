@@ -252,3 +252,21 @@ def test_read_only_folder_is_one_line_exit_5(tmp_path):
         assert "read-only" in _one_line_exit_5(["migrate", str(dump), "-o", str(ro / "out")])
         with pytest.raises(ResourceError, match="read-only"):
             stage(ro, dump)
+
+
+def test_migration_memory_grows_with_a_big_shop_and_running_out_is_one_line(tmp_path, monkeypatch):
+    """DuckDB's memory for a migration: 192 MB, or 0.6 bytes per byte of the staged file for a big
+    shop (ordered aggregates keep their groups in memory); DUMPKIT_MEMORY overrides. Given too
+    little, a migration ends with one line and exit 5, and leaves no package behind."""
+    from dumpkit.limits import migrate_memory
+
+    monkeypatch.delenv("DUMPKIT_MEMORY", raising=False)
+    assert (migrate_memory(100_000_000), migrate_memory(300_000_000), migrate_memory(1_000_000_000)) == \
+        ("192MB", "192MB", "600MB")
+    monkeypatch.setenv("DUMPKIT_MEMORY", "2MB")
+    assert migrate_memory(1_000_000_000) == "2MB"
+    done = subprocess.run([sys.executable, "-m", "dumpkit.cli", "migrate", str(FIXTURES / "prestashop" / "ps-8.1.7.sql"),
+                           "-o", str(tmp_path / "out"), "--currency-rate", "EUR=11.70"], capture_output=True, text=True)
+    [line] = error_lines(done.stderr)
+    assert done.returncode == 5 and line.startswith("error: DuckDB ran out of the memory it is given (DUMPKIT_MEMORY")
+    assert not (tmp_path / "out").exists()

@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..package.schema import CHANGE_NAMES, ENTITIES, REFERENCES, file_name
+from ..limits import STAGE_MEMORY, duckdb_memory
 from ..sandbox import lock_down
 from ..sqlnames import ident, literal, qualified
 from .rules import compared_fields, counting_fields
@@ -39,12 +40,12 @@ class EntityDelta:
 
 
 def connect(work: Path, *readable: Path, threads: int | None = None) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB that spills into `work` (DUMPKIT_MEMORY, default 100MB) and reads
+    """An in-memory DuckDB that spills into `work` (DUMPKIT_MEMORY, default STAGE_MEMORY) and reads
     files in the `readable` folders only."""
     con = duckdb.connect()
     if threads:
         con.execute(f"SET threads = {int(threads)}")
-    con.execute("SET memory_limit = ?", [os.environ.get("DUMPKIT_MEMORY", "100MB")])
+    con.execute("SET memory_limit = ?", [duckdb_memory(STAGE_MEMORY)])
     con.execute("SET temp_directory = ?", [str(work)])
     con.execute("SET TimeZone = 'UTC'")
     con.execute("SET allowed_directories = ?", [[str(Path(p).resolve()) + os.sep for p in readable]])

@@ -12,6 +12,7 @@ from typing import Callable
 from .. import __version__
 from ..errors import DumpkitError, ResourceError, machine_error, write_error
 from ..lock import hold_lock
+from ..limits import STAGE_MEMORY, duckdb_memory
 from ..read import MAX_STATEMENT_MB, inspect_parts
 from ..sandbox import lock_down
 from ..sqlnames import literal
@@ -179,7 +180,7 @@ def _stage(parts, info: DumpInfo, db_path: Path, workers: int | None, on_progres
             # each COMMIT (every 64 MB) writes its rows to the file, not to the write-ahead log first
             con.execute("SET checkpoint_threshold = '1MB'")
             # bounded memory whatever the dump size: DuckDB spills to disk beyond this (DUMPKIT_MEMORY overrides)
-            memory = os.environ.get("DUMPKIT_MEMORY", "100MB")
+            memory = duckdb_memory(STAGE_MEMORY)
             con.execute(f"SET memory_limit = {literal(memory)}")
             # DuckDB's blocks come from a pool it keeps: glibc would hand each freed block back to
             # the kernel and fault it in again, zeroed (a tenth of the stager's time)
