@@ -196,7 +196,11 @@ class IssueLog:
         self.sort()
         with _connect() as con:
             con.register("issues", self._numbered())
-            rows = con.execute(_GROUPS_SQL, [limit, max_variants]).fetchall()
+            # in steps through temporary tables, which spill to disk: a CTE used twice would be
+            # held in memory, whatever the number of issues
+            for statement in _GROUPS_SQL.split(";")[:-1]:
+                con.execute(statement, [max_variants] if "$1" in statement else [])
+            rows = con.execute(_GROUPS_SQL.split(";")[-1], [limit]).fetchall()
             firsts = {r[0]: Issue(*r[1:len(SCHEMA)], bool(r[len(SCHEMA)])) for r in con.execute(
                 "SELECT n, * EXCLUDE (n) FROM issues WHERE n IN (SELECT unnest(?::BIGINT[]))", [[r[5] for r in rows]]).fetchall()}
         groups = [IssueGroup(level, code, entity, template, count, list(examples), firsts[first_n], technical, more, variants)
@@ -350,41 +354,35 @@ def group_issues(items: Iterable[Issue], limit: int = 5, max_variants: int = 3) 
     return log.groups(limit, max_variants)
 
 
-# IssueLog.groups(): $1 examples per line, codes with more than $2 message templates merged.
-# The key of a cause, its templates (`variants`) and the merged key are worked out first; then per
-# line its count, first issue, the first $1 distinct examples in the order found, and `more`: the
+# IssueLog.groups() in four statements: the causes (the key and the message template) with the
+# issue each was first found at; the lines (a code's causes are one line, the first's, when there
+# are more than max_variants of them); per line and example where it was first found and how
+# often; then per line its count, its first `limit` examples in the order found, and `more`: the
 # issues whose example is another.
 _GROUPS_SQL = """
-WITH i AS (
-    SELECT n, level, code, entity, technical, CASE WHEN phase = 'stage' THEN '' ELSE message END AS template,
-           nullif(coalesce(nullif(source_id, ''), "table"), '') AS example
-    FROM issues
-), t AS (
-    SELECT level, code, entity, technical, template, min(n) AS first_n FROM i GROUP BY ALL
-), v AS (
-    SELECT level, code, entity, technical, count(*) AS variants, arg_min(template, first_n) AS first_template
-    FROM t GROUP BY ALL
-), k AS (
-    SELECT i.n, i.example, i.level, i.code, i.entity, i.technical,
-           CASE WHEN v.variants > $2 THEN v.first_template ELSE i.template END AS template,
-           CASE WHEN v.variants > $2 THEN v.variants ELSE 1 END AS variants
-    FROM i JOIN v ON i.level = v.level AND i.code = v.code AND i.entity IS NOT DISTINCT FROM v.entity
-                 AND i.technical = v.technical
-), g AS (
-    SELECT level, code, entity, technical, template, variants, min(n) AS first_n, count(*) AS count,
-           count(example) AS with_example
-    FROM k GROUP BY ALL
-), pairs AS (
-    SELECT g.first_n AS line, k.example, min(k.n) AS found_at, count(*) AS c
-    FROM k JOIN g ON k.level = g.level AND k.code = g.code AND k.entity IS NOT DISTINCT FROM g.entity
-                 AND k.technical = g.technical AND k.template IS NOT DISTINCT FROM g.template
-    WHERE k.example IS NOT NULL GROUP BY ALL
+CREATE OR REPLACE TEMP TABLE _causes AS
+SELECT level, code, entity, technical, CASE WHEN phase = 'stage' THEN '' ELSE message END AS template, min(n) AS first_n
+FROM issues GROUP BY ALL;
+CREATE OR REPLACE TEMP TABLE _lines AS
+SELECT *, CASE WHEN count(*) OVER code > $1 THEN min(first_n) OVER code ELSE first_n END AS line,
+       CASE WHEN count(*) OVER code > $1 THEN count(*) OVER code ELSE 1 END AS variants
+FROM _causes WINDOW code AS (PARTITION BY level, code, entity, technical);
+CREATE OR REPLACE TEMP TABLE _examples AS
+SELECT l.line, x.example, min(x.n) AS found_at, count(*) AS c
+FROM (SELECT n, level, code, entity, technical, CASE WHEN phase = 'stage' THEN '' ELSE message END AS template,
+             nullif(coalesce(nullif(source_id, ''), "table"), '') AS example FROM issues) AS x
+JOIN _lines l ON x.level = l.level AND x.code = l.code AND x.entity IS NOT DISTINCT FROM l.entity
+             AND x.technical = l.technical AND x.template IS NOT DISTINCT FROM l.template
+GROUP BY ALL;
+WITH counted AS (
+    SELECT line, sum(c) AS count, coalesce(sum(c) FILTER (WHERE example IS NOT NULL), 0) AS with_example
+    FROM _examples GROUP BY line
 ), shown AS (
     SELECT line, list(example ORDER BY found_at) AS examples, sum(c) AS shown
-    FROM (SELECT *, row_number() OVER (PARTITION BY line ORDER BY found_at) AS r FROM pairs)
+    FROM (SELECT *, row_number() OVER (PARTITION BY line ORDER BY found_at) AS r FROM _examples WHERE example IS NOT NULL)
     WHERE r <= $1 GROUP BY line
 )
-SELECT g.level, g.code, g.entity, g.technical, g.template, g.first_n, g.count, coalesce(s.examples, []),
-       g.with_example - coalesce(s.shown, 0), g.variants
-FROM g LEFT JOIN shown s ON s.line = g.first_n ORDER BY g.first_n
+SELECT l.level, l.code, l.entity, l.technical, l.template, c.line, c.count, coalesce(s.examples, []),
+       c.with_example - coalesce(s.shown, 0), l.variants
+FROM counted c JOIN _lines l ON l.first_n = c.line LEFT JOIN shown s ON s.line = c.line ORDER BY c.line
 """

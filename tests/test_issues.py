@@ -100,7 +100,7 @@ def reference_lines(items: list[Issue], limit: int, max_variants: int) -> list[t
                   key=lambda r: (order[r[0]], -r[5], r[1], r[2] or ""))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.lists(_issue, max_size=60), st.integers(1, 4), st.integers(1, 3))
 def test_groups_counted_by_duckdb_follow_the_rule_issue_by_issue(issues, limit, max_variants):
     """IssueLog.groups() (SQL, for a big shop's hundreds of thousands of issues) gives the lines the
