@@ -72,6 +72,7 @@ class Sample:
     picked: dict[str, list[str]] = field(default_factory=dict)  # products/customers/orders drawn (before the closure)
     working: dict[str, set[str]] = field(default_factory=dict)  # records mapped in full (the closure, and more)
     kept: dict[str, set[str]] = field(default_factory=dict)  # every entity -> source ids in the demo
+    full: dict[str, set[str]] = field(default_factory=dict)  # records of CROSS_RECORD_COLUMNS' entities mapped in full
     mapped: dict[str, int] = field(default_factory=dict)  # rows of the whole shop, for what was mapped whole
     notes: list[str] = field(default_factory=list)
 
@@ -248,10 +249,13 @@ class Sample:
         self.cut_sources(entity not in SMALL, copy=True)
         if self.con.execute("SELECT count(*) FROM duckdb_views() WHERE schema_name = 'pkg' AND view_name = ?", [entity]).fetchall()[0][0]:
             self.con.execute(f'DROP VIEW {qualified("pkg", entity)}')  # the narrow rows' stand-in: a table comes
+        if entity in OWNER and entity in CROSS_RECORD_COLUMNS:
+            # a product's variants and images come with it in full (the closure needs them all), and the
+            # ones the working set names itself (an order line's variant)
+            column, owner = OWNER[entity]
+            return f"{column} IN {_working(owner)} OR source_id IN {_working(entity)}"
         if entity in CROSS_RECORD_COLUMNS:
             return f"source_id IN {_working(entity)}"
-        if entity == "product_variants":
-            return f"product_source_id IN {_working('products')} OR source_id IN {_working('product_variants')}"
         if entity in OWNER:
             column, owner = OWNER[entity]
             return f"{column} IN {_working(owner)}"
@@ -260,10 +264,11 @@ class Sample:
         return None
 
     def add_rest(self, entity: str) -> None:
-        """After the working set's rows of `entity`: the narrow rows of the rest of the shop."""
+        """After the working set's rows of `entity` (mapped in full): the narrow rows of the rest of the shop."""
         if entity in CROSS_RECORD_COLUMNS and entity in self.mapped:
+            self.full[entity] = set(_ids(self.con, f'SELECT source_id FROM {qualified("pkg", entity)}'))
             self.con.execute(f'INSERT INTO {qualified("pkg", entity)} BY NAME SELECT * FROM {qualified("demo", entity)} '
-                             f"WHERE source_id NOT IN {_working(entity)}")
+                             f'WHERE source_id NOT IN (SELECT source_id FROM {qualified("pkg", entity)})')
 
     # ------------------------------------------------------------ 4. the closure, and the rest goes
     def closed(self) -> bool:
@@ -272,9 +277,12 @@ class Sample:
         self.kept = expand(self.con, self.picked)
         grown = False
         for entity in CROSS_RECORD_COLUMNS:
-            missing = {i for i in self.kept.get(entity, ()) if not i.startswith(INVENTED)} - self.working.get(entity, set())
-            if missing:
-                self.working.setdefault(entity, set()).update(missing)
+            missing = {i for i in self.kept.get(entity, ()) if not i.startswith(INVENTED)} - self.full.get(entity, set())
+            # (a record already in the working set that still came out narrow would not come out
+            # otherwise the next time: no endless loop)
+            working = self.working.setdefault(entity, set())
+            if missing - working:
+                working.update(missing)
                 grown = True
         if grown:
             self._write_working()
