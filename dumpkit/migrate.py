@@ -278,9 +278,11 @@ def map_entities(con: duckdb.DuckDBPyConnection, detection: Detection, entities:
     mapped = [e for e in entities if detection.platform.mappings.get(e) is not None]
     for i, entity in enumerate(mapped):
         clock.progress.step(f"map {entity}", "map", i, len(mapped))
-        result = run_platform_mapping(con, detection.platform, entity, log, None if sample is None else sample.where(entity))
-        if sample is not None:
-            sample.add_rest(entity)
+        if sample is None:
+            result = run_platform_mapping(con, detection.platform, entity, log)
+        else:
+            result = run_platform_mapping(con, detection.platform, entity, log, sample.where(entity), target=sample.target(entity))
+            sample.merge(entity)
         phase = clock.lap(f"map {entity}", result.rows)
         source = result.rows + sum(result.skipped.values())
         if sample is not None:
@@ -433,7 +435,8 @@ def _migrate(dumps: list[Path], out: Path, entities: list[str], implied: list[st
             refine_and_check(con, log, shop_country, clock, money)
         progress.step("reconcile", "check")
         if demo:
-            sample.cut_sources(True)  # the sample's records are in the cut-down sources: no need to read the rest
+            # the sample's records are in the cut-down sources: no need to read the rest (the wide pass's copies)
+            sample.cut_sources(True, copy=True)
         recon = reconcile(con, detection.platform.sources, log, entities, restrict)
         review = collect_review(con, detection.platform) if demo else {}
         clock.lap("reconcile", sum(r.source for r in recon), "records")
