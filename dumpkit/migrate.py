@@ -17,6 +17,7 @@ import random
 import re
 import shutil
 import tomllib
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -193,11 +194,17 @@ def stage_or_reuse(dumps: list[Path], out: Path, log: IssueLog, on_progress=None
         return dumps[0], {"file_name": dumps[0].name, "size": dumps[0].stat().st_size, "sha256": sha256_file(dumps[0]),
                           "staged_db": True}
     db = db or out / STAGE_FILE
-    result = stage_dump(dumps, db, on_progress=on_progress, on_sql_bytes=on_sql_bytes, **stage_options)
     files = [p for d in dumps for p in ([d] if d.is_file() else sorted(x for x in d.rglob("*") if x.is_file()))]
+    # the dump's checksum is worked out while it is staged (a thread of its own: hashlib lets go of
+    # the GIL), once the reader process is forked
+    with ThreadPoolExecutor(1) as pool:
+        digest = []
+        hash_it = (lambda: digest.append(pool.submit(sha256_file, files[0]))) if len(files) == 1 else None
+        result = stage_dump(dumps, db, on_progress=on_progress, on_sql_bytes=on_sql_bytes, on_reader=hash_it,
+                            **stage_options)
+        sha256 = digest[0].result() if digest else None
     source = {"file_name": ", ".join(p.name for p in files), "size": sum(p.stat().st_size for p in files),
-              "sha256": sha256_file(files[0]) if len(files) == 1 else None, "producer": result.info.producer,
-              "partial": result.partial}
+              "sha256": sha256, "producer": result.info.producer, "partial": result.partial}
     return db, source
 
 
