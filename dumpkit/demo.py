@@ -37,7 +37,7 @@ from .issues import IssueLog
 from .map.refine import CROSS_RECORD_COLUMNS
 from .map.runner import mapping_failed, run_platform_mapping
 from .package.schema import ENTITIES
-from .sqlnames import literal, qualified
+from .sqlnames import ident, literal, qualified
 
 SMALL = ("tax_classes", "manufacturers", "categories", "product_options", "product_option_values")  # mapped whole
 OWNER = {  # rows that belong to one record of another entity: mapped with their owner
@@ -45,6 +45,7 @@ OWNER = {  # rows that belong to one record of another entity: mapped with their
     "product_specials": ("product_source_id", "products"), "order_lines": ("order_source_id", "orders"),
     "order_totals": ("order_source_id", "orders"), "order_status_history": ("order_source_id", "orders"),
 }
+WIDE = qualified("demo", "wide")  # the wide pass's rows of an entity mapped narrow before (Sample.merge)
 INVENTED = "dumpkit:"  # ids of records refine makes (guest customers, the hidden category)
 
 
@@ -72,6 +73,7 @@ class Sample:
     picked: dict[str, list[str]] = field(default_factory=dict)  # products/customers/orders drawn (before the closure)
     working: dict[str, set[str]] = field(default_factory=dict)  # records mapped in full (the closure, and more)
     kept: dict[str, set[str]] = field(default_factory=dict)  # every entity -> source ids in the demo
+    full: dict[str, set[str]] = field(default_factory=dict)  # records of CROSS_RECORD_COLUMNS' entities mapped in full
     mapped: dict[str, int] = field(default_factory=dict)  # rows of the whole shop, for what was mapped whole
     notes: list[str] = field(default_factory=list)
 
@@ -82,6 +84,7 @@ class Sample:
         self._whole = self._source_views()
         self._cut: bool | tuple = False  # False, or (the working set, copied?) the sources are cut down to
         self._cut_for = 0
+        self._copied_for = -1  # the working set (its _cut_for) the sources were last copied for
         self._map_narrow()
         self._draw()
         self._close_over_picked()
@@ -100,10 +103,9 @@ class Sample:
             if self._mapping(entity) is None:
                 continue
             if entity in CROSS_RECORD_COLUMNS:
-                result = run_platform_mapping(self.con, self.platform, entity, scratch, narrow=CROSS_RECORD_COLUMNS[entity],
-                                              target=f'{qualified("demo", entity)}')
-                # what later mappings and the draw read as pkg.<entity> until the wide pass maps it
-                self.con.execute(f'CREATE OR REPLACE VIEW {qualified("pkg", entity)} AS SELECT * FROM {qualified("demo", entity)}')
+                # into pkg.<entity>, where later mappings and the draw read them; the wide pass replaces
+                # the working set's rows (merge())
+                result = run_platform_mapping(self.con, self.platform, entity, scratch, narrow=CROSS_RECORD_COLUMNS[entity])
             elif entity in SMALL:
                 result = run_platform_mapping(self.con, self.platform, entity, scratch)
             else:
@@ -133,6 +135,8 @@ class Sample:
         state = (self._cut_for, copy) if cut else False
         if state == self._cut:
             return
+        # copies made for this working set before (the wide pass's, again for reconcile and review): read them again
+        copied = copy and self._copied_for == self._cut_for
         for table, select in self._whole.items():
             if not cut:
                 self.con.execute(f'CREATE OR REPLACE VIEW {qualified("src", table)} AS {select}')
@@ -140,10 +144,13 @@ class Sample:
             condition = re.sub(r"\{whole:(\w+)\}", lambda m: f"({self._whole_select(m.group(1))})", self.platform.demo_sources[table])
             rows = f"SELECT * FROM ({select}) AS _whole WHERE {condition}"
             if copy:
-                self.con.execute(f'CREATE OR REPLACE TABLE {qualified("demo", "cut_" + table)} AS {rows}')
+                if not copied:
+                    self.con.execute(f'CREATE OR REPLACE TABLE {qualified("demo", "cut_" + table)} AS {rows}')
                 rows = f'SELECT * FROM {qualified("demo", "cut_" + table)}'
             self.con.execute(f'CREATE OR REPLACE VIEW {qualified("src", table)} AS {rows}')
         self._cut = state
+        if copy:
+            self._copied_for = self._cut_for
 
     # ------------------------------------------------------------ 2. the draw
     def _filtered(self, entity: str, select: str, where: str, ids: list[str], working: dict[str, set[str]],
@@ -164,9 +171,16 @@ class Sample:
         except duckdb.Error as e:
             raise mapping_failed(self.platform, entity, e) from None
 
+    def _variants(self, column: str, where: str, ids: list[str]) -> set[str]:
+        """`column` of the variants whose `where` is one of `ids`, from their narrow rows (the rows the
+        mapping keeps, product_source_id mapped for the whole shop): no mapping to run again."""
+        if "product_variants" not in self.mapped or not ids:
+            return set()
+        return set(_ids(self.con, f"SELECT DISTINCT {ident(column)} FROM pkg.product_variants "
+                                  f"WHERE {ident(where)} IN (SELECT unnest(?::VARCHAR[]))", [ids]))
+
     def _with_variants(self, products: list[str]) -> set[str]:
-        return {r[0] for r in self._filtered("product_variants", "DISTINCT product_source_id", "product_source_id", products,
-                                             {"products": set(products)})}
+        return self._variants("product_source_id", "product_source_id", products)
 
     def _multi_line(self, orders: list[str]) -> set[str]:
         lines = Counter(r[0] for r in self._filtered("order_lines", "order_source_id", "order_source_id", orders,
@@ -209,9 +223,7 @@ class Sample:
                                {"orders": orders, "products": products}, kept_only=False)
         products |= {p for p, _ in lines if p is not None}
         variants = {v for _, v in lines if v is not None}
-        products |= {r[0] for r in self._filtered("product_variants", "product_source_id", "source_id", sorted(variants),
-                                                  {"products": products, "product_variants": variants}, kept_only=False)
-                     if r[0] is not None}
+        products |= self._variants("product_source_id", "source_id", sorted(variants))
         if "customers" in self.mapped:
             customers |= self._same_email(customers, orders)
         self.working = {"products": products, "customers": customers, "orders": orders, "product_variants": variants}
@@ -246,12 +258,13 @@ class Sample:
         """The rows of `entity` to map in full: the working set's (None: all of them). The sources are
         cut down to the working set for those mapped in part, whole for the others."""
         self.cut_sources(entity not in SMALL, copy=True)
-        if self.con.execute("SELECT count(*) FROM duckdb_views() WHERE schema_name = 'pkg' AND view_name = ?", [entity]).fetchall()[0][0]:
-            self.con.execute(f'DROP VIEW {qualified("pkg", entity)}')  # the narrow rows' stand-in: a table comes
+        if entity in OWNER and entity in CROSS_RECORD_COLUMNS:
+            # a product's variants and images come with it in full (the closure needs them all), and the
+            # ones the working set names itself (an order line's variant)
+            column, owner = OWNER[entity]
+            return f"{column} IN {_working(owner)} OR source_id IN {_working(entity)}"
         if entity in CROSS_RECORD_COLUMNS:
             return f"source_id IN {_working(entity)}"
-        if entity == "product_variants":
-            return f"product_source_id IN {_working('products')} OR source_id IN {_working('product_variants')}"
         if entity in OWNER:
             column, owner = OWNER[entity]
             return f"{column} IN {_working(owner)}"
@@ -259,11 +272,21 @@ class Sample:
             return f"entity <> 'products' OR entity_source_id IN {_working('products')}"
         return None
 
-    def add_rest(self, entity: str) -> None:
-        """After the working set's rows of `entity`: the narrow rows of the rest of the shop."""
-        if entity in CROSS_RECORD_COLUMNS and entity in self.mapped:
-            self.con.execute(f'INSERT INTO {qualified("pkg", entity)} BY NAME SELECT * FROM {qualified("demo", entity)} '
-                             f"WHERE source_id NOT IN {_working(entity)}")
+    def target(self, entity: str) -> str | None:
+        """Where the wide pass maps `entity` (None: pkg.<entity>): beside the narrow rows of the
+        whole shop, for an entity that has them (merge() puts them together)."""
+        return WIDE if entity in CROSS_RECORD_COLUMNS and entity in self.mapped else None
+
+    def merge(self, entity: str) -> None:
+        """After the wide pass mapped the working set's rows of `entity` into WIDE: they replace
+        their narrow rows in pkg.<entity> (a few rows deleted and inserted, where copying the
+        shop's narrow rows around them took longer than the mappings)."""
+        if self.target(entity) is None:
+            return
+        self.full[entity] = set(_ids(self.con, f"SELECT source_id FROM {WIDE}"))
+        self.con.execute(f'DELETE FROM {qualified("pkg", entity)} WHERE source_id IN (SELECT source_id FROM {WIDE})')
+        self.con.execute(f'INSERT INTO {qualified("pkg", entity)} BY NAME SELECT * FROM {WIDE}')
+        self.con.execute(f"DROP TABLE {WIDE}")
 
     # ------------------------------------------------------------ 4. the closure, and the rest goes
     def closed(self) -> bool:
@@ -272,12 +295,17 @@ class Sample:
         self.kept = expand(self.con, self.picked)
         grown = False
         for entity in CROSS_RECORD_COLUMNS:
-            missing = {i for i in self.kept.get(entity, ()) if not i.startswith(INVENTED)} - self.working.get(entity, set())
-            if missing:
-                self.working.setdefault(entity, set()).update(missing)
+            missing = {i for i in self.kept.get(entity, ()) if not i.startswith(INVENTED)} - self.full.get(entity, set())
+            # (a record already in the working set that still came out narrow would not come out
+            # otherwise the next time: no endless loop)
+            working = self.working.setdefault(entity, set())
+            if missing - working:
+                working.update(missing)
                 grown = True
         if grown:
             self._write_working()
+            # refine changed the narrow rows (and the small entities they were mapped with): mapped again
+            self._map_narrow()
         return not grown
 
     def restrict(self, log: IssueLog) -> None:
@@ -331,11 +359,15 @@ class _Shuffled:
 
     def __getitem__(self, index):
         stop = index.stop if isinstance(index, slice) else index + 1
-        items = self.items
-        while self.done < min(stop, len(items)):
-            j = self.rng.randrange(self.done, len(items))
-            items[self.done], items[j] = items[j], items[self.done]
-            self.done += 1
+        items, n, done = self.items, len(self.items), self.done
+        # rng.randrange(done, n) is done + rng._randbelow(n - done), the same numbers without its
+        # argument checks: a group no record of a big shop belongs to shuffles the whole pool
+        randbelow = self.rng._randbelow
+        while done < min(stop, n):
+            j = done + randbelow(n - done)
+            items[done], items[j] = items[j], items[done]
+            done += 1
+        self.done = done
         return items[index]
 
 

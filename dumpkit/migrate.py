@@ -16,6 +16,7 @@ import random
 import re
 import shutil
 import tomllib
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -191,11 +192,17 @@ def stage_or_reuse(dumps: list[Path], out: Path, log: IssueLog, on_progress=None
         return dumps[0], {"file_name": dumps[0].name, "size": dumps[0].stat().st_size, "sha256": sha256_file(dumps[0]),
                           "staged_db": True}
     db = db or out / STAGE_FILE
-    result = stage_dump(dumps, db, on_progress=on_progress, on_sql_bytes=on_sql_bytes, **stage_options)
     files = [p for d in dumps for p in ([d] if d.is_file() else sorted(x for x in d.rglob("*") if x.is_file()))]
+    # the dump's checksum is worked out while it is staged (a thread of its own: hashlib lets go of
+    # the GIL), once the reader process is forked
+    with ThreadPoolExecutor(1) as pool:
+        digest = []
+        hash_it = (lambda: digest.append(pool.submit(sha256_file, files[0]))) if len(files) == 1 else None
+        result = stage_dump(dumps, db, on_progress=on_progress, on_sql_bytes=on_sql_bytes, on_reader=hash_it,
+                            **stage_options)
+        sha256 = digest[0].result() if digest else None
     source = {"file_name": ", ".join(p.name for p in files), "size": sum(p.stat().st_size for p in files),
-              "sha256": sha256_file(files[0]) if len(files) == 1 else None, "producer": result.info.producer,
-              "partial": result.partial}
+              "sha256": sha256, "producer": result.info.producer, "partial": result.partial}
     return db, source
 
 
@@ -275,9 +282,11 @@ def map_entities(con: duckdb.DuckDBPyConnection, detection: Detection, entities:
     mapped = [e for e in entities if detection.platform.mappings.get(e) is not None]
     for i, entity in enumerate(mapped):
         clock.progress.step(f"map {entity}", "map", i, len(mapped))
-        result = run_platform_mapping(con, detection.platform, entity, log, None if sample is None else sample.where(entity))
-        if sample is not None:
-            sample.add_rest(entity)
+        if sample is None:
+            result = run_platform_mapping(con, detection.platform, entity, log)
+        else:
+            result = run_platform_mapping(con, detection.platform, entity, log, sample.where(entity), target=sample.target(entity))
+            sample.merge(entity)
         phase = clock.lap(f"map {entity}", result.rows)
         source = result.rows + sum(result.skipped.values())
         if sample is not None:
@@ -430,7 +439,8 @@ def _migrate(dumps: list[Path], out: Path, entities: list[str], implied: list[st
             refine_and_check(con, log, shop_country, clock, money)
         progress.step("reconcile", "check")
         if demo:
-            sample.cut_sources(True)  # the sample's records are in the cut-down sources: no need to read the rest
+            # the sample's records are in the cut-down sources: no need to read the rest (the wide pass's copies)
+            sample.cut_sources(True, copy=True)
         recon = reconcile(con, detection.platform.sources, log, entities, restrict)
         review = collect_review(con, detection.platform) if demo else {}
         clock.lap("reconcile", sum(r.source for r in recon), "records")

@@ -478,3 +478,27 @@ def test_scenario_languages_eans_addresses(scenario):
     assert "/1-hummingbird-printed-t-shirt.html" not in red
     extra = json.loads(rows(scenario, "customers")["2"]["extra_addresses"])
     assert [(a["source_id"], a["city"], a["country"], a["phone"]) for a in extra] == [("8", "Bergen", "NO", "+4755555555")]
+
+
+def test_fill_route_vector_is_the_rule_filled_row_by_row():
+    """fill_route() in SQL (a vector at a time) writes what functions.fill_route does for each row:
+    {prefix:keyword:suffix} only when the keyword's value is not NULL, empty or '0'."""
+    import random
+
+    import duckdb
+
+    from dumpkit.map import functions
+
+    rules = ["{category:/}{id}{-:id_product_attribute}-{rewrite}{-:ean13}.html", "{id}{-:id_product_attribute}-{rewrite}.html",
+             "x{unknown}y", "plain", "{a:id:b}{{id}}", "", None]
+    values = [None, "", "0", "00", "1", "abc", "é/ø"]
+    rnd = random.Random(7)
+    cases = [(rnd.choice(rules), None if rnd.random() < 0.05 else
+              {k: rnd.choice(values) for k in ("id", "id_product_attribute", "rewrite", "ean13", "category") if rnd.random() < 0.9})
+             for _ in range(2000)]
+    con = duckdb.connect()
+    functions.register(con)
+    con.execute("CREATE TABLE t (i INTEGER, rule VARCHAR, v MAP(VARCHAR, VARCHAR))")
+    con.executemany("INSERT INTO t VALUES (?, ?, ?)", [(i, r, v) for i, (r, v) in enumerate(cases)])
+    got = dict(con.execute("SELECT i, fill_route(rule, v) FROM t").fetchall())
+    assert [got[i] for i in range(len(cases))] == [functions.fill_route(r, v) for r, v in cases]

@@ -135,15 +135,17 @@ def run_mapping(con: duckdb.DuckDBPyConnection, entity: str, sql: str, log: Issu
     target = target or qualified("pkg", entity)
     bound = con.sql(sql)  # bound, not run
     columns = bound.columns
+    nulls = {}  # narrow: the columns not computed, NULL of their type in the target (not in _mapped)
     if narrow is None:
         select = "*"
     else:
         wanted = {"source_id", "_skip", *narrow, *("_raw_" + c for c in narrow)}
-        select = ", ".join(ident(c) if c in wanted else f"CAST(NULL AS {t}) AS {ident(c)}" if str(t) != '"NULL"'
-                           else f"NULL AS {ident(c)}" for c, t in zip(columns, bound.types) if c not in ("_warn", "_note"))
+        nulls = {c: f"CAST(NULL AS {t}) AS {ident(c)}" if str(t) != '"NULL"' else f"NULL AS {ident(c)}"
+                 for c, t in zip(columns, bound.types) if c not in wanted}
+        columns = [c for c in columns if c in wanted]
+        select = ", ".join(ident(c) for c in columns)
     query = f"SELECT {select} FROM ({sql}) AS _m" + (f" WHERE {where}" if where else "")
     con.execute(f"CREATE OR REPLACE TEMP TABLE _mapped AS {query}")
-    columns = [c for c in columns if narrow is None or c not in ("_warn", "_note")]
     kept = "_skip IS NULL" if "_skip" in columns else "true"
     skipped = _log_skips(con, entity, log) if "_skip" in columns else {}
     for column, level in (("_warn", "warning"), ("_note", "info")):
@@ -151,14 +153,17 @@ def run_mapping(con: duckdb.DuckDBPyConnection, entity: str, sql: str, log: Issu
             _log_warnings(con, entity, log, kept, column, level)
     types = dict(zip(columns, (str(t) for t in con.sql("SELECT * FROM _mapped").types)))
     select = []
-    for name in columns:
+    for name in bound.columns:
         if name in ("_skip", "_warn", "_note") or name.startswith("_raw_"):
             continue
         raw = "_raw_" + name
-        select.append(_fill_unmapped(con, entity, name, types[name], raw, log, kept) if raw in columns else ident(name))
+        if name in nulls:
+            select.append(nulls[name])
+        else:
+            select.append(_fill_unmapped(con, entity, name, types[name], raw, log, kept) if raw in columns else ident(name))
     # a mapping may leave out optional fields: they are there, empty, for the steps after it
     for f in ENTITIES[entity]:
-        if f.name not in columns and f.nullable:
+        if f.name not in bound.columns and f.nullable:
             select.append(f'CAST(NULL AS {_duck_type(con, f.type)}) AS {ident(f.name)}')
     con.execute(f'CREATE OR REPLACE TABLE {target} AS SELECT {", ".join(select)} FROM _mapped WHERE {kept}')
     rows = con.execute(f'SELECT count(*) FROM {target}').fetchall()[0][0]

@@ -106,6 +106,7 @@ def stage_dump(
     on_progress: Callable[[int, int], None] | None = None,
     max_statement_mb: int = MAX_STATEMENT_MB,
     on_sql_bytes: Callable[[int], None] | None = None,
+    on_reader: Callable[[], None] | None = None,
 ) -> StageResult:
     """Read the dump(s) at `paths` into a new DuckDB file at `db_path`.
 
@@ -113,7 +114,9 @@ def stage_dump(
     but the stager's);
     `on_progress(bytes_read, total_bytes)` is called as the input is read (bytes of the files,
     compressed ones as they are); `on_sql_bytes(n)` as the SQL text is staged (decompressed bytes);
-    a statement longer than `max_statement_mb` is reported and skipped.
+    a statement longer than `max_statement_mb` is reported and skipped; `on_reader()` is called
+    once the reader process is forked (a thread of the caller's may start from then on: forking
+    while one runs is unsafe).
     A full disk or a folder that cannot be written raises ResourceError, and no
     staging file is left behind.
     """
@@ -123,14 +126,14 @@ def stage_dump(
     if workers is not None and workers < 1:
         raise DumpkitError(f"--workers must be at least 1, not {workers}")
     with hold_lock(db_path):  # another run staging into the same file: BusyError
-        return _stage_locked(paths, db_path, workers, on_progress, max_statement_mb, on_sql_bytes)
+        return _stage_locked(paths, db_path, workers, on_progress, max_statement_mb, on_sql_bytes, on_reader)
 
 
 def _stage_locked(paths: list[Path], db_path: Path, workers: int | None, on_progress,
-                  max_statement_mb: int, on_sql_bytes=None) -> StageResult:
+                  max_statement_mb: int, on_sql_bytes=None, on_reader=None) -> StageResult:
     parts, info = inspect_parts(paths)
     try:
-        return _stage(parts, info, db_path, workers, on_progress, max_statement_mb, on_sql_bytes)
+        return _stage(parts, info, db_path, workers, on_progress, max_statement_mb, on_sql_bytes, on_reader)
     except BaseException as e:
         _remove_staging(db_path)
         # a full disk, a read-only folder: one line (a permission error here is about what we write)
@@ -142,7 +145,7 @@ def _stage_locked(paths: list[Path], db_path: Path, workers: int | None, on_prog
 
 
 def _stage(parts, info: DumpInfo, db_path: Path, workers: int | None, on_progress, max_statement_mb: int,
-           on_sql_bytes=None) -> StageResult:
+           on_sql_bytes=None, on_reader=None) -> StageResult:
     total = sum(p.size for p in parts)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     _remove_staging(db_path)
@@ -164,6 +167,8 @@ def _stage(parts, info: DumpInfo, db_path: Path, workers: int | None, on_progres
             on_progress(read[0], total)
 
     reader = ReaderProcess(parts, info, workers, on_read, max_statement_mb)  # forked before DuckDB starts its threads
+    if on_reader:
+        on_reader()
     # imported only now: the reader is already at work (and importing what it needs) meanwhile
     import duckdb
 
