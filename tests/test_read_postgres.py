@@ -619,6 +619,29 @@ def test_property_copy_roundtrip(rows, with_columns, chunk):
     assert res.rows.get("t", []) == expected_rows(rows)
 
 
+@pytest.mark.parametrize("first_line", range(60, 72))
+def test_copy_row_ending_just_past_the_slice_window(first_line):
+    """A COPY row whose newline falls just past the slice window (the window is 64 bytes here, 64
+    KB to 1 MB in a real run) ends there: it was read on to the next line's end, so the row
+    after it, or the block's terminator line, became part of it and the rest of the dump was
+    read as COPY data. Found by test_property_copy_roundtrip."""
+    long_text = "x" * (first_line - len("1\t") - len("\t\\N" * 5) - 1)
+    rows = [("1", long_text, None, None, None, None, None), ("2", "short", None, None, None, None, None)]
+    body = "".join("\t".join(copy_field(v, k == "bytea") for v, k in zip(r, KINDS)) + "\n" for r in rows)
+    assert len(body.split("\n")[0]) + 1 == first_line
+    for copied in (body, body.split("\n")[0] + "\n"):  # the terminator right after the long row, too
+        sql = f"{DDL}\nCOPY public.t FROM stdin;\n{copied}\\.\n\nCREATE TABLE public.after (id integer);\n"
+        saved = P.READ_CHUNK, P.COPY_WINDOW, P.MIN_WINDOW
+        P.READ_CHUNK = P.COPY_WINDOW = P.MIN_WINDOW = 64
+        try:
+            res = read(sql)
+        finally:
+            P.READ_CHUNK, P.COPY_WINDOW, P.MIN_WINDOW = saved
+        assert res.problems == []
+        assert [r["id"] for r in res.rows["t"]] == [r[0] for r in rows[: copied.count("\n")]]
+        assert "after" in res.tables
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.lists(row_values, max_size=12), st.sampled_from(["inserts", "column-inserts", "rows-per-insert"]),
        st.booleans())

@@ -148,6 +148,8 @@ class _Input:
             i = int(np.searchsorted(nl, window)) - 1
             if i >= 0:
                 cut = int(nl[i]) + 1
+            elif len(nl):  # the first line ends just past the window, inside what was read
+                cut = int(nl[0]) + 1
             else:  # one line longer than the window: read on to its end
                 cut = -1
                 scan_rel = span
