@@ -239,7 +239,8 @@ def collect_review(con: duckdb.DuckDBPyConnection, platform) -> dict:
         if not ids:
             continue
         con.execute("CREATE OR REPLACE TEMP TABLE review_ids AS SELECT unnest(?::VARCHAR[]) AS source_id", [ids])
-        rel = con.sql(f"SELECT * FROM ({sql}) WHERE {ident(key)} IN (SELECT source_id FROM review_ids)")
+        # in a fixed order: the same dump gives the same review.json (the queries have no ORDER BY)
+        rel = con.sql(f"SELECT * FROM ({sql}) WHERE {ident(key)} IN (SELECT source_id FROM review_ids) ORDER BY ALL")
         rows = [dict(zip(rel.columns, r)) for r in rel.fetchall()]
         if key == "source_id":
             review[entity] = {str(r[key]): r for r in rows}
