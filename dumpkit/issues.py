@@ -205,7 +205,7 @@ class IssueLog:
                 "SELECT n, * EXCLUDE (n) FROM issues WHERE n IN (SELECT unnest(?::BIGINT[]))", [[r[5] for r in rows]]).fetchall()}
         groups = [IssueGroup(level, code, entity, template, count, list(examples), firsts[first_n], technical, more, variants)
                   for level, code, entity, technical, template, first_n, count, examples, more, variants in rows]
-        return sorted(groups, key=lambda g: (_ORDER.get(g.level, 9), -g.count, g.code, g.entity or ""))
+        return sorted(groups, key=lambda g: (LEVEL_ORDER.get(g.level, 9), -g.count, g.code, g.entity or ""))
 
     def of_records(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], list[Issue]]:
         """The issues of a few records ((entity, source_id) pairs), in file order."""
@@ -334,13 +334,7 @@ class IssueGroup:
         return f"{what}{count}: {self.text}{examples}"
 
 
-def message_template(issue: Issue) -> str:
-    """What the records of one cause share: the message (messages say the cause; the record is
-    in source_id). Staging notes of one kind are one cause whatever the table: ''."""
-    return "" if issue.phase == "stage" else issue.message
-
-
-_ORDER = {"error": 0, "warning": 1, "info": 2}
+LEVEL_ORDER = {"error": 0, "warning": 1, "info": 2}  # the order lines of issues are shown in
 
 
 def group_issues(items: Iterable[Issue], limit: int = 5, max_variants: int = 3) -> list[IssueGroup]:
@@ -354,14 +348,17 @@ def group_issues(items: Iterable[Issue], limit: int = 5, max_variants: int = 3) 
     return log.groups(limit, max_variants)
 
 
+# What the records of one cause share: the message (messages say the cause; the record is in
+# source_id). Staging notes of one kind are one cause whatever the table: ''.
+_TEMPLATE = "CASE WHEN phase = 'stage' THEN '' ELSE message END"
 # IssueLog.groups() in four statements: the causes (the key and the message template) with the
 # issue each was first found at; the lines (a code's causes are one line, the first's, when there
 # are more than max_variants of them); per line and example where it was first found and how
 # often; then per line its count, its first `limit` examples in the order found, and `more`: the
 # issues whose example is another.
-_GROUPS_SQL = """
+_GROUPS_SQL = f"""
 CREATE OR REPLACE TEMP TABLE _causes AS
-SELECT level, code, entity, technical, CASE WHEN phase = 'stage' THEN '' ELSE message END AS template, min(n) AS first_n
+SELECT level, code, entity, technical, {_TEMPLATE} AS template, min(n) AS first_n
 FROM issues GROUP BY ALL;
 CREATE OR REPLACE TEMP TABLE _lines AS
 SELECT *, CASE WHEN count(*) OVER code > $1 THEN min(first_n) OVER code ELSE first_n END AS line,
@@ -369,7 +366,7 @@ SELECT *, CASE WHEN count(*) OVER code > $1 THEN min(first_n) OVER code ELSE fir
 FROM _causes WINDOW code AS (PARTITION BY level, code, entity, technical);
 CREATE OR REPLACE TEMP TABLE _examples AS
 SELECT l.line, x.example, min(x.n) AS found_at, count(*) AS c
-FROM (SELECT n, level, code, entity, technical, CASE WHEN phase = 'stage' THEN '' ELSE message END AS template,
+FROM (SELECT n, level, code, entity, technical, {_TEMPLATE} AS template,
              nullif(coalesce(nullif(source_id, ''), "table"), '') AS example FROM issues) AS x
 JOIN _lines l ON x.level = l.level AND x.code = l.code AND x.entity IS NOT DISTINCT FROM l.entity
              AND x.technical = l.technical AND x.template IS NOT DISTINCT FROM l.template

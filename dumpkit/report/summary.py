@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..issues import IssueGroup
+from ..issues import LEVEL_ORDER, IssueGroup
 from ..package.schema import ENTITIES, KEY_ENTITIES
 from . import values as v
 from .catalogue import GROUPS, entry
@@ -79,7 +79,7 @@ def owner_issues(groups: list[IssueGroup], manifest: dict, label_of) -> dict[str
         m = merged.setdefault(key, {"level": g.level, "ids": [], "more": 0, "stage": False})
         m["more"] += g.more
         m["stage"] = m["stage"] or g.first.phase == "stage"
-        if _ORDER[g.level] < _ORDER[m["level"]]:
+        if LEVEL_ORDER[g.level] < LEVEL_ORDER[m["level"]]:
             m["level"] = g.level
         for e in g.examples:
             if e not in m["ids"]:
@@ -94,11 +94,9 @@ def owner_issues(groups: list[IssueGroup], manifest: dict, label_of) -> dict[str
                                        fill(e.consequence, context), fill(e.action, context), count_text,
                                        [x for x in examples if x], max(0, n_ids - len(examples)), m["level"], n_ids))
     for items in out.values():
-        items.sort(key=lambda i: (_ORDER[i.level], -i.records, i.title))
+        items.sort(key=lambda i: (LEVEL_ORDER[i.level], -i.records, i.title))
     return out
 
-
-_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
 def example_label(entity: str, source_id: str) -> tuple[str, None]:
