@@ -64,3 +64,27 @@ CREATE OR REPLACE MACRO blank_null(s) AS nullif(trim(CAST(s AS VARCHAR)), '');
 
 -- ids as text
 CREATE OR REPLACE MACRO sid(x) AS CAST(x AS VARCHAR);
+
+-- The one description rule (every platform's products): the long description, with the short one as
+-- its first paragraph when its text is not already in the long one. In SQL, not Python: a shop's
+-- descriptions are long HTML, and a Python function per row was most of the products mapping.
+-- Whitespace is Python's (str.isspace), so the rule reads as tests/test_description.py's reference.
+CREATE OR REPLACE MACRO space_chars() AS chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || chr(28) || chr(29) || chr(30)
+    || chr(31) || chr(32) || chr(133) || chr(160) || chr(5760) || chr(8192) || chr(8193) || chr(8194) || chr(8195) || chr(8196)
+    || chr(8197) || chr(8198) || chr(8199) || chr(8200) || chr(8201) || chr(8202) || chr(8232) || chr(8233) || chr(8239)
+    || chr(8287) || chr(12288);
+
+-- the text of HTML: tags become spaces, runs of whitespace one space, trimmed
+CREATE OR REPLACE MACRO strip_tags(html) AS trim(regexp_replace(regexp_replace(html, '<[^>]+>', ' ', 'g'),
+    '[\t\n\x{0B}\f\r\x{1C}-\x{1F}\x{85}\p{Z}]+', ' ', 'g'), space_chars());
+
+-- long and short: NULL when blank, CRLF as LF, the short one trimmed
+CREATE OR REPLACE MACRO _description(long, short) AS CASE
+    WHEN short IS NULL OR long IS NULL THEN coalesce(long, short)
+    WHEN contains(strip_tags(long), strip_tags(short)) THEN long
+    -- a short text that is a block already (<p>, <ul>, <h2>...) is not wrapped in <p>
+    ELSE CASE WHEN regexp_matches(short, '^<[\t\n\x{0B}\f\r\x{1C}-\x{1F}\x{85}\p{Z}]*(p|div|ul|ol|li|h[1-6]|table|blockquote|pre|section|figure|hr|form|dl|address)(?:[^\p{L}\p{N}_]|$)', 'i')
+              THEN short ELSE '<p>' || short || '</p>' END || chr(10) || long END;
+CREATE OR REPLACE MACRO description_html(long, short) AS _description(
+    CASE WHEN trim(long, space_chars()) <> '' THEN replace(long, chr(13) || chr(10), chr(10)) END,
+    CASE WHEN trim(short, space_chars()) <> '' THEN trim(replace(short, chr(13) || chr(10), chr(10)), space_chars()) END);

@@ -120,10 +120,6 @@ def _slugify_arrow(values: pa.Array) -> pa.Array:
     return pa.array([slugify(v) for v in values.to_pylist()], pa.string())
 
 
-def strip_tags(text: str | None) -> str | None:
-    return None if text is None else re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text)).strip()
-
-
 _BLOCK = re.compile(r"<\s*(p|div|ul|ol|li|h[1-6]|table|blockquote|pre|section|figure|hr|form|dl|address)\b", re.I)
 
 
@@ -135,19 +131,6 @@ def autop(text: str | None) -> str | None:
         return None
     chunks = [c.strip() for c in re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n")) if c.strip()]
     return "\n".join(c if _BLOCK.match(c) else "<p>" + re.sub(r"\s*\n\s*", "<br>\n", c) + "</p>" for c in chunks)
-
-
-def description_html(long: str | None, short: str | None) -> str | None:
-    """SQL: description_html(long, short) -> the one description Mystore has: the long description,
-    with the short one as its first paragraph when it says something the long one does not."""
-    # one line ending in the HTML we build (sources mix CRLF and LF)
-    long = long.replace("\r\n", "\n") if long and long.strip() else None
-    short = short.replace("\r\n", "\n").strip() if short and short.strip() else None
-    if short is None or long is None:
-        return long or short
-    if (strip_tags(short) or "") in (strip_tags(long) or ""):
-        return long
-    return (short if _BLOCK.match(short) else f"<p>{short}</p>") + "\n" + long
 
 
 _ROUTE_KEYWORD = re.compile(r"\{(?:([^{}:]*):)?([a-z0-9_]+)(?::([^{}]*))?\}")
@@ -220,10 +203,7 @@ def register(con: duckdb.DuckDBPyConnection) -> None:
     con.create_function("php_json", php_to_json, [VARCHAR], VARCHAR, null_handling="special", side_effects=False)
     con.create_function("slugify", _slugify_arrow, [VARCHAR], VARCHAR, type="arrow", null_handling="special",
                         side_effects=False)
-    con.create_function("strip_tags", strip_tags, [VARCHAR], VARCHAR, null_handling="special", side_effects=False)
     con.create_function("html_decode", html_decode, [VARCHAR], VARCHAR, null_handling="special", side_effects=False)
     con.create_function("autop", autop, [VARCHAR], VARCHAR, null_handling="special", side_effects=False)
     con.create_function("fill_route", _fill_route_arrow, [VARCHAR, "MAP(VARCHAR, VARCHAR)"], VARCHAR, type="arrow",
                         null_handling="special", side_effects=False)
-    con.create_function("description_html", description_html, [VARCHAR, VARCHAR], VARCHAR, null_handling="special",
-                        side_effects=False)

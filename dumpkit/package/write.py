@@ -2,8 +2,8 @@
 demo's), and last manifest.json, which lists each of them with its size and sha256.
 
 Every file is conformed to and validated against its schema before it is
-written; rows are sorted by source id in natural order (by DuckDB, natsort.py),
-so the same dump gives the same files. The folder is a fresh one that
+written; rows are sorted by source id (by DuckDB, natsort.file_order_in), so the
+same dump gives the same files. The folder is a fresh one that
 dumpkit.package.folder swaps into place.
 """
 from __future__ import annotations
@@ -37,12 +37,11 @@ def _exists(con: duckdb.DuckDBPyConnection, entity: str) -> bool:
 
 
 def entity_groups(con: duckdb.DuckDBPyConnection, entity: str) -> Iterator[pa.Table]:
-    """The entity's rows from the pkg schema in natural order of source_id, conformed to the package
+    """The entity's rows from the pkg schema in the order of source_id (natsort.file_order_in), conformed to the package
     schema, ROW_GROUP rows at a time (nothing when not mapped)."""
     if not _exists(con, entity):
         return
-    natsort.define(con)
-    order = natsort.order_by_in(con, qualified("pkg", entity))
+    order = natsort.file_order_in(con, qualified("pkg", entity))
     reader = con.sql(f"SELECT * FROM {qualified('pkg', entity)} ORDER BY {order}").to_arrow_reader(ROW_GROUP)
     waiting: list[pa.RecordBatch] = []
     rows = 0
