@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -480,25 +481,41 @@ def test_scenario_languages_eans_addresses(scenario):
     assert [(a["source_id"], a["city"], a["country"], a["phone"]) for a in extra] == [("8", "Bergen", "NO", "+4755555555")]
 
 
-def test_fill_route_vector_is_the_rule_filled_row_by_row():
-    """fill_route() in SQL (a vector at a time) writes what functions.fill_route does for each row:
-    {prefix:keyword:suffix} only when the keyword's value is not NULL, empty or '0'."""
+def fill_route(rule: str | None, values: dict | None) -> str | None:
+    """PrestaShop's route rule filled, as Dispatcher::createUrl does: {prefix:keyword:suffix} only
+    when the keyword has a value (not NULL, empty or '0')."""
+    if rule is None:
+        return None
+    values = dict(values or {})
+
+    def one(m: re.Match) -> str:
+        value = values.get(m.group(2))
+        return f"{m.group(1) or ''}{value}{m.group(3) or ''}" if value not in (None, "", "0") else ""
+
+    return re.sub(r"\{(?:([^{}:]*):)?([a-z0-9_]+)(?::([^{}]*))?\}", one, rule)
+
+
+def test_route_macro_fills_the_rule_as_prestashop_does():
+    """The product route compiled into SQL (functions.route_macro) writes what the rule filled row by
+    row writes, for hostile rules too (quotes, SQL, keywords that are no parameter), and no path for
+    a rule too long to be one."""
     import random
 
     import duckdb
 
     from dumpkit.map import functions
 
+    keywords = ["id", "id_product_attribute", "rewrite", "ean13", "category"]
     rules = ["{category:/}{id}{-:id_product_attribute}-{rewrite}{-:ean13}.html", "{id}{-:id_product_attribute}-{rewrite}.html",
-             "x{unknown}y", "plain", "{a:id:b}{{id}}", "", None]
-    values = [None, "", "0", "00", "1", "abc", "é/ø"]
+             "x{unknown}y", "plain", "{a:id:b}{{id}}", "", None, "it's{'; DROP TABLE x; --:id:\"'}",
+             "{\\:rewrite:'')}/{id}') || getenv('HOME", "{category:/}" * 300, "x" * (functions.MAX_ROUTE_RULE + 1)]
+    values = [None, "", "0", "00", "1", "abc", "é/ø", "'; SELECT 1; --"]
     rnd = random.Random(7)
-    cases = [(rnd.choice(rules), None if rnd.random() < 0.05 else
-              {k: rnd.choice(values) for k in ("id", "id_product_attribute", "rewrite", "ean13", "category") if rnd.random() < 0.9})
-             for _ in range(2000)]
     con = duckdb.connect()
-    functions.register(con)
-    con.execute("CREATE TABLE t (i INTEGER, rule VARCHAR, v MAP(VARCHAR, VARCHAR))")
-    con.executemany("INSERT INTO t VALUES (?, ?, ?)", [(i, r, v) for i, (r, v) in enumerate(cases)])
-    got = dict(con.execute("SELECT i, fill_route(rule, v) FROM t").fetchall())
-    assert [got[i] for i in range(len(cases))] == [functions.fill_route(r, v) for r, v in cases]
+    for rule in rules:
+        con.execute(functions.route_macro("product_path", rule, keywords))
+        cases = [{k: rnd.choice(values) for k in keywords} for _ in range(200)]
+        got = [con.execute("SELECT product_path(?, ?, ?, ?, ?)", [c[k] for k in keywords]).fetchall()[0][0] for c in cases]
+        want = [None if rule is not None and len(rule) > functions.MAX_ROUTE_RULE else fill_route(rule, c) for c in cases]
+        assert got == want, rule
+    assert con.execute("SELECT count(*) FROM duckdb_tables()").fetchall()[0][0] == 0

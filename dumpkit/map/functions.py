@@ -11,10 +11,10 @@ import unicodedata
 from functools import lru_cache
 
 import duckdb
-import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 from duckdb.sqltypes import VARCHAR
+
+from ..sqlnames import ident, literal
 
 
 class PHPValueError(ValueError):
@@ -136,61 +136,32 @@ def autop(text: str | None) -> str | None:
 _ROUTE_KEYWORD = re.compile(r"\{(?:([^{}:]*):)?([a-z0-9_]+)(?::([^{}]*))?\}")
 
 
-def fill_route(rule: str | None, values: dict | None) -> str | None:
-    """SQL: fill_route(rule, MAP {keyword: value}) -> the path a route rule gives, in PrestaShop's
-    syntax: '{category:/}{id}{-:id_product_attribute}-{rewrite}.html' with {prefix:keyword:suffix}
-    written only when the keyword has a value (empty, NULL and '0' have none, as PrestaShop's
-    Dispatcher::createUrl leaves them out)."""
-    if rule is None:
-        return None
-    values = dict(values or {})
-
-    def one(m: re.Match) -> str:
-        value = values.get(m.group(2))
-        return f"{m.group(1) or ''}{value}{m.group(3) or ''}" if value not in (None, "", "0") else ""
-
-    return _ROUTE_KEYWORD.sub(one, rule)
+MAX_ROUTE_RULE = 2048  # characters of a route rule compiled (PrestaShop's own are under 100)
 
 
-def _fill_route_arrow(rules: pa.Array, values: pa.Array) -> pa.Array:
-    """fill_route() for DuckDB, a vector at a time and no Python per row (a shop's product URLs
-    run to hundreds of thousands, its route rule is one): each rule in the vector is parsed once,
-    its keywords looked up in the maps (pc.map_lookup takes a millisecond a vector: numpy here)
-    and the pieces joined column by column."""
-    if isinstance(values, pa.ChunkedArray):  # what DuckDB hands over
-        values = values.combine_chunks()
-    n = len(rules)
-    offsets = values.offsets.to_numpy(zero_copy_only=False)  # into values.keys and .items, which are whole
-    owner = np.searchsorted(offsets, np.arange(len(values.keys)), side="right") - 1  # the row of each entry
-    # an entry counts when it is in this (sliced) array, in a map that is there, and it has a value:
-    # not NULL, empty or '0' (fill_route)
-    counts = (np.arange(len(values.keys)) >= offsets[0]) & (np.arange(len(values.keys)) < offsets[-1])
-    counts[counts] &= values.is_valid().to_numpy(zero_copy_only=False)[owner[counts]]
-    counts &= pc.fill_null(pc.invert(pc.is_in(values.items, pa.array(["", "0"], pa.string()))), False) \
-        .to_numpy(zero_copy_only=False)
-
-    def value_of(key: str) -> pa.Array:  # the key's value in each row's map, NULL where it has none that counts
-        hits = np.flatnonzero(pc.equal(values.keys, pa.scalar(key, pa.string())).to_numpy(zero_copy_only=False) & counts)
-        index = np.full(n, -1, dtype=np.int64)
-        index[owner[hits]] = hits  # (a map's keys are distinct)
-        return values.items.take(pa.array(index, mask=index < 0))
-
-    result = pa.nulls(n, pa.string())
-    for rule in pc.unique(rules).to_pylist():
-        if rule is None:
-            continue
-        pieces, pos = [], 0
-        for m in _ROUTE_KEYWORD.finditer(rule):
-            pieces.append(pa.scalar(rule[pos:m.start()], pa.string()))
-            # {prefix:keyword:suffix}: NULL without a value, '' once joined below
-            pieces.append(pc.binary_join_element_wise(pa.scalar(m.group(1) or "", pa.string()), value_of(m.group(2)),
-                                                      pa.scalar(m.group(3) or "", pa.string()), ""))
-            pos = m.end()
-        pieces.append(pa.scalar(rule[pos:], pa.string()))
-        path = pc.binary_join_element_wise(pa.repeat(pa.scalar("", pa.string()), n), *pieces, "",
-                                           null_handling="replace", null_replacement="")
-        result = pc.if_else(pc.equal(rules, pa.scalar(rule, pa.string())), path, result)
-    return result
+def route_macro(name: str, rule: str | None, keywords: list[str]) -> str:
+    """The statement that makes the SQL macro `name(<keywords>)`: the path the route `rule` gives
+    for those keyword values, in PrestaShop's syntax: '{category:/}{id}{-:id_product_attribute}-
+    {rewrite}.html', where {prefix:keyword:suffix} is written only when the keyword has a value
+    (empty, NULL and '0' have none, as PrestaShop's Dispatcher::createUrl leaves them out), and
+    a keyword not among `keywords` has none.
+    The rule is one per shop, so it is compiled once into plain SQL (a Python function filling it
+    row by row was half of the redirects mapping). It comes from the dump: its text goes in only
+    through literal(), a keyword only picks one of the macro's own parameters (`keywords`, from
+    platform.toml), and a rule longer than MAX_ROUTE_RULE gives NULL (no path)."""
+    params = ", ".join(ident(k) for k in keywords)
+    if rule is None or len(rule) > MAX_ROUTE_RULE:
+        return f"CREATE OR REPLACE MACRO {ident(name)}({params}) AS CAST(NULL AS VARCHAR)"
+    pieces, pos = [], 0
+    for m in _ROUTE_KEYWORD.finditer(rule):
+        pieces.append(literal(rule[pos:m.start()]))
+        if m.group(2) in keywords:
+            value = ident(m.group(2))
+            pieces.append(f"CASE WHEN coalesce({value}, '') NOT IN ('', '0') "
+                          f"THEN {literal(m.group(1) or '')} || {value} || {literal(m.group(3) or '')} ELSE '' END")
+        pos = m.end()
+    pieces.append(literal(rule[pos:]))
+    return f"CREATE OR REPLACE MACRO {ident(name)}({params}) AS concat({', '.join(pieces)})"
 
 
 def html_decode(text: str | None) -> str | None:
@@ -205,5 +176,3 @@ def register(con: duckdb.DuckDBPyConnection) -> None:
                         side_effects=False)
     con.create_function("html_decode", html_decode, [VARCHAR], VARCHAR, null_handling="special", side_effects=False)
     con.create_function("autop", autop, [VARCHAR], VARCHAR, null_handling="special", side_effects=False)
-    con.create_function("fill_route", _fill_route_arrow, [VARCHAR, "MAP(VARCHAR, VARCHAR)"], VARCHAR, type="arrow",
-                        null_handling="special", side_effects=False)

@@ -52,6 +52,7 @@ class Platform:
     optional_tables: dict[str, str] = field(default_factory=dict)  # table -> column DDL, created empty when absent
     optional_columns: dict[str, str] = field(default_factory=dict)  # table -> column DDL, NULL where the table lacks one
     demo_sources: dict[str, str] = field(default_factory=dict)  # table -> SQL condition: the rows a demo maps (demo.py)
+    routes: dict[str, dict] = field(default_factory=dict)  # macro -> {rule: a [params] name, keywords: [...]}
     mappings: dict[str, Mapping] = field(default_factory=dict)
     review: dict[str, str] = field(default_factory=dict)  # entity -> SQL of source fields for the demo review
     views: dict[str, str] = field(default_factory=dict)  # name -> SQL of a view the mappings share, in creation order
@@ -80,6 +81,7 @@ def load_platform(folder: Path) -> Platform:
         optional_tables=cfg.get("optional_tables", {}),
         optional_columns=cfg.get("optional_columns", {}),
         demo_sources=cfg.get("demo_sources", {}),
+        routes=cfg.get("routes", {}),
     )
     for path in sorted(folder.glob("*.sql")):
         sql = path.read_text(encoding="utf-8")

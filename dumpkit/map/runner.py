@@ -83,6 +83,9 @@ def prepare(con: duckdb.DuckDBPyConnection, detection: Detection, value_maps: di
                 f"the {platform.name} setting {name!r} cannot be read from this dump: "
                 f"{explain_sql_error(con, detection.prefix, e)}") from None
         con.execute(f"SET VARIABLE {ident(name)} = ?", [None if value is None else value[0]])
+    for name, route in platform.routes.items():  # a URL rule of the shop's settings, compiled once
+        rule = con.execute("SELECT getvariable(?)", [route["rule"]]).fetchall()[0][0]
+        con.execute(functions.route_macro(name, rule, route["keywords"]))
     languages.choose(con)  # which source language is Mystore's 'no' (lang_key reads it)
 
 

@@ -194,6 +194,10 @@ ISSUES: dict[str, Entry] = {
                         "Kategorien den lå under, finnes ikke; den blir en toppkategori.", "Flytt kategorien om nødvendig."),
     "DUPLICATE_PATH": _("info", "Dobbel nettadresse blir ikke med",
                         "To gamle adresser pekte på samme side; én videresending holder.", "Ingenting."),
+    "ROUTE_RULE_UNUSABLE": _("check", "Gamle produktadresser får ingen videresending",
+                             "Butikkens regel for produktadresser (innstillingen for vennlige adresser) er for lang til å "
+                             "være en ekte regel, så de gamle adressene til produktene kan ikke regnes ut.",
+                             "Sjekk innstillingen i den gamle butikken; videresendinger kan legges inn for hånd i Mystore."),
     "PRODUCT_HIDDEN": _("info", "Skjult produkt blir inaktivt",
                         "Produktet var skjult i den gamle butikken og blir inaktivt i Mystore.", "Ingenting."),
     "EXTERNAL_PRODUCT": _("check", "Produkt som selges et annet sted, blir inaktivt",

@@ -51,13 +51,12 @@ product_urls AS (
 ),
 paths AS (
     -- friendly URLs: the route with the default category and EAN, and without them
-    SELECT DISTINCT prefix || '/' || fill_route(getvariable('product_route'), MAP {'id': sid(id_product), 'id_product_attribute': sid(ipa),
-               'rewrite': rewrite, 'ean13': ean, 'category': category_rewrite}) AS path,
+    SELECT DISTINCT prefix || '/' || product_path(sid(id_product), sid(ipa), rewrite, ean, category_rewrite) AS path,
            '/products/' || slug AS target, lang, 'products' AS entity, sid(id_product) AS entity_source_id
     FROM product_urls WHERE getvariable('friendly_urls')
     UNION
-    SELECT prefix || '/' || fill_route(getvariable('product_route'), MAP {'id': sid(id_product), 'id_product_attribute': sid(ipa),
-               'rewrite': rewrite}), '/products/' || slug, lang, 'products', sid(id_product)
+    SELECT prefix || '/' || product_path(sid(id_product), sid(ipa), rewrite, NULL, NULL), '/products/' || slug, lang, 'products',
+           sid(id_product)
     FROM product_urls WHERE getvariable('friendly_urls')
     UNION ALL
     SELECT l.prefix || '/' || c.id_category || '-' || ct.rewrite, '/categories/' || ct.slug, l.lang, 'categories', sid(c.id_category)
@@ -105,5 +104,7 @@ SELECT
     lang AS language,
     entity,
     entity_source_id,
-    CASE WHEN n > 1 THEN 'DUPLICATE_PATH: another ' || entity || ' row claims the same old path' END AS _skip
+    CASE WHEN path IS NULL THEN 'ROUTE_RULE_UNUSABLE: the shop''s product URL rule (PS_ROUTE_product_rule) is longer than a route '
+                                || 'rule can be; no redirect from its product URLs'
+         WHEN n > 1 THEN 'DUPLICATE_PATH: another ' || entity || ' row claims the same old path' END AS _skip
 FROM numbered
