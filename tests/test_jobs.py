@@ -18,7 +18,8 @@ import pytest
 
 from dumpkit.jobs import cancel
 from dumpkit.jobs.queue import Queue
-from dumpkit.jobs.store import FINISHED, JobStore
+from dumpkit.jobs.store import FINISHED, JobStore, worker_name
+from dumpkit.lock import hold_lock
 from tests.servers import missing_requirement
 
 FX = Path(__file__).resolve().parent.parent / "fixtures"
@@ -224,17 +225,21 @@ def test_a_job_never_runs_twice_at_once(work, workers):
 
 
 @pytest.mark.slow
-def test_demo_of_a_new_upload_jumps_ahead_then_approve_loads(work, workers):
+def test_demo_of_a_new_upload_jumps_ahead_then_approve_loads(work, workers, monkeypatch):
     """While a full migration runs, a full one and then a demo are queued: the demo runs
     first. Approved with --load, the demo's job is migrated, loaded into the simulator and
-    read back."""
+    read back. (The test holds the machine's one migration slot until both are queued, so the
+    first migration is still running then, however fast it would be.)"""
+    monkeypatch.setenv("DUMPKIT_MIGRATION_SLOTS", "1")
+    monkeypatch.setenv("DUMPKIT_SLOT_FROM_MB", "0")
     ws = workers()
     ws.start()
     store = JobStore(work)
-    running_full = submit(work, FX / "opencart" / "oc-2.3.0.2.sql", "--full", *RATES)
-    wait_for(lambda: store.get(running_full).status == "running")
-    queued_full = submit(work, FX / "opencart" / "oc-3.0.x.sql", "--full", *RATES)
-    demo = submit(work, FX / "woocommerce" / "wc-orders-hpos.sql", "--demo", "--seed", "7", *RATES)
+    with hold_lock(work / "slots" / worker_name().split(":")[0] / "slot-0"):
+        running_full = submit(work, FX / "opencart" / "oc-2.3.0.2.sql", "--full", *RATES)
+        wait_for(lambda: store.get(running_full).step == "waiting for a migration slot")
+        queued_full = submit(work, FX / "opencart" / "oc-3.0.x.sql", "--full", *RATES)
+        demo = submit(work, FX / "woocommerce" / "wc-orders-hpos.sql", "--demo", "--seed", "7", *RATES)
     wait_for(lambda: store.get(demo).status == "waiting")
     shown = dumpkit("jobs", demo, work=work)
     assert "demo ready" in shown.stdout and str(store.folder(demo) / "demo" / "report.html") in " ".join(shown.stdout.split())

@@ -257,10 +257,12 @@ def test_a_refused_record_fails_alone_and_its_children_are_left_out_with_the_rea
 
 
 def test_the_limiter_keeps_under_the_limit_with_no_429(packages, tmp_path):
-    """A scaled-down limit (10 requests per 1 s window, the same shape as 120 per minute)."""
+    """A scaled-down limit (10 requests per 1 s window, the same shape as 120 per minute), the
+    loader paced at 9 a second: the client's margin under a real one-minute window (1 %: 0.6 s)
+    is 10 ms in a one-second one, less than the jitter of a loaded machine (CI failed on it once)."""
     out = copy_package(packages("wc-orders-hpos"), tmp_path / "pkg")
     with SimServer(tmp_path / "sim.sqlite", rate=10, window=1.0, order_statuses=statuses(out)) as sim:
-        result = run_load(out, sim, tmp_path / "state", rate_per_minute=600)
+        result = run_load(out, sim, tmp_path / "state", rate_per_minute=540)
         assert sim.app.stats.rejected_429 == 0 and result.throttled == []
         assert result.requests > 40
 

@@ -281,10 +281,16 @@ def recognise_unmapped(tables: set[str]) -> str | None:
 def create_source_views(con: duckdb.DuckDBPyConnection, prefix: str) -> None:
     """`src.<table>` for every staged `<prefix><table>`: mappings never spell the prefix. Made anew on
     each detection: a view of a table that is gone would tell a version by a table the dump lacks."""
-    con.execute("DROP SCHEMA IF EXISTS src CASCADE")
-    con.execute("CREATE SCHEMA src")
     names = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()]
-    for t in names:
-        if t.startswith(prefix):
-            short = t[len(prefix):]
-            con.execute(f"CREATE OR REPLACE VIEW {qualified('src', short)} AS SELECT * FROM {qualified('main', t)}")
+    con.execute("BEGIN")  # one commit for a shop's hundreds of views, not one each
+    try:
+        con.execute("DROP SCHEMA IF EXISTS src CASCADE")
+        con.execute("CREATE SCHEMA src")
+        for t in names:
+            if t.startswith(prefix):
+                short = t[len(prefix):]
+                con.execute(f"CREATE OR REPLACE VIEW {qualified('src', short)} AS SELECT * FROM {qualified('main', t)}")
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise

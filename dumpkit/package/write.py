@@ -9,6 +9,9 @@ dumpkit.package.folder swaps into place.
 from __future__ import annotations
 
 import json
+import threading
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator
@@ -29,6 +32,7 @@ class PackageInvalid(Exception):
 
 
 ROW_GROUP = 8_192  # rows per Parquet row group; a file is written one group at a time, so memory stays bounded
+WRITERS = 2  # package files written at a time
 
 
 def _exists(con: duckdb.DuckDBPyConnection, entity: str) -> bool:
@@ -99,15 +103,42 @@ def write_package(con: duckdb.DuckDBPyConnection, out: Path, entities: list[str]
                   review: dict | None = None, on_file: Callable[[str, int], None] | None = None) -> dict[str, int]:
     """The package's files; `on_file(name, rows)` after each (progress)."""
     out.mkdir(parents=True, exist_ok=True)
-    counts = {}
-    for entity in ENTITIES:
-        if entity in entities:
-            counts[entity] = write_entity(con, entity, out / file_name(entity))
-        else:
-            write_parquet(ENTITIES[entity].empty_table(), out / file_name(entity))
-            counts[entity] = 0
-        if on_file:
-            on_file(file_name(entity), counts[entity])
+    counts: dict[str, int] = {}
+    todo = deque(ENTITIES)
+    done = threading.Lock()
+
+    def writer(cursor: duckdb.DuckDBPyConnection) -> None:
+        while counts.get("", 0) == 0:  # "" marks a failed file: the other writer stops too
+            try:
+                entity = todo.popleft()
+            except IndexError:
+                return
+            try:
+                if entity in entities:
+                    rows = write_entity(cursor, entity, out / file_name(entity))
+                else:
+                    write_parquet(ENTITIES[entity].empty_table(), out / file_name(entity))
+                    rows = 0
+            except BaseException:
+                counts[""] = 1
+                raise
+            with done:
+                counts[entity] = rows
+                if on_file:
+                    on_file(file_name(entity), rows)
+
+    # files are written WRITERS at a time, each by a cursor of its own: DuckDB's sort and Arrow's
+    # conversion, validation and compression each use about one core, and a file's bytes do not
+    # depend on what else is written meanwhile
+    cursors = [con] + [con.cursor() for _ in range(WRITERS - 1)]
+    try:
+        with ThreadPoolExecutor(WRITERS) as pool:
+            for future in [pool.submit(writer, c) for c in cursors]:
+                future.result()
+    finally:
+        for cursor in cursors[1:]:
+            cursor.close()
+    counts = {e: counts[e] for e in ENTITIES}
     log.write(out / "issues.jsonl")  # on a DuckDB of its own: the migration's is locked down (no COPY)
     if on_file:
         on_file("issues.jsonl", len(log))
