@@ -2,8 +2,9 @@
 the cheaper order of the package files' rows (file_order_in).
 
 issues.jsonl and the numbering of duplicate slugs follow the natural order, so the same dump
-gives the same files. An id is split into runs of ASCII digits and runs of other characters; digit runs compare as numbers (leading zeros ignored), other runs as text, a digit
-run before a text run, and an id that is a prefix of another first. The macro turns an id into
+gives the same files. An id is split into runs of ASCII digits and runs of other characters;
+digit runs compare as numbers (leading zeros ignored), other runs as text, a digit run before a
+text run, and an id that is a prefix of another first. The macro turns an id into
 a text that DuckDB sorts byte by byte in that order (chr(2) + width + digits for a number,
 chr(3) + text + chr(1) for text); callers add the id itself as the last key, so ids equal as
 numbers ("7", "07") still come out in one order.
@@ -42,12 +43,12 @@ def _numbers(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
 
 def file_order_in(con: duckdb.DuckDBPyConnection, table: str, column: str = "source_id") -> str:
     """ORDER BY terms for the rows of a package file (`table`): plain numbers in numeric order when
-    every id is one (as order_by_in); else by the number an
-    id starts with (none first), then byte by byte, so ids made of a parent's ('203/variant/345',
-    '1152/total/1') come grouped by their parent in numeric order. Not natural order (order_by):
-    its key splits every id with a regular expression, and for the benchmark shop's 570,000 such
-    ids (image, order total and redirect ids) that was 1.5 s of the write, for a row order no
-    reader depends on. The same rows come out in the same order either way."""
+    every id is one (as order_by_in); else by the number an id starts with (none first), then byte
+    by byte, so ids made of a parent's ('203/variant/345', '1152/total/1') come grouped by their
+    parent in numeric order. Not natural order (order_by): its key splits every id with a regular
+    expression, and for the benchmark shop's 570,000 such ids (image, order total and redirect
+    ids) that was 1.5 s of the write, for a row order no reader depends on. The same rows come out
+    in the same order either way."""
     if _numbers(con, table, column):
         return f"CAST({column} AS BIGINT), {column}"
     return f"TRY_CAST(regexp_extract({column}, '^[0-9]{{1,18}}') AS BIGINT) NULLS FIRST, {column} NULLS FIRST"

@@ -9,9 +9,8 @@ import duckdb
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dumpkit.map.runner import COMMON_SQL, run_script
-
-_BLOCK = re.compile(r"<\s*(p|div|ul|ol|li|h[1-6]|table|blockquote|pre|section|figure|hr|form|dl|address)\b", re.I)
+from dumpkit.map.functions import _BLOCK
+from dumpkit.map.runner import define_common
 
 
 def strip_tags(text: str | None) -> str | None:
@@ -29,14 +28,8 @@ def description_html(long: str | None, short: str | None) -> str | None:
     return (short if _BLOCK.match(short) else f"<p>{short}</p>") + "\n" + long
 
 
-def _con() -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect()
-    con.execute("CREATE TABLE value_map (map VARCHAR, source VARCHAR, target VARCHAR)")  # what prepare() makes first
-    run_script(con, COMMON_SQL.read_text(encoding="utf-8"))
-    return con
-
-
-CON = _con()
+CON = duckdb.connect()
+define_common(CON)
 
 
 def sql(long, short):

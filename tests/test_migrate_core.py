@@ -14,18 +14,15 @@ from hypothesis import strategies as st
 from dumpkit.errors import DumpkitError
 from dumpkit.map.functions import php_to_json, php_unserialize, slugify
 from dumpkit.map.refine import clean_org_number, org_number_valid
-from dumpkit.map.runner import COMMON_SQL
+from dumpkit.map.runner import define_common
 from dumpkit.migrate import load_value_maps, resolve_entities
 
 
 @pytest.fixture(scope="module")
 def con():
     c = duckdb.connect()
-    c.execute("CREATE TABLE value_map (map VARCHAR, source VARCHAR, target VARCHAR)")
     c.execute("SET VARIABLE main_language = 'en'")
-    for statement in COMMON_SQL.read_text().split(";\n"):
-        if statement.strip() and not all(l.strip().startswith("--") or not l.strip() for l in statement.splitlines()):
-            c.execute(statement)
+    define_common(c)
     return c
 
 

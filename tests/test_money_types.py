@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from dumpkit.issues import IssueLog
 from dumpkit.map.platforms import detect, load_platforms
-from dumpkit.map.runner import COMMON_SQL, prepare, run_mapping, run_script
+from dumpkit.map.runner import define_common, prepare, run_mapping
 from dumpkit.package.schema import ENTITIES, MONEY
 from dumpkit.stage import stage_dump
 
@@ -150,14 +150,16 @@ def test_money_macros_round_half_up_exactly(shops):
         "13.6900", "-13.6900", "3.3333", "-3.3333", "0.1250", "11.9043", "1.0001", "1170.0012", "True"]
 
 
+MACROS = duckdb.connect()
+define_common(MACROS)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.decimals(min_value=-10**12, max_value=10**12, places=10, allow_nan=False, allow_infinity=False),
        st.sampled_from(["DECIMAL(38,10)", "DECIMAL(18,4)", "DECIMAL(20,6)", "BIGINT"]))
 def test_dividing_by_one_is_the_exact_division(a, kind):
     """div4(a, 1) takes a shortcut (money(a)); it gives what the exact division gives."""
-    con = duckdb.connect()
-    con.execute("CREATE TABLE value_map (map VARCHAR, source VARCHAR, target VARCHAR)")
-    run_script(con, COMMON_SQL.read_text(encoding="utf-8"))
+    con = MACROS
     value = f"CAST({a} AS {kind})" if kind != "BIGINT" else f"CAST(trunc({a}) AS BIGINT)"
     fast, exact = con.execute(f"""SELECT div4({value}, CAST(1 AS DECIMAL(38,10))),
         CAST(CAST(div_int(scaled_int({value}) * 10000, scaled_int(1)) AS DECIMAL(38,0)) * CAST(0.0001 AS DECIMAL(5,4)) AS DECIMAL(18,4))""").fetchone()

@@ -40,19 +40,24 @@ def run_script(con: duckdb.DuckDBPyConnection, sql: str) -> None:
             con.execute(statement)
 
 
+def define_common(con: duckdb.DuckDBPyConnection) -> None:
+    """The macros every mapping may use (common.sql), and the empty value_map table map_value() reads."""
+    con.execute("CREATE OR REPLACE TABLE value_map (map VARCHAR, source VARCHAR, target VARCHAR)")
+    run_script(con, COMMON_SQL.read_text(encoding="utf-8"))
+
+
 def prepare(con: duckdb.DuckDBPyConnection, detection: Detection, value_maps: dict[str, dict[str, str]], options: dict) -> None:
     """Functions, macros, parameters and value maps the mappings use."""
     con.execute("SELECT 1").fetchall()  # DuckDB refuses create_function while a result is open
     functions.register(con)
     con.execute("CREATE SCHEMA IF NOT EXISTS pkg")
+    define_common(con)
     rows = [(m, s, t) for m, entries in value_maps.items() for s, t in entries.items()]
-    con.execute("CREATE OR REPLACE TABLE value_map (map VARCHAR, source VARCHAR, target VARCHAR)")
     if rows:
         con.executemany("INSERT INTO value_map VALUES (?, ?, ?)", rows)
     options = {**options, "table_prefix": detection.prefix}
     for name, value in options.items():
         con.execute(f"SET VARIABLE {ident(name)} = ?", [value])
-    run_script(con, COMMON_SQL.read_text(encoding="utf-8"))
     platform = detection.platform
     for table, columns in platform.optional_tables.items():
         have = {r[0].lower() for r in con.execute(

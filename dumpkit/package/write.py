@@ -41,8 +41,8 @@ def _exists(con: duckdb.DuckDBPyConnection, entity: str) -> bool:
 
 
 def entity_groups(con: duckdb.DuckDBPyConnection, entity: str) -> Iterator[pa.Table]:
-    """The entity's rows from the pkg schema in the order of source_id (natsort.file_order_in), conformed to the package
-    schema, ROW_GROUP rows at a time (nothing when not mapped)."""
+    """The entity's rows from the pkg schema in the order of source_id (natsort.file_order_in),
+    conformed to the package schema, ROW_GROUP rows at a time (nothing when not mapped)."""
     if not _exists(con, entity):
         return
     order = natsort.file_order_in(con, qualified("pkg", entity))
@@ -106,9 +106,10 @@ def write_package(con: duckdb.DuckDBPyConnection, out: Path, entities: list[str]
     counts: dict[str, int] = {}
     todo = deque(ENTITIES)
     done = threading.Lock()
+    failed = threading.Event()  # a file failed: the other writer stops too
 
     def writer(cursor: duckdb.DuckDBPyConnection) -> None:
-        while counts.get("", 0) == 0:  # "" marks a failed file: the other writer stops too
+        while not failed.is_set():
             try:
                 entity = todo.popleft()
             except IndexError:
@@ -120,7 +121,7 @@ def write_package(con: duckdb.DuckDBPyConnection, out: Path, entities: list[str]
                     write_parquet(ENTITIES[entity].empty_table(), out / file_name(entity))
                     rows = 0
             except BaseException:
-                counts[""] = 1
+                failed.set()
                 raise
             with done:
                 counts[entity] = rows

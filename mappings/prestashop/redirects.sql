@@ -104,7 +104,7 @@ SELECT
     lang AS language,
     entity,
     entity_source_id,
-    CASE WHEN path IS NULL THEN 'ROUTE_RULE_UNUSABLE: the shop''s product URL rule (PS_ROUTE_product_rule) is longer than a route '
-                                || 'rule can be; no redirect from its product URLs'
+    CASE WHEN path IS NULL THEN 'ROUTE_RULE_UNUSABLE: no old path could be made (a product URL rule, PS_ROUTE_product_rule, '
+                                || 'too long to be one gives none); no redirect from it'
          WHEN n > 1 THEN 'DUPLICATE_PATH: another ' || entity || ' row claims the same old path' END AS _skip
 FROM numbered
