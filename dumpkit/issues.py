@@ -86,6 +86,10 @@ class IssueLog:
         self._batches: list[pa.RecordBatch] = []
         self._rows: list[tuple] = []
         self._sorted = False
+        self._groups: tuple | None = None  # (arguments, groups) of the last groups(), until the issues change
+
+    def _changed(self) -> None:
+        self._sorted, self._groups = False, None
 
     # ------------------------------------------------------------ adding
     def add(self, phase: str, entity: str | None, source_id, level: str, code: str, field: str | None, message: str,
@@ -93,7 +97,7 @@ class IssueLog:
         assert level in LEVELS, level
         self._rows.append((phase, entity, None if source_id is None else str(source_id), level, code, field, message,
                            table, technical))
-        self._sorted = False
+        self._changed()
         if len(self._rows) >= _BUFFER:
             self._flush()
 
@@ -110,7 +114,7 @@ class IssueLog:
         self._batches.append(pa.RecordBatch.from_arrays(
             [*same, pa.array(source_ids, pa.string()), *rest, pa.array(messages, pa.string()),
              pa.nulls(n, pa.string()), pa.repeat(pa.scalar(False), n)], schema=SCHEMA))
-        self._sorted = False
+        self._changed()
 
     def add_query(self, con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> int:
         """Issues computed in DuckDB: `sql` selects the seven fields, in FIELDS order (and an eighth,
@@ -129,7 +133,7 @@ class IssueLog:
                     [c.cast(t) for c, t in zip(columns, SCHEMA.types)], schema=SCHEMA))
                 n += batch.num_rows
         if n:
-            self._sorted = False
+            self._changed()
         return n
 
     def extend(self, issues) -> None:
@@ -192,7 +196,10 @@ class IssueLog:
 
     def groups(self, limit: int = 5, max_variants: int = 3) -> list["IssueGroup"]:
         """One line per cause (see group_issues), counted by DuckDB: a big shop's hundreds of
-        thousands of issues never become Python objects."""
+        thousands of issues never become Python objects. Counted once while the issues stay the
+        same (the report and the command's summary both show them)."""
+        if self._groups is not None and self._groups[0] == (limit, max_variants):
+            return list(self._groups[1])
         self.sort()
         with _connect() as con:
             con.register("issues", self._numbered())
@@ -205,7 +212,9 @@ class IssueLog:
                 "SELECT n, * EXCLUDE (n) FROM issues WHERE n IN (SELECT unnest(?::BIGINT[]))", [[r[5] for r in rows]]).fetchall()}
         groups = [IssueGroup(level, code, entity, template, count, list(examples), firsts[first_n], technical, more, variants)
                   for level, code, entity, technical, template, first_n, count, examples, more, variants in rows]
-        return sorted(groups, key=lambda g: (LEVEL_ORDER.get(g.level, 9), -g.count, g.code, g.entity or ""))
+        groups = sorted(groups, key=lambda g: (LEVEL_ORDER.get(g.level, 9), -g.count, g.code, g.entity or ""))
+        self._groups = ((limit, max_variants), groups)
+        return list(groups)
 
     def of_records(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], list[Issue]]:
         """The issues of a few records ((entity, source_id) pairs), in file order."""
@@ -235,7 +244,8 @@ class IssueLog:
             return
         changed = [change(Issue(*row[:-1], bool(row[-1]))) for row in zip(*(c.to_pylist() for c in chosen.columns))]
         rest = table.filter(pc.invert(mask))
-        self._batches, self._rows, self._sorted = rest.to_batches(), [], False
+        self._batches, self._rows = rest.to_batches(), []
+        self._changed()
         self.extend(changed)
 
     def mark_technical(self, is_technical: Callable[[Issue], bool]) -> None:
@@ -252,7 +262,7 @@ class IssueLog:
                                           schema=pa.schema([("e", pa.string()), ("s", pa.string())])))
             table = con.sql("""SELECT * EXCLUDE (n) FROM issues i WHERE i.entity IS NULL OR i.source_id IS NULL
                 OR EXISTS (SELECT 1 FROM keep k WHERE k.e = i.entity AND k.s = i.source_id) ORDER BY n""").to_arrow_table()
-        self._batches = table.cast(SCHEMA).to_batches()  # the order is kept
+        self._batches, self._groups = table.cast(SCHEMA).to_batches(), None  # the order is kept
 
     def sort(self, con: duckdb.DuckDBPyConnection | None = None) -> None:
         """Put the issues in file order (done once; adding more undoes it). `con`: a DuckDB to do it in."""

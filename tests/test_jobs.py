@@ -25,8 +25,14 @@ from tests.servers import missing_requirement
 FX = Path(__file__).resolve().parent.parent / "fixtures"
 # every dump among the fixtures: the mapped platforms, and those dumpkit stages but cannot map
 # (their jobs fail with the line `dumpkit migrate` prints, and the queue goes on)
-DUMPS = sorted(FX.glob("*/*.sql"), key=lambda p: -p.stat().st_size) + [FX / "spree-storedog.sql",
-                                                                       FX / "shopware6" / "demo-data-2019"]
+# a shop of every mapped platform (the biggest fixture of each, the first the longest) and every
+# kind of dump that is refused (data only, schema only, unmapped platforms, no dump at all): the
+# job machinery is the same for every shop, and every fixture's migration is held to its own
+# expectations elsewhere (test_reproducible, test_map_*)
+DUMPS = [FX / p for p in ("shopware6/sw-6.4-happyware.sql", "magento2/m2-2.4.7-luma-no.sql", "prestashop/ps-8.1.7.sql",
+                          "woocommerce/wc-guest-order.sql", "opencart/oc-3.0.x.sql", "opencart/oc-4.1.0.5-data.sql",
+                          "magento1/m1-1.9.2.1-schema.sql", "oscommerce/osc-2.3.4.1.sql", "spree-storedog.sql",
+                          "shopware6/demo-data-2019")]
 # the fixture shops sell in these currencies: NOK for one unit (illustrative rates)
 RATES = ["--currency-rate", "EUR=11.70", "--currency-rate", "USD=10.80", "--currency-rate", "GBP=13.60"]
 NOT_PACKAGE = {"report.html", "stage.duckdb", "stage.duckdb.wal", "load"}
@@ -172,8 +178,8 @@ def running(store: JobStore, step: str, pids: set[int]):
 
 @pytest.mark.slow
 def test_every_fixture_through_killed_workers(work, workers, direct):
-    """Every fixture dump as a job, two workers; one is killed during a staging and the other
-    during a mapping, two new ones take over: every job ends as a direct migrate does."""
+    """A fixture dump of every platform as a job, two workers; one is killed during a staging and
+    the other during a mapping, two new ones take over: every job ends as a direct migrate does."""
     store = JobStore(work)
     ids = {dump: submit(work, dump, "--full", *RATES) for dump in DUMPS}
     ws = workers()

@@ -74,16 +74,20 @@ def fill_norwegian(con: duckdb.DuckDBPyConnection, log: IssueLog) -> None:
         if entity not in tables:
             continue
         for f in _localised(con, entity):
-            # where the text comes from: the main language, else the first language that has one
-            missing = con.execute(f"""SELECT source_id, CASE WHEN nullif(trim(t[?]), '') IS NOT NULL THEN ?
+            named = f == "name" and entity in PLACEHOLDER  # a record without any name gets one
+            # where the text comes from: the main language, else the first language that has one (a
+            # text in no language at all changes nothing, but a name)
+            missing = con.execute(f"""SELECT * FROM (
+                SELECT source_id, CASE WHEN nullif(trim(t[?]), '') IS NOT NULL THEN ?
                     ELSE list_filter(list_sort(map_keys(t)), lambda k: nullif(trim(t[k]), '') IS NOT NULL)[1] END AS lang
                 FROM (SELECT source_id, coalesce("{f}", MAP {{}}) AS t FROM pkg."{entity}")
-                WHERE nullif(trim(t['{MAIN_LANGUAGE}']), '') IS NULL ORDER BY source_id""", [main_key, main_key]).fetchall()
+                WHERE nullif(trim(t['{MAIN_LANGUAGE}']), '') IS NULL)
+                WHERE lang IS NOT NULL OR {'true' if named else 'false'} ORDER BY source_id""", [main_key, main_key]).fetchall()
             if not missing:
                 continue
             for sid, lang in missing:
                 if lang is None:
-                    if f == "name" and entity in PLACEHOLDER:
+                    if named:
                         log.add("map", entity, sid, "warning", "EMPTY_NAME", f,
                                 f"no name in any language; named '{PLACEHOLDER[entity]} <id>'")
                 elif f != "slug":  # the slug follows the name
@@ -91,7 +95,7 @@ def fill_norwegian(con: duckdb.DuckDBPyConnection, log: IssueLog) -> None:
                             f"no Norwegian {f.replace('_', ' ')}: the {LANGUAGE_NAMES.get(lang, lang)} ({lang}) text is "
                             f"copied to '{MAIN_LANGUAGE}'")
             con.register("_fallback", pa.table({"sid": [m[0] for m in missing], "lang": [m[1] for m in missing]}))
-            placeholder = f"'{PLACEHOLDER[entity]} ' || x.sid" if f == "name" and entity in PLACEHOLDER else "NULL"
+            placeholder = f"'{PLACEHOLDER[entity]} ' || x.sid" if named else "NULL"
             con.execute(f"""UPDATE pkg."{entity}" SET "{f}" = map_concat(coalesce("{f}", MAP {{}}),
                     MAP {{'{MAIN_LANGUAGE}': coalesce("{f}"[x.lang], {placeholder})}})
                 FROM _fallback x WHERE "{entity}".source_id = x.sid AND (x.lang IS NOT NULL OR {placeholder} IS NOT NULL)""")

@@ -672,8 +672,13 @@ def _cast_problem(col: pa.ChunkedArray, dst: pa.DataType) -> tuple[pa.ChunkedArr
         return None, f"cannot cast {col.type} to {_type_label(dst)} exactly: {exc}"
 
 
+# Arrow scalars made once: turning a Python value into one tries to import dateutil each time,
+# a search of the import path per call that cost more than the checks on a big shop
+_FALSE, _EMPTY, _MAIN, _ONE = pa.scalar(False), pa.scalar(""), pa.scalar(MAIN_LANGUAGE), pa.scalar(1, pa.int64())
+
+
 def _as_mask(arr) -> pa.ChunkedArray:
-    return pc.fill_null(arr, False)
+    return pc.fill_null(arr, _FALSE)
 
 
 def _where(mask: pa.ChunkedArray, source_ids: pa.ChunkedArray | None, limit: int = 5) -> str:
@@ -692,7 +697,7 @@ def _where(mask: pa.ChunkedArray, source_ids: pa.ChunkedArray | None, limit: int
 
 
 def _blank(strings) -> pa.ChunkedArray:
-    return pc.equal(pc.utf8_trim_whitespace(strings), "")
+    return pc.equal(pc.utf8_trim_whitespace(strings), _EMPTY)
 
 
 def _content_problems(entity: str, field: pa.Field, col: pa.ChunkedArray,
@@ -711,7 +716,7 @@ def _content_problems(entity: str, field: pa.Field, col: pa.ChunkedArray,
         if any(chunk.items.null_count for chunk in col.chunks):
             problems.append(f"{name}: map holds null values (leave the key out instead)")
         if required:
-            main = pc.map_lookup(col, pa.scalar(MAIN_LANGUAGE), "first")
+            main = pc.map_lookup(col, _MAIN, "first")
             lacking = pc.and_(pc.is_valid(col), pc.or_(pc.is_null(main), _as_mask(_blank(main))))
             if pc.any(lacking).as_py():
                 problems.append(f"{name}: required but has no text for the main language "
@@ -789,7 +794,8 @@ def validate(entity: str, table: pa.Table) -> list[str]:
 
     if source_ids is not None and len(source_ids):
         counts = pc.value_counts(source_ids.drop_null())
-        dupes = [(c["values"], c["counts"]) for c in counts.to_pylist() if c["counts"] > 1]
+        counts = counts.filter(pc.greater(counts.field("counts"), _ONE))
+        dupes = [(c["values"], c["counts"]) for c in counts.to_pylist()]
         if dupes:
             sample = ", ".join(f"{v!r} x{n}" for v, n in dupes[:5])
             more = ", ..." if len(dupes) > 5 else ""
