@@ -316,6 +316,7 @@ def migrate(
     started: float | None = None,
     keep_stage: bool | None = None,
     value_maps: dict[str, dict[str, str]] | None = None,
+    report: bool = True,
 ) -> MigrateResult:
     """Migrate a dump (or a staged DuckDB file) into the load package at `out`.
     With `demo`, only a random sample of `size` products, customers and orders (and what
@@ -324,7 +325,8 @@ def migrate(
     (currency -> NOK for one unit, see map/currency.py) convert a shop's amounts to NOK;
     without a rate for them a full migration stops, unless `keep_currency` loads them
     unconverted on purpose. `value_maps`: the maps themselves instead of `value_map_file`
-    (a delta repeats the first run's, from its manifest).
+    (a delta repeats the first run's, from its manifest). `report`: write OUT/report.html (a
+    delta's newer package goes without: the delta's own report is the review).
     `progress` hears of every step; `started` (time.perf_counter()) is when the command started,
     so the phases' seconds (MigrateResult.phases) cover the whole run.
     `keep_stage`: keep the staged copy of the dump as OUT/stage.duckdb (default: for a full
@@ -347,7 +349,7 @@ def migrate(
     options = dict(platform=platform, only=only, value_map_file=value_map_file, shop_country=shop_country,
                    timezone=timezone, on_progress=on_progress, demo=demo, seed=seed, size=size,
                    allow_partial=allow_partial, max_statement_mb=max_statement_mb, currency_rates=currency_rates,
-                   keep_currency=keep_currency, keep_stage=keep_stage)
+                   keep_currency=keep_currency, keep_stage=keep_stage, report=report)
     with ExitStack() as held:
         staged = staged_input(dumps)
         if staged:
@@ -365,7 +367,7 @@ def migrate(
 def _migrate(dumps: list[Path], out: Path, entities: list[str], implied: list[str], value_maps: dict,
              progress: Progress, clock: PhaseClock, *, platform, only, value_map_file, shop_country, timezone,
              on_progress, demo, seed, size, allow_partial, max_statement_mb, currency_rates, keep_currency,
-             keep_stage) -> MigrateResult:
+             keep_stage, report) -> MigrateResult:
     """migrate() with its options checked, writing the package into `out`, a new folder."""
     from .stage import first_fatal_issue
 
@@ -485,8 +487,9 @@ def _migrate(dumps: list[Path], out: Path, entities: list[str], implied: list[st
             summary[r.entity].source = r.source
             summary[r.entity].skipped = r.skipped
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    progress.step("report", "report")
-    write_report(out, log)
-    clock.lap("report")
+    if report:
+        progress.step("report", "report")
+        write_report(out, log)
+        clock.lap("report")
     return MigrateResult(out, detection, counts, list(summary.values()), recon, log, manifest, clock.seconds,
                          clock.phases, staged)

@@ -97,7 +97,7 @@ def make_delta(base: Path, dumps: list[Path] | Path, out: Path, *, allow_partial
             for name in (STAGE_FILE, STAGE_FILE + ".wal"):
                 (out / FULL / name).unlink(missing_ok=True)
             newer = migrate(dumps, work / FULL, allow_partial=allow_partial, max_statement_mb=max_statement_mb,
-                            on_progress=on_progress, **options)
+                            on_progress=on_progress, report=False, **options)
             if newer.manifest.get("table_prefix") != state_manifest.get("table_prefix"):
                 raise DumpkitError(f"the newer dump's {newer.manifest.get('platform')} tables are prefixed "
                                    f"{newer.manifest.get('table_prefix')!r}, the base package's "
