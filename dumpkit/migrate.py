@@ -371,7 +371,8 @@ def _migrate(dumps: list[Path], out: Path, entities: list[str], implied: list[st
     """migrate() with its options checked, writing the package into `out`, a new folder."""
     from .stage import first_fatal_issue
 
-    progress.plan(["staging", "prepare", "map", "refine", "check", "write", "report"] + (["demo"] if demo else []))
+    progress.plan(["staging", "prepare", "map", "refine", "check", "write"] + (["report"] if report else [])
+                  + (["demo"] if demo else []))
     log = IssueLog()
     tmp = out / ".scratch"  # DuckDB's spill files and a staged copy not kept; inside the new folder, so a
     tmp.mkdir(parents=True)  # stopped run's leftovers go with it (package.folder)
