@@ -118,9 +118,8 @@ def test_demo_is_closed_and_reproducible(shop, staged, full_runs, tmp_path):
 
 
 @pytest.mark.parametrize("shop", ["prestashop-8", "woocommerce-hpos", "opencart-3-orders", "magento2-luma-no", "shopware-orders"])
-def test_demo_sample_is_representative(shop, staged, tmp_path):
-    migrate(staged(shop), tmp_path / "full", keep_currency=True)
-    full = read(tmp_path / "full")
+def test_demo_sample_is_representative(shop, staged, full_runs, tmp_path):
+    full = read(full_runs(shop).out)
     with_variants = set(full["product_variants"].column("product_source_id").to_pylist())
     lines = full["order_lines"].column("order_source_id").to_pylist()
     multi_line = {o for o in lines if lines.count(o) > 1}
