@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from decimal import Decimal
+from typing import Callable, Hashable, Iterable
 
 import duckdb
 import pyarrow as pa
@@ -265,24 +266,33 @@ def unique_slugs(con: duckdb.DuckDBPyConnection, log: IssueLog) -> None:
         con.execute("DROP TABLE _slugs")
 
 
+def _first_free(turns: Iterable[tuple[Hashable, Hashable]], candidate: Callable[[Hashable, int], str]) -> list[str]:
+    """For each (namespace, base) in turn, the first of candidate(base, 0), candidate(base, 1)...
+    not yet taken in its namespace. The number to try first is remembered per (namespace, base):
+    what was taken stays taken, so the numbers below it need no second look (one pass, however
+    many share a base)."""
+    taken: dict[Hashable, set[str]] = {}
+    first_free: dict[tuple[Hashable, Hashable], int] = {}
+    out = []
+    for space, base in turns:
+        used = taken.setdefault(space, set())
+        n = first_free.get((space, base), 0)
+        name = candidate(base, n)
+        while name in used:
+            n += 1
+            name = candidate(base, n)
+        first_free[(space, base)] = n + 1
+        used.add(name)
+        out.append(name)
+    return out
+
+
 def _number_in_turn(con: duckdb.DuckDBPyConnection, order: str) -> None:
     """The slugs of _slugs record by record in natural order: the first free of base, base-1,
-    base-2... The number to try first is remembered per (language, base): what was taken stays
-    taken, so the numbers below it need no second look (one pass, however many share a base)."""
+    base-2... within the language (_first_free)."""
     rows = con.sql(f"SELECT source_id, lang, base FROM _slugs ORDER BY {order}, lang").to_arrow_table()
-    taken: dict[str, set[str]] = {}
-    first_free: dict[tuple[str, str], int] = {}
-    slugs = []
-    for lang, base in zip(rows.column("lang").to_pylist(), rows.column("base").to_pylist()):
-        used = taken.setdefault(lang, set())
-        n = first_free.get((lang, base), 0)
-        slug = base if n == 0 else f"{base}-{n}"
-        while slug in used:
-            n += 1
-            slug = f"{base}-{n}"
-        first_free[(lang, base)] = n + 1
-        used.add(slug)
-        slugs.append(slug)
+    slugs = _first_free(zip(rows.column("lang").to_pylist(), rows.column("base").to_pylist()),
+                        lambda base, n: base if n == 0 else f"{base}-{n}")
     con.register("_turns", pa.table({"source_id": rows.column("source_id"), "lang": rows.column("lang"),
                                      "slug": pa.array(slugs, pa.string())}))
     con.execute("""CREATE OR REPLACE TEMP TABLE _slugs AS SELECT s.* REPLACE (u.slug AS slug) FROM _slugs s
@@ -322,20 +332,10 @@ def image_file_names(con: duckdb.DuckDBPyConnection) -> None:
 
 def _names_in_turn(con: duckdb.DuckDBPyConnection) -> None:
     """_files' names file by file in natural order of their first image: the first free of name,
-    stem-1.ext, stem-2.ext...; the number to try first is remembered per name (linear)."""
+    stem-1.ext, stem-2.ext... (_first_free)."""
     files = con.sql(f"SELECT source_url, name, stem, ext FROM _files ORDER BY {natsort.order_by('first')}").to_arrow_table()
-    used: set[str] = set()
-    first_free: dict[str, int] = {}
-    names = []
-    for name, stem, ext in zip(*(files.column(c).to_pylist() for c in ("name", "stem", "ext"))):
-        n = first_free.get(name, 0)
-        candidate = name if n == 0 else f"{stem}-{n}{ext}"
-        while candidate in used:
-            n += 1
-            candidate = f"{stem}-{n}{ext}"
-        first_free[name] = n + 1
-        used.add(candidate)
-        names.append(candidate)
+    names = _first_free(((None, split) for split in zip(*(files.column(c).to_pylist() for c in ("name", "stem", "ext")))),
+                        lambda split, n: split[0] if n == 0 else f"{split[1]}-{n}{split[2]}")
     con.register("_turns", pa.table({"source_url": files.column("source_url"), "file_name": pa.array(names, pa.string())}))
     con.execute("""CREATE OR REPLACE TEMP TABLE _files AS SELECT f.* REPLACE (t.file_name AS file_name) FROM _files f
         JOIN _turns t ON t.source_url = f.source_url""")

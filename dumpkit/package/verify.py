@@ -17,6 +17,7 @@ from .schema import ENTITIES, file_name
 
 MANIFEST = "manifest.json"
 REVIEW = "review.json"
+ISSUES = "issues.jsonl"
 
 
 class PackageRefused(DumpkitError):
@@ -33,7 +34,7 @@ def sha256_file(path: Path) -> str:
 
 def package_files() -> set[str]:
     """The names a package always has (review.json is there for a demo only)."""
-    return {file_name(e) for e in ENTITIES} | {"issues.jsonl"}
+    return {file_name(e) for e in ENTITIES} | {ISSUES}
 
 
 def describe_files(folder: Path, names) -> dict[str, dict]:

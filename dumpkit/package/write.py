@@ -21,7 +21,7 @@ from .. import __version__, natsort
 from ..issues import IssueLog
 from ..sqlnames import qualified
 from .schema import ENTITIES, SCHEMA_VERSION, conform, file_name, validate
-from .verify import REVIEW, describe_files, package_files
+from .verify import ISSUES, REVIEW, describe_files, package_files
 
 
 class PackageInvalid(Exception):
@@ -33,7 +33,6 @@ ROW_GROUP = 8_192  # rows per Parquet row group; a file is written one group at 
 # are nearly unique, and trying a dictionary for each was slower and bigger (the amplified
 # benchmark shop's files: 0.65-0.84 s and 13.4 MB with them, 0.44 s and 9.1 MB without)
 PARQUET = {"compression": "zstd", "use_dictionary": False}
-ISSUES = "issues.jsonl"
 
 
 def _exists(con: duckdb.DuckDBPyConnection, entity: str) -> bool:
