@@ -37,7 +37,7 @@ from .issues import IssueLog
 from .map.refine import CROSS_RECORD_COLUMNS
 from .map.runner import mapping_failed, run_platform_mapping
 from .package.schema import ENTITIES
-from .sqlnames import ident, literal, qualified
+from .sqlnames import ident, literal, qualified, tables_in
 
 SMALL = ("tax_classes", "manufacturers", "categories", "product_options", "product_option_values")  # mapped whole
 OWNER = {  # rows that belong to one record of another entity: mapped with their owner
@@ -47,10 +47,6 @@ OWNER = {  # rows that belong to one record of another entity: mapped with their
 }
 WIDE = qualified("demo", "wide")  # the wide pass's rows of an entity mapped narrow before (Sample.merge)
 INVENTED = "dumpkit:"  # ids of records refine makes (guest customers, the hidden category)
-
-
-def _tables(con) -> set[str]:
-    return {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema='pkg'").fetchall()}
 
 
 def _ids(con, sql: str, params: list | None = None) -> list[str]:
@@ -189,7 +185,7 @@ class Sample:
 
     def _draw(self) -> None:
         rng = random.Random(self.seed)
-        tables = _tables(self.con)
+        tables = tables_in(self.con)
 
         def pool(entity: str) -> list[str]:
             if entity not in tables:
@@ -310,7 +306,7 @@ class Sample:
 
     def restrict(self, log: IssueLog) -> None:
         """Only the closure stays in pkg, and only its issues (and those about the dump as a whole)."""
-        tables = _tables(self.con)
+        tables = tables_in(self.con)
         for entity in tables - {"redirects"}:
             ids = sorted(self.kept.get(entity, set()))
             self.con.register("_keep", pa.table({"source_id": pa.array(ids, pa.string())}))
@@ -321,7 +317,7 @@ class Sample:
                 (entity = 'products' AND entity_source_id IN (SELECT source_id FROM pkg.products)) OR
                 (entity = 'categories' AND entity_source_id IN (SELECT source_id FROM pkg.categories)) OR
                 (entity = 'manufacturers' AND entity_source_id IN (SELECT source_id FROM pkg.manufacturers)))""")
-        self.kept = {e: set(_ids(self.con, f'SELECT source_id FROM {qualified("pkg", e)}')) for e in _tables(self.con)}
+        self.kept = {e: set(_ids(self.con, f'SELECT source_id FROM {qualified("pkg", e)}')) for e in tables_in(self.con)}
         log.keep_only(self.kept)
 
 
@@ -373,7 +369,7 @@ class _Shuffled:
 
 def expand(con: duckdb.DuckDBPyConnection, picked: dict[str, list[str]]) -> dict[str, set[str]]:
     """Source ids of every entity the picked records need to load and make sense."""
-    tables = _tables(con)
+    tables = tables_in(con)
     keep: dict[str, set[str]] = {e: set() for e in tables}
     keep["orders"] = set(picked.get("orders", []))
     keep["products"] = set(picked.get("products", []))

@@ -16,8 +16,11 @@ are counted from the same batches, without reading the file back.
 """
 from __future__ import annotations
 
+import atexit
+import os
 import shutil
 import tempfile
+import threading
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -53,28 +56,41 @@ class Issue:
     technical: bool = False  # a staging note on a table no mapping reads: changes nothing in the package
 
 
+_OWN: dict[int, duckdb.DuckDBPyConnection] = {}  # this process's DuckDB for the issues (by pid: not a fork's)
+_OWN_LOCK = threading.Lock()
+
+
+def _own_database() -> duckdb.DuckDBPyConnection:
+    """The process's DuckDB for sorting and counting issues, made once (a connection costs more
+    than the counting on a small shop): one thread, so no thread of it runs when the dump reader
+    is forked (DuckDB's readers and writers buffer per thread anyway); bounded memory, spilling to
+    a temporary folder removed at exit."""
+    with _OWN_LOCK:
+        pid = os.getpid()
+        if pid not in _OWN:
+            tmp = tempfile.mkdtemp(prefix="dumpkit-issues-")
+            atexit.register(shutil.rmtree, tmp, True)
+            _OWN.clear()  # a forked child's copy of its parent's is not used
+            _OWN[pid] = duckdb.connect(config={"threads": 1, "memory_limit": MEMORY, "temp_directory": tmp})
+        return _OWN[pid]
+
+
 @contextmanager
 def _connect(con: duckdb.DuckDBPyConnection | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """`con` (a migration's: its memory and temporary folder), or a DuckDB of its own for sorting
-    and counting the issues: one thread (DuckDB's readers and writers buffer per thread), bounded
-    memory, spilling to a temporary folder beyond it."""
+    """`con` (a migration's: its memory and temporary folder), or a cursor of the process's own
+    DuckDB for the issues (_own_database); what it registers goes with it."""
     if con is not None:
         natsort.define(con)
         yield con
         for name in ("issues", "keep", "wanted"):
             con.unregister(name)
         return
-    tmp = tempfile.mkdtemp(prefix="dumpkit-issues-")
-    own = duckdb.connect()
+    cursor = _own_database().cursor()
     try:
-        own.execute(f"SET memory_limit = '{MEMORY}'")
-        own.execute("SET threads = 1")
-        own.execute("SET temp_directory = ?", [tmp])
-        natsort.define(own)
-        yield own
+        natsort.define(cursor)
+        yield cursor
     finally:
-        own.close()
-        shutil.rmtree(tmp, ignore_errors=True)
+        cursor.close()
 
 
 FILE_ORDER = (f"list_position({list(PHASES)!r}, phase) NULLS LAST, phase, entity NULLS FIRST, "
@@ -116,10 +132,10 @@ class IssueLog:
              pa.nulls(n, pa.string()), pa.repeat(pa.scalar(False), n)], schema=SCHEMA))
         self._changed()
 
-    def add_query(self, con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> int:
-        """Issues computed in DuckDB: `sql` selects the seven fields, in FIELDS order (and an eighth,
-        the source table, for a stage issue). Returns how many."""
-        fields = FIELDS + (("table",) if len(con.sql(sql, params=params or None).columns) > len(FIELDS) else ())
+    def add_query(self, con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None, with_table: bool = False) -> int:
+        """Issues computed in DuckDB: `sql` selects the seven fields, in FIELDS order (and with
+        `with_table` an eighth, the source table of a stage issue). Returns how many."""
+        fields = FIELDS + (("table",) if with_table else ())
         names = ", ".join(f'CAST("{f}" AS VARCHAR) AS "{f}"' for f in fields)
         reader = con.sql(f"SELECT {names}, false AS technical FROM ({sql}) AS _q({', '.join(f'{chr(34)}{f}{chr(34)}' for f in fields)})",
                          params=params or None).to_arrow_reader(1 << 16)

@@ -172,7 +172,7 @@ def log_stage_issues(con: duckdb.DuckDBPyConnection, log: IssueLog) -> None:
         || coalesce(example, '') || CASE WHEN coalesce(count, 1) = 1 THEN '' ELSE ' (' || count || ' times)' END
         || coalesce(' (byte ' || byte_offset || ')', ''),
         nullif(table_name, '')
-        FROM stage.dumpkit.issues ORDER BY byte_offset NULLS LAST""")
+        FROM stage.dumpkit.issues ORDER BY byte_offset NULLS LAST""", with_table=True)
 
 
 def staged_input(dumps: list[Path]) -> Path | None:

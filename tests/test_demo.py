@@ -94,9 +94,10 @@ def full_packages(full_runs):
 def test_demo_is_closed_and_reproducible(shop, staged, full_runs, tmp_path):
     full = full_runs(shop)
     full_package = read(full.out)
-    demo = migrate(staged(shop), tmp_path / "demo", demo=True, seed=7, size=3)
+    demo = migrate(staged(shop), tmp_path / "demo", demo=True, seed=7, size=3, keep_currency=True)
     package = read(tmp_path / "demo")
     assert closure_problems(package) == []
+    assert_demo_is_full_restricted(full.out, tmp_path / "demo")
     # customers are drawn before refine makes guest customers of guest orders; a source's own guest accounts count
     made = {g for g in guests(full_package) if g.startswith("dumpkit:guest:")}
     pools = {"products": full.counts["products"], "orders": full.counts["orders"],
@@ -111,7 +112,7 @@ def test_demo_is_closed_and_reproducible(shop, staged, full_runs, tmp_path):
     assert lost <= {(i.entity, i.source_id, i.code) for i in full.log.items}
     assert all(r.ok for r in demo.reconciliation)
     # same seed, same sample, same files
-    again = migrate(staged(shop), tmp_path / "again", demo=True, seed=7, size=3)
+    again = migrate(staged(shop), tmp_path / "again", demo=True, seed=7, size=3, keep_currency=True)
     assert again.manifest["options"]["picked"] == demo.manifest["options"]["picked"]
     for entity, table in package.items():
         assert pq.read_table(tmp_path / "again" / f"{entity}.parquet").equals(table), entity
@@ -154,9 +155,10 @@ def assert_demo_is_full_restricted(full: Path, demo: Path) -> None:
 
 
 @pytest.mark.parametrize("shop", list(SHOPS))
-@pytest.mark.parametrize("seed,size", [(1, 1), (11, 4)])
+@pytest.mark.parametrize("seed,size", [(1, 1)])
 def test_demo_equals_the_full_package_restricted_to_its_records(shop, seed, size, staged, full_packages, tmp_path):
-    """The demo maps only its sample's closure, yet byte for byte as the full migration does."""
+    """The demo maps only its sample's closure, yet byte for byte as the full migration does (for
+    one record of each; test_demo_is_closed_and_reproducible checks it for three)."""
     migrate(staged(shop), tmp_path / "demo", demo=True, seed=seed, size=size, keep_currency=True)
     assert_demo_is_full_restricted(full_packages(shop), tmp_path / "demo")
 

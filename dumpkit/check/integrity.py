@@ -12,7 +12,7 @@ import pyarrow as pa
 
 from ..issues import IssueLog
 from ..package.schema import REFERENCES
-from ..sqlnames import ident, qualified
+from ..sqlnames import ident, qualified, tables_in
 
 # child entity -> (reference column, what happens when the target is missing)
 _DROP = {("orders", "customer_source_id"), ("order_lines", "order_source_id"), ("order_totals", "order_source_id"),
@@ -23,12 +23,8 @@ _CODES = {("order_lines", "product_source_id"): "PRODUCT_MISSING", ("order_lines
           ("orders", "customer_source_id"): "ORDER_WITHOUT_CUSTOMER"}
 
 
-def _tables(con) -> set[str]:
-    return {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema='pkg'").fetchall()}
-
-
 def check_references(con: duckdb.DuckDBPyConnection, log: IssueLog) -> None:
-    tables = _tables(con)
+    tables = tables_in(con)
     # parents before children, so a dropped order takes its lines with it
     for (entity, column), target in REFERENCES.items():
         if entity not in tables or target not in tables:
@@ -72,7 +68,7 @@ def check_order_money(con: duckdb.DuckDBPyConnection, log: IssueLog, tolerance: 
     within a cent of the currency the source's amounts were in (`rates`: NOK for one unit of it, for
     the orders converted to NOK: a cent of EUR is 0.117 NOK at 11.70). Amounts in the messages are
     rounded half to even, as Python formats a Decimal."""
-    tables = _tables(con)
+    tables = tables_in(con)
     if "order_totals" not in tables:
         return
     lines = "SELECT order_source_id, sum(line_total) AS lines FROM pkg.order_lines GROUP BY 1" if "order_lines" in tables \

@@ -7,7 +7,7 @@ import duckdb
 import pyarrow as pa
 
 from ..issues import IssueLog
-from ..sqlnames import qualified
+from ..sqlnames import qualified, tables_in
 
 
 @dataclass
@@ -28,7 +28,7 @@ def reconcile(con: duckdb.DuckDBPyConnection, sources: dict[str, str], log: Issu
     """`restrict` (a demo sample) limits each entity to the source ids it holds. Set-based: the
     source ids, the package's and those the issues explain are joined in DuckDB."""
     result = []
-    pkg = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema='pkg'").fetchall()}
+    pkg = tables_in(con)
     con.register("_issues", log.table())
     try:
         for entity, sql in sources.items():

@@ -29,6 +29,7 @@ import pyarrow as pa
 
 from ..errors import DumpkitError
 from ..issues import IssueLog
+from ..sqlnames import tables_in
 from ..package.schema import ENTITIES, MONEY
 
 NOK = "NOK"
@@ -145,7 +146,7 @@ def _missing(p: CurrencyPlan, log: IssueLog, codes: list[str], what: str) -> Non
 def convert(con: duckdb.DuckDBPyConnection, log: IssueLog, p: CurrencyPlan) -> dict[str, Decimal]:
     """Convert the mapped rows in pkg to NOK (after the mappings, before the checks). Returns the
     rate each converted order's amounts were multiplied by (a cent of the source is rate x 0.01 NOK)."""
-    tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'pkg'").fetchall()}
+    tables = tables_in(con)
     con.register("_fx", pa.table({"currency": list(p.rates), "rate": pa.array(list(p.rates.values()), pa.decimal128(20, 10))}))
     try:
         if p.keep:

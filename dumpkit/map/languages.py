@@ -15,6 +15,7 @@ import duckdb
 import pyarrow as pa
 
 from ..issues import IssueLog
+from ..sqlnames import tables_in
 from ..package.schema import LOC, MAIN_LANGUAGE
 
 # ISO 639-1 and 639-2 codes of Norwegian, in the order one is chosen when a shop has several
@@ -68,7 +69,7 @@ def fill_norwegian(con: duckdb.DuckDBPyConnection, log: IssueLog) -> None:
     """Every localised text of products, categories, options, option values and manufacturers
     gets a `no` entry: the main language's text (else the first language's) where Norwegian is
     missing; a record with no name at all is named '<Produkt|Kategori|...> <id>'."""
-    tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'pkg'").fetchall()}
+    tables = tables_in(con)
     main_key = con.execute("SELECT lang_key(getvariable('main_language'))").fetchall()[0][0] or MAIN_LANGUAGE
     for entity in ("categories", "manufacturers", "product_options", "product_option_values", "products"):
         if entity not in tables:

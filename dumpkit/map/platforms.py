@@ -28,6 +28,8 @@ def _mappings_dir() -> Path:
 MAPPINGS_DIR = _mappings_dir()
 _HEADER = re.compile(r"^--\s*(\w+):\s*(.*)$")
 _SRC_TABLE = re.compile(r'\bsrc\.(?:"([^"]+)"|([A-Za-z_][\w$]*))')
+_WHOLE_TABLE = re.compile(r"\{whole:(\w+)\}")  # a table a [demo_sources] condition reads whole (demo.py)
+_SRC_ASKED = re.compile(r"table_schema\s*=\s*'src'\s+AND\s+table_name\s*=\s*'([^']+)'", re.IGNORECASE)  # is it there?
 
 
 @dataclass
@@ -64,6 +66,17 @@ class Platform:
         if settings:
             texts += [*self.params.values(), *self.version_sql]
         return {a or b for t in texts for a, b in _SRC_TABLE.findall(t)}
+
+    def source_tables(self) -> set[str]:
+        """The source tables (without prefix) given a src view: those tables_read() finds, those
+        whose existence a version query or parameter asks information_schema about, the optional
+        tables and columns, a demo's cut-down tables and what their conditions read."""
+        conditions = list(self.demo_sources.values())
+        asked = [*self.params.values(), *self.version_sql, *(m.sql for m in self.mappings.values()), *self.views.values()]
+        return (self.tables_read(settings=True) | set(self.optional_tables) | set(self.optional_columns)
+                | {name for t in asked for name in _SRC_ASKED.findall(t)}
+                | set(self.demo_sources) | {a or b for t in conditions for a, b in _SRC_TABLE.findall(t)}
+                | {w for t in conditions for w in _WHOLE_TABLE.findall(t)})
 
 
 def load_platform(folder: Path) -> Platform:
@@ -160,7 +173,7 @@ def detect(con: duckdb.DuckDBPyConnection, platforms: dict[str, Platform], force
     # several installs in one database: the one with most rows is the shop
     matches.sort(key=lambda m: (-m[0], m[2]))
     _, platform, prefix = matches[0]
-    create_source_views(con, prefix)
+    create_source_views(con, prefix, platform.source_tables())
     version = None
     for sql in platform.version_sql:
         try:
@@ -278,10 +291,14 @@ def recognise_unmapped(tables: set[str]) -> str | None:
     return None
 
 
-def create_source_views(con: duckdb.DuckDBPyConnection, prefix: str) -> None:
-    """`src.<table>` for every staged `<prefix><table>`: mappings never spell the prefix. Made anew on
-    each detection: a view of a table that is gone would tell a version by a table the dump lacks."""
+def create_source_views(con: duckdb.DuckDBPyConnection, prefix: str, tables: set[str] | None = None) -> None:
+    """`src.<table>` for every staged `<prefix><table>` (of `tables`, the platform's source_tables(),
+    when given: a shop has hundreds of tables, and a view costs a bind each): mappings never spell
+    the prefix. Made anew on each detection: a view of a table that is gone would tell a version by
+    a table the dump lacks."""
     names = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()]
+    if tables is not None:
+        names = [t for t in names if t.startswith(prefix) and t[len(prefix):] in tables]
     con.execute("BEGIN")  # one commit for a shop's hundreds of views, not one each
     try:
         con.execute("DROP SCHEMA IF EXISTS src CASCADE")

@@ -23,6 +23,7 @@ import pyarrow as pa
 
 from .. import natsort
 from ..issues import IssueLog
+from ..sqlnames import tables_in
 
 UNCATEGORIZED = "dumpkit:uncategorized"
 GUEST_PREFIX = "dumpkit:guest:"
@@ -47,9 +48,7 @@ CROSS_RECORD_COLUMNS = {
 
 
 def _exists(con, entity: str) -> bool:
-    return bool(con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'pkg' AND table_name = ?", [entity]
-    ).fetchall()[0][0])
+    return entity in tables_in(con)
 
 
 def _rewrite(con, entity: str, replace: str, joins: str = "") -> None:

@@ -141,27 +141,28 @@ def run_mapping(con: duckdb.DuckDBPyConnection, entity: str, sql: str, log: Issu
     `narrow` computes only those columns (and source_id): the others are there, NULL (a demo's
     pass over the whole shop, demo.py), into `target` instead of pkg.<entity>."""
     target = target or qualified("pkg", entity)
-    bound = con.sql(sql)  # bound, not run
-    columns = bound.columns
     nulls = {}  # narrow: the columns not computed, NULL of their type in the target (not in _mapped)
     if narrow is None:
         select = "*"
     else:
+        bound = con.sql(sql)  # bound, not run
         wanted = {"source_id", "_skip", *narrow, *("_raw_" + c for c in narrow)}
         nulls = {c: f"CAST(NULL AS {t}) AS {ident(c)}" if str(t) != '"NULL"' else f"NULL AS {ident(c)}"
-                 for c, t in zip(columns, bound.types) if c not in wanted}
-        columns = [c for c in columns if c in wanted]
-        select = ", ".join(ident(c) for c in columns)
+                 for c, t in zip(bound.columns, bound.types) if c not in wanted}
+        select = ", ".join(ident(c) for c in bound.columns if c in wanted)
     query = f"SELECT {select} FROM ({sql}) AS _m" + (f" WHERE {where}" if where else "")
     con.execute(f"CREATE OR REPLACE TEMP TABLE _mapped AS {query}")
+    mapped = con.sql("SELECT * FROM _mapped")
+    columns = mapped.columns
+    names = bound.columns if narrow is not None else columns  # the mapping's columns, in its order
     kept = "_skip IS NULL" if "_skip" in columns else "true"
     skipped = _log_skips(con, entity, log) if "_skip" in columns else {}
     for column, level in (("_warn", "warning"), ("_note", "info")):
         if column in columns:
             _log_warnings(con, entity, log, kept, column, level)
-    types = dict(zip(columns, (str(t) for t in con.sql("SELECT * FROM _mapped").types)))
+    types = dict(zip(columns, (str(t) for t in mapped.types)))
     select = []
-    for name in bound.columns:
+    for name in names:
         if name in ("_skip", "_warn", "_note") or name.startswith("_raw_"):
             continue
         raw = "_raw_" + name
@@ -171,7 +172,7 @@ def run_mapping(con: duckdb.DuckDBPyConnection, entity: str, sql: str, log: Issu
             select.append(_fill_unmapped(con, entity, name, types[name], raw, log, kept) if raw in columns else ident(name))
     # a mapping may leave out optional fields: they are there, empty, for the steps after it
     for f in ENTITIES[entity]:
-        if f.name not in bound.columns and f.nullable:
+        if f.name not in names and f.nullable:
             select.append(f'CAST(NULL AS {_duck_type(con, f.type)}) AS {ident(f.name)}')
     con.execute(f'CREATE OR REPLACE TABLE {target} AS SELECT {", ".join(select)} FROM _mapped WHERE {kept}')
     rows = con.execute(f'SELECT count(*) FROM {target}').fetchall()[0][0]

@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 
 from .. import __version__, natsort
 from ..issues import IssueLog
-from ..sqlnames import qualified
+from ..sqlnames import qualified, tables_in
 from .schema import ENTITIES, SCHEMA_VERSION, conform, file_name, validate
 from .verify import ISSUES, REVIEW, describe_files, package_files
 
@@ -36,8 +36,7 @@ PARQUET = {"compression": "zstd", "use_dictionary": False}
 
 
 def _exists(con: duckdb.DuckDBPyConnection, entity: str) -> bool:
-    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema='pkg' AND table_name=?",
-                            [entity]).fetchall()[0][0])
+    return entity in tables_in(con)
 
 
 def entity_groups(con: duckdb.DuckDBPyConnection, entity: str) -> Iterator[pa.Table]:

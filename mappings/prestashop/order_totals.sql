@@ -22,7 +22,7 @@ WITH o AS (
     FROM src.orders o
     WHERE o.id_shop = getvariable('shop_id')  -- the orders of other shops are left out (orders.sql says so)
 ),
-m AS (  -- amounts in the shop's currency
+m AS MATERIALIZED (  -- amounts in the shop's currency
     SELECT id_order,
            div4(total_products, conv) AS subtotal,
            div4(total_shipping_tax_excl, conv) AS shipping,
