@@ -45,3 +45,8 @@ def tables_in(con, schema: str = "pkg") -> set[str]:
     of the dump's hundreds of tables as well: half the time, and asked often.)"""
     return {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
                                       "AND schema_name = ? AND NOT temporary", [schema]).fetchall()}
+
+
+def has_table(con, name: str, schema: str = "pkg") -> bool:
+    """Whether `schema` (by default: the entities mapped so far) holds the table `name`."""
+    return name in tables_in(con, schema)

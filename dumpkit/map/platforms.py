@@ -59,24 +59,26 @@ class Platform:
     review: dict[str, str] = field(default_factory=dict)  # entity -> SQL of source fields for the demo review
     views: dict[str, str] = field(default_factory=dict)  # name -> SQL of a view the mappings share, in creation order
 
+    def _sql(self, settings: bool = False) -> list[str]:
+        """The platform's SQL that reads source tables: mappings, review queries, sources and views;
+        with `settings`, also [params] and the version queries."""
+        texts = [m.sql for m in self.mappings.values()] + [*self.review.values(), *self.sources.values(), *self.views.values()]
+        return texts + [*self.params.values(), *self.version_sql] if settings else texts
+
     def tables_read(self, settings: bool = False) -> set[str]:
         """Source tables (without prefix) whose rows the mappings read as src.<table>; with
         `settings`, also those the [params] read for the shop's settings only."""
-        texts = [m.sql for m in self.mappings.values()] + [*self.review.values(), *self.sources.values(), *self.views.values()]
-        if settings:
-            texts += [*self.params.values(), *self.version_sql]
-        return {a or b for t in texts for a, b in _SRC_TABLE.findall(t)}
+        return {a or b for t in self._sql(settings) for a, b in _SRC_TABLE.findall(t)}
 
     def source_tables(self) -> set[str]:
-        """The source tables (without prefix) given a src view: those tables_read() finds, those
-        whose existence a version query or parameter asks information_schema about, the optional
-        tables and columns, a demo's cut-down tables and what their conditions read."""
-        conditions = list(self.demo_sources.values())
-        asked = [*self.params.values(), *self.version_sql, *(m.sql for m in self.mappings.values()), *self.views.values()]
-        return (self.tables_read(settings=True) | set(self.optional_tables) | set(self.optional_columns)
-                | {name for t in asked for name in _SRC_ASKED.findall(t)}
-                | set(self.demo_sources) | {a or b for t in conditions for a, b in _SRC_TABLE.findall(t)}
-                | {w for t in conditions for w in _WHOLE_TABLE.findall(t)})
+        """The source tables (without prefix) given a src view: every one the platform's SQL (and its
+        [demo_sources] conditions) names as src.<table>, as {whole:<table>}, or as a table whose
+        existence it asks information_schema about; the optional tables and columns; the tables a
+        demo cuts down."""
+        texts = self._sql(settings=True) + list(self.demo_sources.values())
+        named = {a or b for t in texts for a, b in _SRC_TABLE.findall(t)}
+        named |= {n for t in texts for n in _WHOLE_TABLE.findall(t) + _SRC_ASKED.findall(t)}
+        return named | set(self.optional_tables) | set(self.optional_columns) | set(self.demo_sources)
 
 
 def load_platform(folder: Path) -> Platform:
@@ -291,22 +293,19 @@ def recognise_unmapped(tables: set[str]) -> str | None:
     return None
 
 
-def create_source_views(con: duckdb.DuckDBPyConnection, prefix: str, tables: set[str] | None = None) -> None:
-    """`src.<table>` for every staged `<prefix><table>` (of `tables`, the platform's source_tables(),
-    when given: a shop has hundreds of tables, and a view costs a bind each): mappings never spell
-    the prefix. Made anew on each detection: a view of a table that is gone would tell a version by
-    a table the dump lacks."""
+def create_source_views(con: duckdb.DuckDBPyConnection, prefix: str, tables: set[str]) -> None:
+    """`src.<table>` for every staged `<prefix><table>` of `tables` (the platform's source_tables():
+    a shop has hundreds of tables, and a view costs a bind each): mappings never spell the prefix.
+    Made anew on each detection: a view of a table that is gone would tell a version by a table the
+    dump lacks."""
     names = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()]
-    if tables is not None:
-        names = [t for t in names if t.startswith(prefix) and t[len(prefix):] in tables]
-    con.execute("BEGIN")  # one commit for a shop's hundreds of views, not one each
+    names = [t for t in names if t.startswith(prefix) and t[len(prefix):] in tables]
+    con.execute("BEGIN")  # one commit for the views, not one each
     try:
         con.execute("DROP SCHEMA IF EXISTS src CASCADE")
         con.execute("CREATE SCHEMA src")
         for t in names:
-            if t.startswith(prefix):
-                short = t[len(prefix):]
-                con.execute(f"CREATE OR REPLACE VIEW {qualified('src', short)} AS SELECT * FROM {qualified('main', t)}")
+            con.execute(f"CREATE OR REPLACE VIEW {qualified('src', t[len(prefix):])} AS SELECT * FROM {qualified('main', t)}")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

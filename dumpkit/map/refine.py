@@ -23,7 +23,7 @@ import pyarrow as pa
 
 from .. import natsort
 from ..issues import IssueLog
-from ..sqlnames import tables_in
+from ..sqlnames import has_table
 
 UNCATEGORIZED = "dumpkit:uncategorized"
 GUEST_PREFIX = "dumpkit:guest:"
@@ -47,9 +47,6 @@ CROSS_RECORD_COLUMNS = {
 }
 
 
-def _exists(con, entity: str) -> bool:
-    return entity in tables_in(con)
-
 
 def _rewrite(con, entity: str, replace: str, joins: str = "") -> None:
     """pkg.<entity> again with `replace` ('expression AS column, ...' over `t` and what `joins`
@@ -66,7 +63,7 @@ def add_guest_customers(con: duckdb.DuckDBPyConnection, log: IssueLog) -> None:
     """Orders without a customer get one per e-mail (Mystore skips orders without a customer).
     A guest whose e-mail belongs to a registered customer is that customer; a guest customer is
     made from its first order (by time, then id)."""
-    if not (_exists(con, "orders") and _exists(con, "customers")):
+    if not (has_table(con, "orders") and has_table(con, "customers")):
         return
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _guest_orders AS
         WITH registered AS (
@@ -120,9 +117,9 @@ def add_guest_customers(con: duckdb.DuckDBPyConnection, log: IssueLog) -> None:
 
 def add_uncategorized(con: duckdb.DuckDBPyConnection, log: IssueLog) -> None:
     """Every product needs a category: those without one go to a hidden 'Ukategorisert'."""
-    if not _exists(con, "products"):
+    if not has_table(con, "products"):
         return
-    has_categories = _exists(con, "categories")
+    has_categories = has_table(con, "categories")
     known = "SELECT source_id FROM pkg.categories" if has_categories else "SELECT NULL::VARCHAR WHERE false"
     # DuckDB 2 allows no subquery inside a lambda: the known ids come in as one list
     _rewrite(con, "products", "list_filter(coalesce(t.category_source_ids, []::VARCHAR[]), lambda c: list_contains(_k.known, c))"
@@ -147,9 +144,9 @@ DEFAULT_TAX_CLASS = "dumpkit:vat25"
 def add_default_tax_class(con: duckdb.DuckDBPyConnection, log: IssueLog) -> None:
     """Every product needs a tax class: one without (or with one not in the package) gets the
     shop's 25 % class, or a new 'MVA 25%' class when the shop has none."""
-    if not _exists(con, "products"):
+    if not has_table(con, "products"):
         return
-    has_classes = _exists(con, "tax_classes")
+    has_classes = has_table(con, "tax_classes")
     known = "SELECT source_id FROM pkg.tax_classes" if has_classes else "SELECT NULL::VARCHAR WHERE false"
     lonely = f"tax_class_source_id IS NULL OR tax_class_source_id NOT IN ({known})"
     if not con.execute(f"SELECT count(*) FROM pkg.products WHERE {lonely}").fetchall()[0][0]:
@@ -188,9 +185,9 @@ def review_tax_classes(con: duckdb.DuckDBPyConnection, log: IssueLog) -> None:
     """A class no product uses changes no price: its rate warnings become info. A title that
     names a percent other than the class's rate ('US-AL Rate (4%)' on a 25 % class) becomes
     'MVA 25%'; the source title goes to the description."""
-    if not _exists(con, "tax_classes"):
+    if not has_table(con, "tax_classes"):
         return
-    used = {r[0] for r in con.execute("SELECT DISTINCT tax_class_source_id FROM pkg.products").fetchall()} if _exists(con, "products") else set()
+    used = {r[0] for r in con.execute("SELECT DISTINCT tax_class_source_id FROM pkg.products").fetchall()} if has_table(con, "products") else set()
     log.rewrite(lambda i: replace(i, level="info", message="no product uses this class, so no price depends on it; " + {
                     "NO_TAX_RATE": "it has no rate for the shop's country (0 %)",
                     "FIXED_TAX_DROPPED": "its fixed-amount tax is not carried over"}.get(
@@ -224,7 +221,7 @@ def unique_slugs(con: duckdb.DuckDBPyConnection, log: IssueLog) -> None:
     every duplicate was quadratic: 144 s for a shop of 114,000 products."""
     natsort.define(con)
     for entity in ("categories", "manufacturers", "products"):
-        if not _exists(con, entity):
+        if not has_table(con, entity):
             continue
         names = "name" if entity != "manufacturers" else "MAP {'no': name}"
         order = natsort.order_by_in(con, f'pkg."{entity}"', "source_id")
@@ -306,7 +303,7 @@ def image_file_names(con: duckdb.DuckDBPyConnection) -> None:
     first free of name, name-1, name-2... Numbered in DuckDB as unique_slugs does: the k-th file
     of a name gets `<stem>-<k-1>.<ext>`, the rule's result unless such a name is itself some
     file's name; then _names_in_turn() follows the rule file by file, in one linear pass."""
-    if not _exists(con, "product_images"):
+    if not has_table(con, "product_images"):
         return
     natsort.define(con)
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _files AS
@@ -345,9 +342,9 @@ def repoint_redirects(con: duckdb.DuckDBPyConnection) -> None:
     """Redirects lead to the final Mystore URL: /products/<slug>, /categories/<slug>,
     /manufacturers/<slug>, with the redirect's own language's slug after unique_slugs
     (the main language's when that language has none)."""
-    if not _exists(con, "redirects"):
+    if not has_table(con, "redirects"):
         return
-    entities = [e for e in ("products", "categories", "manufacturers") if _exists(con, e)]
+    entities = [e for e in ("products", "categories", "manufacturers") if has_table(con, e)]
     if not entities:
         return
     # one pass over the redirects (a big shop has half a million), a join per entity
@@ -378,9 +375,9 @@ def clean_org_number(value: str | None) -> str | None:
 
 def hygiene(con: duckdb.DuckDBPyConnection, log: IssueLog, shop_country: str = "NO") -> None:
     """Fill what Mystore would fill silently, flag what it would reject."""
-    if _exists(con, "customers"):
+    if has_table(con, "customers"):
         _customer_hygiene(con, log, shop_country)
-    if _exists(con, "orders"):
+    if has_table(con, "orders"):
         log.add_query(con, """SELECT 'check', 'orders', source_id, 'warning', 'EMPTY_NAME', 'customer_address_name',
             'order has no customer name; set to ''N/A''' FROM pkg.orders WHERE blank_null(customer_address_name) IS NULL""")
         con.execute("UPDATE pkg.orders SET customer_address_name = 'N/A' WHERE blank_null(customer_address_name) IS NULL")
@@ -389,7 +386,7 @@ def hygiene(con: duckdb.DuckDBPyConnection, log: IssueLog, shop_country: str = "
             FROM pkg.orders WHERE blank_null(customer_address_country) IS NULL""", [shop_country])
         con.execute("UPDATE pkg.orders SET customer_address_country = ? WHERE blank_null(customer_address_country) IS NULL",
                     [shop_country])
-    if _exists(con, "tax_classes"):
+    if has_table(con, "tax_classes"):
         for sid, rate in con.execute(
                 "SELECT source_id, tax_rate FROM pkg.tax_classes WHERE tax_rate NOT IN (25, 15, 12, 11.11, 0)").fetchall():
             log.add("check", "tax_classes", sid, "warning", "VAT_RATE_UNUSUAL", "tax_rate",
@@ -410,7 +407,7 @@ def _customer_hygiene(con, log: IssueLog, shop_country: str) -> None:
     if log.add_query(con, """SELECT 'check', 'customers', sid, 'warning', 'DUPLICATE_EMAIL', 'email',
             'e-mail ' || email || ' also belongs to customer ' || keep || '; merged into it (its orders move there)'
             FROM _dupes"""):
-        if _exists(con, "orders"):
+        if has_table(con, "orders"):
             _rewrite(con, "orders", "coalesce(d.keep, t.customer_source_id) AS customer_source_id",
                      "LEFT JOIN _dupes d ON d.sid = t.customer_source_id")
         con.execute("CREATE OR REPLACE TABLE pkg.customers AS SELECT * FROM pkg.customers t "

@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 
 from .. import __version__, natsort
 from ..issues import IssueLog
-from ..sqlnames import qualified, tables_in
+from ..sqlnames import has_table, qualified
 from .schema import ENTITIES, SCHEMA_VERSION, conform, file_name, validate
 from .verify import ISSUES, REVIEW, describe_files, package_files
 
@@ -35,14 +35,11 @@ ROW_GROUP = 8_192  # rows per Parquet row group; a file is written one group at 
 PARQUET = {"compression": "zstd", "use_dictionary": False}
 
 
-def _exists(con: duckdb.DuckDBPyConnection, entity: str) -> bool:
-    return entity in tables_in(con)
-
 
 def entity_groups(con: duckdb.DuckDBPyConnection, entity: str) -> Iterator[pa.Table]:
     """The entity's rows from the pkg schema in the order of source_id (natsort.file_order_in),
     conformed to the package schema, ROW_GROUP rows at a time (nothing when not mapped)."""
-    if not _exists(con, entity):
+    if not has_table(con, entity):
         return
     order = natsort.file_order_in(con, qualified("pkg", entity))
     reader = con.sql(f"SELECT * FROM {qualified('pkg', entity)} ORDER BY {order}").to_arrow_reader(ROW_GROUP)
@@ -75,7 +72,7 @@ def write_parquet(table: pa.Table, where) -> None:
 def write_entity(con: duckdb.DuckDBPyConnection, entity: str, path: Path) -> int:
     """The entity's file, validated a row group at a time (unique source ids checked by DuckDB
     first); rows written."""
-    if _exists(con, entity):
+    if has_table(con, entity):
         dupes = con.execute(f"SELECT source_id, count(*) FROM {qualified('pkg', entity)} GROUP BY 1 HAVING count(*) > 1 "
                             f"ORDER BY 2 DESC, 1 LIMIT 6").fetchall()
         if dupes:
