@@ -252,6 +252,10 @@ def print_migrate_summary(result) -> None:
     out.print(f"issues: {', '.join(f'{n} {lvl}' for lvl, n in sorted(levels.items())) or 'none'} "
               f"-> {plain(result.out / 'issues.jsonl')}; done in {result.seconds:.1f} s", highlight=False, soft_wrap=True)
     staged = result.staged
+    if staged is not None and staged.left_out.get("tables"):
+        out.print(f"not staged: the {staged.left_out['rows']:,} rows of {staged.left_out['tables']} tables no platform's "
+                  f"mappings read (logs, carts, search index...), counted only; dumpkit stage stages every row",
+                  highlight=False, soft_wrap=True)
     if staged is not None and staged.kept:
         out.print(f"staged copy of the dump: {plain(staged.path)} ({staged.bytes / 1e6:,.1f} MB), kept for reruns: "
                   f"dumpkit migrate {plain(staged.path)} -o ... starts from it without staging again "

@@ -32,7 +32,8 @@ from .issues import IssueLog
 from .limits import migrate_memory
 from .lock import hold_lock
 from .map import currency, languages, refine
-from .map.platforms import Detection, check_readable, detect, load_platforms
+from .map.platforms import (Detection, check_readable, detect, load_platforms, rows_any_platform_reads,
+                            tables_left_out)
 from .map.runner import prepare, run_platform_mapping
 from .package.folder import STAGE_FILE, package_folder
 from .package.schema import ENTITIES, REFERENCES
@@ -134,6 +135,7 @@ class StagedCopy:
     path: Path
     bytes: int
     kept: bool
+    left_out: dict = field(default_factory=dict)  # {"tables": n, "rows": m}: counted, not staged (no mapping reads them)
 
 
 @dataclass
@@ -173,6 +175,10 @@ def log_stage_issues(con: duckdb.DuckDBPyConnection, log: IssueLog) -> None:
         || coalesce(' (byte ' || byte_offset || ')', ''),
         nullif(table_name, '')
         FROM stage.dumpkit.issues ORDER BY byte_offset NULLS LAST""", with_table=True)
+    if tables_left_out(con):  # (check_readable stops the run if the platform reads one of them)
+        log.add_query(con, """SELECT 'stage', NULL, NULL, 'info', 'ROWS_NOT_STAGED', NULL, table_name || ': ' || rows_left_out
+            || ' rows counted, not staged: no platform''s mappings read this table (dumpkit stage stages every row)',
+            table_name FROM stage.dumpkit.tables WHERE rows_left_out > 0 ORDER BY table_name""", with_table=True)
 
 
 def staged_input(dumps: list[Path]) -> Path | None:
@@ -198,11 +204,13 @@ def stage_or_reuse(dumps: list[Path], out: Path, log: IssueLog, on_progress=None
     with ThreadPoolExecutor(1) as pool:
         digest = []
         hash_it = (lambda: digest.append(pool.submit(sha256_file, files[0]))) if len(files) == 1 else None
+        # rows no platform's mappings read (logs, carts, search index) are counted, not staged
         result = stage_dump(dumps, db, on_progress=on_progress, on_sql_bytes=on_sql_bytes, on_reader=hash_it,
-                            **stage_options)
+                            keep_rows=rows_any_platform_reads(load_platforms()), **stage_options)
         sha256 = digest[0].result() if digest else None
     source = {"file_name": ", ".join(p.name for p in files), "size": sum(p.stat().st_size for p in files),
-              "sha256": sha256, "producer": result.info.producer, "partial": result.partial}
+              "sha256": sha256, "producer": result.info.producer, "partial": result.partial,
+              "rows_left_out": {"tables": len(result.left_out), "rows": sum(result.left_out.values())}}
     return db, source
 
 
@@ -473,7 +481,7 @@ def _migrate(dumps: list[Path], out: Path, entities: list[str], implied: list[st
 
         counts = write_package(con, out, entities, log, manifest, review, on_file=on_file)
         clock.lap("write", written[0], "files")
-        staged = StagedCopy(db, db.stat().st_size, keep_stage) if fresh else None
+        staged = StagedCopy(db, db.stat().st_size, keep_stage, source["rows_left_out"]) if fresh else None
     finally:
         if con is not None:
             con.close()

@@ -41,6 +41,8 @@ def test_progress_lines_and_phases_that_add_up(tmp_path):
     assert staged.exists()
     line = " ".join(proc.stdout.split())
     assert f"staged copy of the dump: {staged}" in line and f"({staged.stat().st_size / 1e6:,.1f} MB), kept for reruns" in line
+    # and what it did not stage: the rows of the tables no mapping reads, counted
+    assert re.search(r"not staged: the [\d,]+ rows of \d+ tables no platform's mappings read", line)
 
 
 def test_no_keep_stage_and_demo_leave_no_staged_copy(tmp_path):

@@ -43,7 +43,7 @@ def _value(field: pa.Field, i: int):
     if pa.types.is_boolean(t):
         return False
     if pa.types.is_timestamp(t):
-        return dt.datetime(2024, 5, 17, 12, 0, i, tzinfo=dt.timezone.utc)
+        return dt.datetime(2024, 5, 17, 12, 0, i % 60, tzinfo=dt.timezone.utc)
     if pa.types.is_date(t):
         return dt.date(1980, 1, 2)
     raise AssertionError(f"no sample value for {field}")
@@ -198,6 +198,28 @@ def test_duplicate_source_id_is_reported():
     table = replace(valid_table("categories"), "source_id", ["7", "8", "7"])
     problems = S.validate("categories", table)
     assert problems == ["categories.source_id: 1 duplicate value(s): '7' x2"]
+
+
+@pytest.mark.parametrize("repeated", [(0, 1), (8_191, 8_192), (3, 20_000)])
+def test_the_writer_refuses_a_repeated_source_id_wherever_it_is(tmp_path, repeated):
+    """Within a row group, across two, or far apart in the table: the rows reach the file sorted
+    by source id, so the writer finds it next to itself."""
+    import duckdb
+
+    from dumpkit.package.write import PackageInvalid, write_entity
+
+    rows = 20_001
+    ids = [str(i) for i in range(rows)]
+    ids[repeated[1]] = ids[repeated[0]]
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA pkg")
+    con.register("t", replace(valid_table("categories", rows), "source_id", ids))
+    con.execute("CREATE TABLE pkg.categories AS FROM t")
+    with pytest.raises(PackageInvalid, match=rf"categories\.source_id: (1 )?duplicate value\(s\): '{repeated[0]}' x2$"):
+        write_entity(con, "categories", tmp_path / "categories.parquet")
+    con.execute("DELETE FROM pkg.categories WHERE source_id = ?", [str(repeated[0])])
+    assert write_entity(con, "categories", tmp_path / "categories.parquet") == rows - 2
+    assert pq.read_table(tmp_path / "categories.parquet").num_rows == rows - 2
 
 
 def test_wrong_type_is_reported():

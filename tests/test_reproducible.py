@@ -36,10 +36,12 @@ def test_same_dump_same_files(shop, tmp_path):
             assert x == z
         else:  # report.html: made at another time; the staged run names another source file
             assert without_time(a.decode()) == without_time(b.decode()), name
-    # the staging issues are there both ways (zero dates staged as NULL, on the PrestaShop 8 dump)
+    # the staging issues are there both ways (zero dates staged as NULL, on the PrestaShop 8 dump; those
+    # of ps_employee are not made: no mapping reads it, so its rows are counted, not staged)
     if shop == "prestashop-8":
         issues = [json.loads(line) for line in (tmp_path / "staged" / "issues.jsonl").open()]
-        assert sum(1 for i in issues if i["phase"] == "stage" and i["code"] == "ZERO_DATE") == 18
+        assert sum(1 for i in issues if i["phase"] == "stage" and i["code"] == "ZERO_DATE") == 15
+        assert {"ps_employee", "ps_search_index"} <= {i["table"] for i in issues if i["code"] == "ROWS_NOT_STAGED"}
 
 
 def test_issues_in_file_order():

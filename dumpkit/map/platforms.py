@@ -81,6 +81,17 @@ class Platform:
         return named | set(self.optional_tables) | set(self.optional_columns) | set(self.demo_sources)
 
 
+def rows_any_platform_reads(platforms: dict[str, Platform]):
+    """`keep_rows(table)` for staging a dump to migrate it: whether some platform may read rows of
+    the table, i.e. its name (lower-cased, after whatever prefix) ends with one of a platform's
+    source_tables() or signature tables. The platform is known only once the dump is staged, so
+    this errs on the side of keeping (ps_cart_product ends with "product"); what no platform reads,
+    a shop's logs, carts and search index (a fifth to a third of a PrestaShop dump), is only
+    counted. check_readable stops a migration from a staged file that left out what it reads."""
+    names = tuple(sorted({n.lower() for p in platforms.values() for n in p.source_tables() | set(p.signature)}))
+    return lambda table: table.lower().endswith(names)
+
+
 def load_platform(folder: Path) -> Platform:
     cfg = tomllib.loads((folder / "platform.toml").read_text(encoding="utf-8"))
     p = Platform(
@@ -219,17 +230,33 @@ def unnamed_columns(con: duckdb.DuckDBPyConnection, tables: list[str]) -> list[s
         return []
 
 
+def tables_left_out(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Staged tables whose rows staging counted but left out (stage_dump's keep_rows), with the count."""
+    try:
+        return dict(con.execute("SELECT table_name, rows_left_out FROM dumpkit.tables WHERE rows_left_out > 0").fetchall())
+    except duckdb.Error:  # staged before dumpkit left rows out, or not by dumpkit
+        return {}
+
+
 def check_readable(con: duckdb.DuckDBPyConnection, detection: Detection) -> None:
     """Stop with one line when the mappings cannot read the dump: it holds no rows at all (a schema
-    dump), or a data-only dump did not name the columns of a table they read."""
+    dump), staging left out the rows of a table they read, or a data-only dump did not name the
+    columns of a table they read."""
     try:
         rows, tables = con.execute("SELECT coalesce(sum(rows), 0), count(*) FROM dumpkit.tables").fetchall()[0]
     except duckdb.Error:
         return
-    if tables and not rows:
+    left_out = tables_left_out(con)
+    if tables and not rows and not left_out:
         raise DumpkitError(f"the dump defines {tables} tables but holds no rows: a schema-only dump (like mariadb-dump "
                            f"--no-data, or an installer's db_structure.sql). Give the dump with the data (a data dump "
                            f"goes after its schema: dumpkit migrate schema.sql data.sql)")
+    needed = {detection.prefix + t for t in detection.platform.source_tables()}
+    missing = sorted(t for t in left_out if t in needed)
+    if missing:
+        raise DumpkitError(f"the staged file left out the rows of {', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''}, "
+                           f"which the {detection.platform.name} mappings read (a dumpkit whose mappings did not read them "
+                           f"staged it for a migration): migrate the dump itself, or stage it again with dumpkit stage")
     read = [detection.prefix + t for t in detection.platform.tables_read(settings=True)]
     unnamed = unnamed_columns(con, read)
     for table in unnamed:

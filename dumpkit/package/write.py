@@ -15,11 +15,12 @@ from typing import Callable, Iterator
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .. import __version__, natsort
 from ..issues import IssueLog
-from ..sqlnames import has_table, qualified
+from ..sqlnames import has_table, qualified, tables_in
 from .schema import ENTITIES, SCHEMA_VERSION, conform, file_name, validate
 from .verify import ISSUES, REVIEW, describe_files, package_files
 
@@ -36,10 +37,11 @@ PARQUET = {"compression": "zstd", "use_dictionary": False}
 
 
 
-def entity_groups(con: duckdb.DuckDBPyConnection, entity: str) -> Iterator[pa.Table]:
+def entity_groups(con: duckdb.DuckDBPyConnection, entity: str, mapped: bool | None = None) -> Iterator[pa.Table]:
     """The entity's rows from the pkg schema in the order of source_id (natsort.file_order_in),
-    conformed to the package schema, ROW_GROUP rows at a time (nothing when not mapped)."""
-    if not has_table(con, entity):
+    conformed to the package schema, ROW_GROUP rows at a time (nothing when not mapped; `mapped`:
+    whether it is, when the caller knows)."""
+    if not (has_table(con, entity) if mapped is None else mapped):
         return
     order = natsort.file_order_in(con, qualified("pkg", entity))
     reader = con.sql(f"SELECT * FROM {qualified('pkg', entity)} ORDER BY {order}").to_arrow_reader(ROW_GROUP)
@@ -57,33 +59,28 @@ def entity_groups(con: duckdb.DuckDBPyConnection, entity: str) -> Iterator[pa.Ta
         yield conform(entity, pa.Table.from_batches(waiting))
 
 
-def entity_table(con: duckdb.DuckDBPyConnection, entity: str) -> pa.Table:
-    """The entity's rows from the pkg schema, conformed to the package schema (empty when not mapped)."""
-    groups = list(entity_groups(con, entity))
-    return pa.concat_tables(groups) if groups else ENTITIES[entity].empty_table()
-
-
 def write_parquet(table: pa.Table, where) -> None:
     """One package file (`where`: a path or a writable pyarrow buffer), in row groups of ROW_GROUP
     rows: the same rows give the same bytes, however they were put together (write_entity's way)."""
     pq.write_table(table.combine_chunks(), where, row_group_size=ROW_GROUP, **PARQUET)
 
 
-def write_entity(con: duckdb.DuckDBPyConnection, entity: str, path: Path) -> int:
-    """The entity's file, validated a row group at a time (unique source ids checked by DuckDB
-    first); rows written."""
-    if has_table(con, entity):
-        dupes = con.execute(f"SELECT source_id, count(*) FROM {qualified('pkg', entity)} GROUP BY 1 HAVING count(*) > 1 "
-                            f"ORDER BY 2 DESC, 1 LIMIT 6").fetchall()
-        if dupes:
-            sample = ", ".join(f"{v!r} x{n}" for v, n in dupes[:5])
-            raise PackageInvalid(f"{entity}: {entity}.source_id: duplicate value(s): {sample}{', ...' if len(dupes) > 5 else ''}")
-    rows, writer = 0, None
+def write_entity(con: duckdb.DuckDBPyConnection, entity: str, path: Path, mapped: bool | None = None) -> int:
+    """The entity's file, validated a row group at a time; rows written. Its source ids must be
+    unique: the rows come sorted by them (file_order_in ends with the id itself), so a repeated
+    one is next to itself, which the groups are checked for on their way out."""
+    rows, writer, last = 0, None, None
+    groups = entity_groups(con, entity, mapped)
     try:
-        for table in entity_groups(con, entity):
+        for table in groups:
             problems = validate(entity, table)
             if problems:
                 raise PackageInvalid(f"{entity}: " + "; ".join(problems[:5]))
+            ids = table.column("source_id")
+            if last == ids[0].as_py() or pc.any(pc.equal(ids[1:], ids[:-1])).as_py():
+                groups.close()  # (its query holds the connection)
+                raise PackageInvalid(f"{entity}: {entity}.source_id: duplicate value(s): {_duplicates(con, entity)}")
+            last = ids[-1].as_py()
             writer = writer or pq.ParquetWriter(path, table.schema, **PARQUET)
             writer.write_table(table.combine_chunks(), row_group_size=ROW_GROUP)
             rows += table.num_rows
@@ -95,16 +92,24 @@ def write_entity(con: duckdb.DuckDBPyConnection, entity: str, path: Path) -> int
     return rows
 
 
+def _duplicates(con: duckdb.DuckDBPyConnection, entity: str) -> str:
+    """The most repeated source ids of the entity, for the message."""
+    dupes = con.execute(f"SELECT source_id, count(*) FROM {qualified('pkg', entity)} GROUP BY 1 HAVING count(*) > 1 "
+                        f"ORDER BY 2 DESC, 1 LIMIT 6").fetchall()
+    return ", ".join(f"{v!r} x{n}" for v, n in dupes[:5]) + (", ..." if len(dupes) > 5 else "")
+
+
 def write_package(con: duckdb.DuckDBPyConnection, out: Path, entities: list[str], log: IssueLog, manifest: dict,
                   review: dict | None = None, on_file: Callable[[str, int], None] | None = None) -> dict[str, int]:
     """The package's files; `on_file(name, rows)` after each (progress)."""
     out.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
+    mapped = set(tables_in(con))
     # one file at a time: two at once (a DuckDB cursor each, or issues.jsonl beside the Parquet
     # files) were 0.3 s faster on the benchmark shop, but held 50-60 MB more at the peak
     for entity in ENTITIES:
         if entity in entities:
-            counts[entity] = write_entity(con, entity, out / file_name(entity))
+            counts[entity] = write_entity(con, entity, out / file_name(entity), entity in mapped)
         else:
             write_parquet(ENTITIES[entity].empty_table(), out / file_name(entity))
             counts[entity] = 0

@@ -32,15 +32,19 @@ def read_events(
     on_read: Callable[[int], None] | None = None,
     count_only: bool = False,
     max_statement_mb: int = MAX_STATEMENT_MB,
+    keep_rows: Callable[[str], bool] | None = None,
 ) -> Iterator[Event]:
     """Every event of every part, in order. Offsets count decompressed bytes across parts.
     A statement longer than `max_statement_mb` is reported and skipped (source.MAX_STATEMENT_MB).
+    `keep_rows(table)` False: the table's rows are counted (RowCount), not read (MySQL dumps; a
+    PostgreSQL dump's rows are all read).
     Tables are named as staged: apart when their names differ only in case (staged_names)."""
     names = SourceNames()  # one for all parts: a folder of per-table files is one database
-    return StagedNames(names).events(_read_parts(parts, info, executor, on_read, count_only, max_statement_mb, names))
+    return StagedNames(names).events(_read_parts(parts, info, executor, on_read, count_only, max_statement_mb, names,
+                                                         keep_rows))
 
 
-def _read_parts(parts, info, executor, on_read, count_only, max_statement_mb, names) -> Iterator[Event]:
+def _read_parts(parts, info, executor, on_read, count_only, max_statement_mb, names, keep_rows) -> Iterator[Event]:
     from .mysql import MySQLReader
 
     offset = 0
@@ -57,7 +61,7 @@ def _read_parts(parts, info, executor, on_read, count_only, max_statement_mb, na
                     yield ev
                 offset += getattr(reader, "bytes_read", 0)
             else:
-                reader = MySQLReader(stream, info, executor, offset, count_only, max_statement_mb << 20, names)
+                reader = MySQLReader(stream, info, executor, offset, count_only, max_statement_mb << 20, names, keep_rows)
                 try:
                     yield from reader.events()
                 except (EOFError, OSError) as e:  # a cut gzip/xz/bz2 stream

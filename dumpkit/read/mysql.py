@@ -15,7 +15,7 @@ import time
 from collections import deque
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
-from typing import BinaryIO, Iterator
+from typing import BinaryIO, Callable, Iterator
 
 import pyarrow as pa
 
@@ -335,8 +335,14 @@ _NOTE_TEXT = {
 
 class MySQLReader:
     def __init__(self, stream: BinaryIO, info: DumpInfo, executor: Executor | None = None, base_offset: int = 0,
-                 count_only: bool = False, max_statement: int = MAX_STATEMENT_MB << 20, names: SourceNames | None = None):
+                 count_only: bool = False, max_statement: int = MAX_STATEMENT_MB << 20, names: SourceNames | None = None,
+                 keep_rows: Callable[[str], bool] | None = None):
         self.stream = stream
+        # which tables' rows to parse (None: all); the others' are only counted (RowCount), like
+        # count_only does for every table. Only a table whose CREATE TABLE came first: a data-only
+        # table is typed from its rows
+        self.keep_rows = keep_rows
+        self.rows_kept: dict[str, bool] = {}
         self.source_names = names or SourceNames()
         self.max_statement = max_statement  # bytes of a statement held whole (see source.MAX_STATEMENT_MB)
         self.stream_bytes = min(STREAM_BYTES, max_statement // 2)
@@ -860,7 +866,8 @@ class MySQLReader:
         if p is None:
             return
         self.pending = None
-        if self.count_only and not cut:
+        left_out = not (cut or note) and not self._keeps_rows(p.table)  # (a damaged INSERT is parsed: it is reported)
+        if (self.count_only or left_out) and not cut:
             self.inflight.append((p, count_rows(b",".join(p.parts)), cut, note))
         elif self.count_only:  # the rows before the cut, as staging would keep them
             tables = parse_pending(p.parts, p.encoding, p.kinds, typed=False)[0]
@@ -869,6 +876,12 @@ class MySQLReader:
             self.inflight.append((p, self.executor.submit(parse_pending, p.parts, p.encoding, p.kinds), cut, note))
         else:
             self.inflight.append((p, parse_pending(p.parts, p.encoding, p.kinds), cut, note))
+
+    def _keeps_rows(self, table: str) -> bool:
+        kept = self.rows_kept.get(table)
+        if kept is None:
+            kept = self.rows_kept[table] = self.keep_rows is None or table not in self.tables or self.keep_rows(table)
+        return kept
 
     def _drain(self, all_: bool) -> Iterator[Event]:
         # keep a few batches in flight so all cores work; yield in dump order

@@ -17,7 +17,7 @@ from ..read import MAX_STATEMENT_MB, inspect_parts
 from ..sandbox import lock_down
 from ..sqlnames import literal
 from ..read.mysql_values import RESTORE_TIME
-from ..read.events import DumpInfo, Problem, RowBatch, Skipped, TableDef
+from ..read.events import DumpInfo, Problem, RowBatch, RowCount, Skipped, TableDef
 from .reader_process import ReaderProcess
 from .writer import META, IssueRow, StageWriter
 
@@ -92,6 +92,7 @@ class StageResult:
     partial: bool = False  # the dump was cut or unreadable somewhere
     extra: dict = field(default_factory=dict)
     sql_bytes: int = 0  # the SQL text read: the input decompressed
+    left_out: dict[str, int] = field(default_factory=dict)  # table -> rows counted, not staged (keep_rows)
 
     @property
     def mb_per_s(self) -> float:
@@ -107,6 +108,7 @@ def stage_dump(
     max_statement_mb: int = MAX_STATEMENT_MB,
     on_sql_bytes: Callable[[int], None] | None = None,
     on_reader: Callable[[], None] | None = None,
+    keep_rows: Callable[[str], bool] | None = None,
 ) -> StageResult:
     """Read the dump(s) at `paths` into a new DuckDB file at `db_path`.
 
@@ -116,7 +118,9 @@ def stage_dump(
     compressed ones as they are); `on_sql_bytes(n)` as the SQL text is staged (decompressed bytes);
     a statement longer than `max_statement_mb` is reported and skipped; `on_reader()` is called
     once the reader process is forked (a thread of the caller's may start from then on: forking
-    while one runs is unsafe).
+    while one runs is unsafe). `keep_rows(table)` False: the table is created but its rows are
+    only counted (dumpkit.tables.rows_left_out), for a migration that reads no row of it (MySQL
+    dumps; see read_events).
     A full disk or a folder that cannot be written raises ResourceError, and no
     staging file is left behind.
     """
@@ -126,14 +130,14 @@ def stage_dump(
     if workers is not None and workers < 1:
         raise DumpkitError(f"--workers must be at least 1, not {workers}")
     with hold_lock(db_path):  # another run staging into the same file: BusyError
-        return _stage_locked(paths, db_path, workers, on_progress, max_statement_mb, on_sql_bytes, on_reader)
+        return _stage_locked(paths, db_path, workers, on_progress, max_statement_mb, on_sql_bytes, on_reader, keep_rows)
 
 
 def _stage_locked(paths: list[Path], db_path: Path, workers: int | None, on_progress,
-                  max_statement_mb: int, on_sql_bytes=None, on_reader=None) -> StageResult:
+                  max_statement_mb: int, on_sql_bytes=None, on_reader=None, keep_rows=None) -> StageResult:
     parts, info = inspect_parts(paths)
     try:
-        return _stage(parts, info, db_path, workers, on_progress, max_statement_mb, on_sql_bytes, on_reader)
+        return _stage(parts, info, db_path, workers, on_progress, max_statement_mb, on_sql_bytes, on_reader, keep_rows)
     except BaseException as e:
         _remove_staging(db_path)
         # a full disk, a read-only folder: one line (a permission error here is about what we write)
@@ -145,7 +149,7 @@ def _stage_locked(paths: list[Path], db_path: Path, workers: int | None, on_prog
 
 
 def _stage(parts, info: DumpInfo, db_path: Path, workers: int | None, on_progress, max_statement_mb: int,
-           on_sql_bytes=None, on_reader=None) -> StageResult:
+           on_sql_bytes=None, on_reader=None, keep_rows=None) -> StageResult:
     total = sum(p.size for p in parts)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     _remove_staging(db_path)
@@ -166,7 +170,7 @@ def _stage(parts, info: DumpInfo, db_path: Path, workers: int | None, on_progres
         if on_progress:
             on_progress(read[0], total)
 
-    reader = ReaderProcess(parts, info, workers, on_read, max_statement_mb)  # forked before DuckDB starts its threads
+    reader = ReaderProcess(parts, info, workers, on_read, max_statement_mb, keep_rows)  # forked before DuckDB starts its threads
     if on_reader:
         on_reader()
     # imported only now: the reader is already at work (and importing what it needs) meanwhile
@@ -210,6 +214,8 @@ def _stage(parts, info: DumpInfo, db_path: Path, workers: int | None, on_progres
                     disk.check(ev.data.nbytes)
                 elif isinstance(ev, TableDef):
                     writer.table_def(ev)
+                elif isinstance(ev, RowCount):
+                    writer.rows_left_out(ev)
                 elif isinstance(ev, Skipped):
                     writer.skipped_stmt(ev)
                 elif isinstance(ev, Problem):
@@ -237,6 +243,7 @@ def _stage(parts, info: DumpInfo, db_path: Path, workers: int | None, on_progres
         seconds=seconds,
         partial=partial,
         sql_bytes=info.extra.get("sql_bytes", total),
+        left_out={t.name: t.left_out for t in writer.tables.values() if t.left_out},
     )
 
 

@@ -43,7 +43,8 @@ class ReaderProcess:
     yields the events in dump order; at the end `info` holds what the reader learnt.
     The owner calls close(), also on failure: it ends the process and removes its files."""
 
-    def __init__(self, parts, info: DumpInfo, workers: int, on_read: Callable[[int], None], max_statement_mb: int):
+    def __init__(self, parts, info: DumpInfo, workers: int, on_read: Callable[[int], None], max_statement_mb: int,
+                 keep_rows: Callable[[str], bool] | None = None):
         self.info, self.on_read = info, on_read
         ctx = multiprocessing.get_context("fork")
         self.box = ctx.Queue()
@@ -54,12 +55,12 @@ class ReaderProcess:
         where = _handover_dir()
         _remove_dead_handovers(where or tempfile.gettempdir())
         self.handover = tempfile.mkdtemp(prefix=f"{HANDOVER_PREFIX}{self.parent}-", dir=where)
-        self.child = ctx.Process(target=self._produce, args=(parts, workers, max_statement_mb), name="dumpkit-reader",
+        self.child = ctx.Process(target=self._produce, args=(parts, workers, max_statement_mb, keep_rows), name="dumpkit-reader",
                                  daemon=True)
         self.child.start()
 
     # ---------------------------------------------------------------- in the reader process
-    def _produce(self, parts, workers: int, max_statement_mb: int) -> None:
+    def _produce(self, parts, workers: int, max_statement_mb: int, keep_rows) -> None:
         _die_with_parent(self.parent)
         _reuse_freed_memory()
         gc.freeze()  # what the stager had imported lives as long as this process: the collector may skip it
@@ -68,7 +69,8 @@ class ReaderProcess:
         tables: dict[str, TableDef] = {}
         try:
             with pool or nullcontext():
-                events = read_events(parts, info, pool, lambda n: out.put("read", n), max_statement_mb=max_statement_mb)
+                events = read_events(parts, info, pool, lambda n: out.put("read", n), max_statement_mb=max_statement_mb,
+                                     keep_rows=keep_rows)
                 for i, ev in enumerate(events):
                     if isinstance(ev, TableDef):
                         tables[ev.table] = ev

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     import duckdb
 
 from ..read.mysql_values import restore_time
-from ..read.events import Column, DumpInfo, Problem, RowBatch, Skipped, TableDef
+from ..read.events import Column, DumpInfo, Problem, RowBatch, RowCount, Skipped, TableDef
 from ..read.typed import cast_note, cast_sql, cast_table, is_text
 from ..sqlnames import ident as q, sql_type
 
@@ -45,6 +45,7 @@ class _Table:
     tdef: TableDef | None  # None: data-only dump, columns staged as text, types inferred at the end
     columns: list[Column]
     rows: int = 0
+    left_out: int = 0  # rows counted, not staged: no mapping reads the table (stage_dump's keep_rows)
     source_bytes: int = 0
     seconds: float = 0.0
     has_replace: bool = False
@@ -243,6 +244,11 @@ class StageWriter:
             return
         t.last_key = last
 
+    def rows_left_out(self, ev: RowCount) -> None:
+        t = self.tables[ev.table]  # (the reader leaves out only rows of a table it has the CREATE TABLE of)
+        t.left_out += ev.rows
+        t.source_bytes += ev.nbytes
+
     def skipped_stmt(self, ev: Skipped) -> None:
         entry = self.skipped.setdefault(ev.kind, [0, ev.detail or (ev.table or ""), []])
         entry[0] += 1
@@ -259,7 +265,7 @@ class StageWriter:
                 self.con.execute(f"DROP TABLE {t.ref}")
             else:
                 self.con.execute(f"DELETE FROM {t.ref}")
-                t.keys_ordered, t.last_key, t.auto_missing = True, None, 0
+                t.keys_ordered, t.last_key, t.auto_missing, t.left_out = True, None, 0, 0
             if t.rows:
                 what = "DROP TABLE" if ev.kind == "drop_table" else "TRUNCATE/DELETE"
                 self.issue("rows_removed", name, None, t.rows, ev.offset,
@@ -412,6 +418,7 @@ class StageWriter:
             "tables": {
                 "table_name": [t.name for t in tables],
                 "rows": pa.array([t.rows for t in tables], pa.int64()),
+                "rows_left_out": pa.array([t.left_out for t in tables], pa.int64()),
                 "source_bytes": pa.array([t.source_bytes for t in tables], pa.int64()),
                 "seconds": pa.array([round(t.seconds, 4) for t in tables], pa.float64()),
                 "columns": pa.array([len(t.columns) for t in tables], pa.int32()),
