@@ -31,6 +31,7 @@ import math
 import os
 import re
 import shutil
+import statistics
 import sys
 from pathlib import Path
 
@@ -45,6 +46,7 @@ WORK = stage_bench.WORK / "migrate"
 RESULTS = HERE / "migrate_results.json"
 FRACTIONS = [("1/8", 0.125), ("1/4", 0.25), ("1/2", 0.5), ("1", 1.0)]
 GOALS = {"full_seconds": 20, "demo_seconds": 5, "peak_rss_mb": 500, "restore_share": 1 / 3}
+MODES = ("full", "demo")
 LINEAR_TOLERANCE = 1.25  # seconds per MB may be this much higher on the whole shop than on a part of it
 LINEAR_MIN_SECONDS = 0.5  # phases shorter than this on the whole shop are not judged (noise)
 PHASE_LINE = re.compile(r"^\[\s*[\d.]+ s\] (?P<name>.+) \((?P<seconds>[\d.]+) s, cpu (?P<cpu>[\d.]+) s\)(?:: (?P<count>.*))?$")
@@ -86,28 +88,33 @@ def group_seconds(found: list[dict], key: str = "seconds") -> dict[str, float]:
     return groups
 
 
-def run_migrate(dump: Path, demo: bool, repeat: int) -> dict:
+def migrate_once(dump: Path, demo: bool) -> dict:
+    """One `dumpkit migrate` run, measured, with its phases."""
     out = WORK / "out"
-
-    def once() -> dict:
-        shutil.rmtree(out, ignore_errors=True)
-        # the shops are the PrestaShop 8 fixture grown: they sell in euros, and a full migration needs the rate
-        args = (["migrate", str(dump), "-o", str(out), "--no-keep-stage", "--currency-rate", "EUR=11.70"]
-                + (["--demo", "--seed", "1"] if demo else []))
-        r = stage_bench.measure(stage_bench.dumpkit_cmd(*args), env=stage_bench.DUMPKIT_ENV)
-        if r["rc"] != 0:  # a failed run measures nothing: say why and stop
-            raise SystemExit(f"dumpkit {' '.join(args)} failed (exit {r['rc']}): {r['stderr'].strip().splitlines()[-1:]}")
-        r["phases"] = phases(r["stderr"])
-        r["groups"] = group_seconds(r["phases"])
-        r["groups_cpu"] = group_seconds(r["phases"], "cpu")
-        if r["rc"] == 0:
-            manifest = json.loads((out / "manifest.json").read_text())
-            r["counts"] = manifest["counts"]
-            r["issues"] = sum(1 for _ in open(out / "issues.jsonl", "rb"))
-        return r
-
-    r = stage_bench.repeated(repeat, once)
     shutil.rmtree(out, ignore_errors=True)
+    # the shops are the PrestaShop 8 fixture grown: they sell in euros, and a full migration needs the rate
+    args = (["migrate", str(dump), "-o", str(out), "--no-keep-stage", "--currency-rate", "EUR=11.70"]
+            + (["--demo", "--seed", "1"] if demo else []))
+    r = stage_bench.measure(stage_bench.dumpkit_cmd(*args), env=stage_bench.DUMPKIT_ENV)
+    if r["rc"] != 0:  # a failed run measures nothing: say why and stop
+        raise SystemExit(f"dumpkit {' '.join(args)} failed (exit {r['rc']}): {r['stderr'].strip().splitlines()[-1:]}")
+    r["phases"] = phases(r["stderr"])
+    r["groups"] = group_seconds(r["phases"])
+    r["groups_cpu"] = group_seconds(r["phases"], "cpu")
+    manifest = json.loads((out / "manifest.json").read_text())
+    r["counts"] = manifest["counts"]
+    r["issues"] = sum(1 for _ in open(out / "issues.jsonl", "rb"))
+    shutil.rmtree(out, ignore_errors=True)
+    return r
+
+
+def summarise(runs: list[dict]) -> dict:
+    """The median run (stage_bench.repeated), with each phase's median over the runs, which the
+    linearity check judges: the median run (by its total) keeps whatever swing each of its phases
+    had, and one phase 20-40 % off in it failed the check alone."""
+    r = stage_bench.repeated(len(runs), iter(runs).__next__)
+    for key in ("groups", "groups_cpu"):
+        r[f"{key}_median"] = {g: statistics.median(x[key].get(g, 0.0) for x in runs) for g in r[key]}
     return r
 
 
@@ -118,8 +125,8 @@ def per_mb_check(rows: dict[str, dict], mb: dict[str, float]) -> list[dict]:
     checks = []
     groups = [g for g in GROUP_ORDER if any(g in r["groups"] for r in rows.values())]
     for g in groups:
-        wall = {label: rows[label]["groups"].get(g, 0.0) for label in rows}
-        cpu = {label: rows[label]["groups_cpu"].get(g, 0.0) for label in rows}
+        wall = {label: rows[label]["groups_median"].get(g, 0.0) for label in rows}
+        cpu = {label: rows[label]["groups_cpu_median"].get(g, 0.0) for label in rows}
         per_mb = {label: cpu[label] / mb[label] for label in rows}
         judged = cpu["1"] >= LINEAR_MIN_SECONDS
         worst = max(per_mb["1"] / per_mb[p] if per_mb[p] else 0.0 for p in ("1/2", "1/4"))
@@ -233,19 +240,25 @@ def main() -> int:
     for kind in [k.strip() for k in args.kinds.split(",") if k.strip()]:
         shop = result["shops"][kind] = {"sizes": {}}
         built = dumps(kind, args.size_mb)
+        # in rounds, each round every size and mode once: this VM's speed drifts by 20-30 % over
+        # minutes, and runs of one size in a row would give that drift to one size alone
+        runs: dict[tuple[str, str], list[dict]] = {(label, mode): [] for label, _, _ in built for mode in MODES}
+        for round_ in range(max(1, args.repeat)):
+            for label, path, meta in built:
+                for mode in MODES:
+                    log(f"{kind} {label} ({path.stat().st_size / 1e6:.1f} MB), round {round_ + 1}: "
+                        f"dumpkit migrate{' --demo' if mode == 'demo' else ''}")
+                    runs[(label, mode)].append(migrate_once(path, mode == "demo"))
         for label, path, meta in built:
-            mb = path.stat().st_size / 1e6
-            entry = shop["sizes"][label] = {"dump": path.name, "mb": round(mb, 1), "copies": meta["copies"]}
-            for mode in ("full", "demo"):
-                log(f"{kind} {label} ({mb:.1f} MB): dumpkit migrate{' --demo' if mode == 'demo' else ''}")
-                r = run_migrate(path, mode == "demo", args.repeat)
-                if r["rc"] != 0:
-                    failed.append(f"{kind} {label} {mode}: exit {r['rc']}: {r['stderr'].strip().splitlines()[-1:]}")
+            entry = shop["sizes"][label] = {"dump": path.name, "mb": round(path.stat().st_size / 1e6, 1),
+                                            "copies": meta["copies"]}
+            for mode in MODES:
+                r = summarise(runs[(label, mode)])
                 for key in ("stdout", "stderr"):
                     r.pop(key, None)
                 entry[mode] = r
-                log(f"  {r['seconds']:.1f} s (runs {r['runs_seconds']}), peak RSS {r['peak_rss_mb']:.0f} MB; "
-                    + ", ".join(f"{g} {s:.2f}" for g, s in r["groups"].items()))
+                log(f"{kind} {label} {mode}: {r['seconds']:.1f} s (runs {r['runs_seconds']}), peak RSS "
+                    f"{r['peak_rss_mb']:.0f} MB; " + ", ".join(f"{g} {s:.2f}" for g, s in r["groups"].items()))
         if not args.skip_server:
             whole = built[-1][1]
             log(f"mariadb shop < {whole.name} (fresh server)")

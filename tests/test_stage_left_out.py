@@ -102,3 +102,16 @@ def test_a_staged_file_that_left_out_what_the_platform_reads_is_refused(tmp_path
     assert proc.returncode != 0 and "Traceback" not in proc.stderr
     assert "ps_product_lang" in proc.stderr and "stage it again" in proc.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_dropped_or_emptied_table_is_counted_as_the_server_would_keep_it(tmp_path):
+    """After a DROP TABLE, rows for the name make a table of their own (staged, whatever keep_rows
+    says); after a TRUNCATE, only the later rows count."""
+    dump = tmp_path / "d.sql"
+    dump.write_text("CREATE TABLE `x` (`id` int, `s` text);\nINSERT INTO `x` VALUES (1,'a'),(2,'b');\nDROP TABLE `x`;\n"
+                    "INSERT INTO `x` VALUES (3,'c');\nCREATE TABLE `y` (`id` int);\nINSERT INTO `y` VALUES (1);\n"
+                    "TRUNCATE TABLE `y`;\nINSERT INTO `y` VALUES (2),(3);\n")
+    stage_dump(dump, tmp_path / "all.duckdb")
+    stage_dump(dump, tmp_path / "none.duckdb", keep_rows=lambda t: False)
+    assert table_rows(tmp_path / "all.duckdb") == {"x": (1, 0), "y": (2, 0)}
+    assert table_rows(tmp_path / "none.duckdb") == {"x": (1, 0), "y": (0, 2)}

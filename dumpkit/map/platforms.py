@@ -8,7 +8,7 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import duckdb
@@ -89,7 +89,7 @@ def rows_any_platform_reads(platforms: dict[str, Platform]):
     a shop's logs, carts and search index (a fifth to a third of a PrestaShop dump), is only
     counted. check_readable stops a migration from a staged file that left out what it reads."""
     names = tuple(sorted({n.lower() for p in platforms.values() for n in p.source_tables() | set(p.signature)}))
-    return lambda table: table.lower().endswith(names)
+    return lru_cache(maxsize=4096)(lambda table: table.lower().endswith(names))  # asked per batch of rows
 
 
 def load_platform(folder: Path) -> Platform:

@@ -342,7 +342,7 @@ class MySQLReader:
         # count_only does for every table. Only a table whose CREATE TABLE came first: a data-only
         # table is typed from its rows
         self.keep_rows = keep_rows
-        self.rows_kept: dict[str, bool] = {}
+        self.dropped: set[str] = set()  # tables a DROP TABLE removed (its CREATE TABLE again takes it out)
         self.source_names = names or SourceNames()
         self.max_statement = max_statement  # bytes of a statement held whole (see source.MAX_STATEMENT_MB)
         self.stream_bytes = min(STREAM_BYTES, max_statement // 2)
@@ -731,6 +731,8 @@ class MySQLReader:
             yield from self._drain(all_=True)
             prefix = _TRUNCATE if kind == "truncate" else _DROP_TABLE
             names = tuple(self._staged_name(*_split_ident(x)) for x in _name_list(body, prefix.match(body).end()))
+            if kind == "drop_table":  # rows that come after it make a table of their own: staged (writer.py)
+                self.dropped.update(names)
             yield Skipped(kind, offset, ", ".join(names) or None, _snippet(body, 80), names)
             return
         elif kind in ("view", "trigger", "procedure", "function", "event", "drop_routine"):
@@ -764,6 +766,7 @@ class MySQLReader:
     def _create_table(self, offset: int, body: bytes, conditional: bool) -> Iterator[Event]:
         m = _CREATE_TABLE.match(body)
         name = self._staged_name(*_split_ident(m.group(2))) if m else None
+        self.dropped.discard(name)
         if conditional and m:
             # mysqldump's stand-in for a view (/*!50001 CREATE TABLE v ...*/), replaced by the view later
             yield Skipped("view", offset, name, "placeholder table for a view")
@@ -878,10 +881,7 @@ class MySQLReader:
             self.inflight.append((p, parse_pending(p.parts, p.encoding, p.kinds), cut, note))
 
     def _keeps_rows(self, table: str) -> bool:
-        kept = self.rows_kept.get(table)
-        if kept is None:
-            kept = self.rows_kept[table] = self.keep_rows is None or table not in self.tables or self.keep_rows(table)
-        return kept
+        return self.keep_rows is None or table not in self.tables or table in self.dropped or self.keep_rows(table)
 
     def _drain(self, all_: bool) -> Iterator[Event]:
         # keep a few batches in flight so all cores work; yield in dump order

@@ -245,7 +245,11 @@ class StageWriter:
         t.last_key = last
 
     def rows_left_out(self, ev: RowCount) -> None:
-        t = self.tables[ev.table]  # (the reader leaves out only rows of a table it has the CREATE TABLE of)
+        t = self.tables.get(ev.table)  # (the reader leaves out only rows of a table it has the CREATE TABLE of)
+        if t is None:
+            self.issue("rows_not_staged", ev.table, None, ev.rows, ev.offset,
+                       f"{ev.rows} rows of a table the dump no longer defines: counted, not staged")
+            return
         t.left_out += ev.rows
         t.source_bytes += ev.nbytes
 
