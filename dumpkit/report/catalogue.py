@@ -355,6 +355,8 @@ ISSUES: dict[str, Entry] = {
     "TYPES_INFERRED": _("info", "Felttyper er utledet av innholdet",
                         "Databasefilen hadde ikke tabelloppsettet; typene er lest ut av verdiene.", "Ingenting."),
     "ROWS_REMOVED": _("info", "Rader slettet i databasefilen", "Filen selv sletter dem, som databasen ville gjort.", "Ingenting."),
+    "ROWS_NOT_STAGED": _("info", "Tabeller som ikke flyttes, er bare talt opp",
+                         "Logger, handlekurver, søkeindeks og lignende: ingen del av nettbutikken leser dem.", "Ingenting."),
     "DUPLICATE_KEY": _("info", "Doble rader er slått sammen", "Som databasen ville gjort det.", "Ingenting."),
     "TABLE_RECREATED": _("info", "Tabell laget på nytt i databasefilen", "Bare den siste versjonen er med.", "Ingenting."),
     "UNKNOWN_COLUMN": _("check", "Felt som ikke finnes i tabellen", "Verdiene i feltet er ikke lest inn.",
