@@ -115,3 +115,14 @@ def test_a_dropped_or_emptied_table_is_counted_as_the_server_would_keep_it(tmp_p
     stage_dump(dump, tmp_path / "none.duckdb", keep_rows=lambda t: False)
     assert table_rows(tmp_path / "all.duckdb") == {"x": (1, 0), "y": (2, 0)}
     assert table_rows(tmp_path / "none.duckdb") == {"x": (1, 0), "y": (0, 2)}
+
+
+def test_rows_after_a_drop_and_an_unreadable_create_are_staged_both_ways(tmp_path):
+    """A CREATE TABLE that cannot be read defines nothing: the rows after it are staged as the data-only
+    table a full staging makes of them, not left out under the dropped table's old definition."""
+    dump = tmp_path / "d.sql"
+    dump.write_text("CREATE TABLE `x` (`id` int, `s` text);\nINSERT INTO `x` VALUES (1,'a'),(2,'b');\nDROP TABLE `x`;\n"
+                    "CREATE TABLE `x` ;\nINSERT INTO `x` VALUES (3,'c');\n")
+    stage_dump(dump, tmp_path / "all.duckdb")
+    stage_dump(dump, tmp_path / "none.duckdb", keep_rows=lambda t: False)
+    assert table_rows(tmp_path / "all.duckdb") == table_rows(tmp_path / "none.duckdb") == {"x": (1, 0)}

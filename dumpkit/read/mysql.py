@@ -342,7 +342,7 @@ class MySQLReader:
         # count_only does for every table. Only a table whose CREATE TABLE came first: a data-only
         # table is typed from its rows
         self.keep_rows = keep_rows
-        self.dropped: set[str] = set()  # tables a DROP TABLE removed (its CREATE TABLE again takes it out)
+        self.dropped: set[str] = set()  # tables a DROP TABLE removed (until a CREATE TABLE defines them again)
         self.source_names = names or SourceNames()
         self.max_statement = max_statement  # bytes of a statement held whole (see source.MAX_STATEMENT_MB)
         self.stream_bytes = min(STREAM_BYTES, max_statement // 2)
@@ -766,7 +766,6 @@ class MySQLReader:
     def _create_table(self, offset: int, body: bytes, conditional: bool) -> Iterator[Event]:
         m = _CREATE_TABLE.match(body)
         name = self._staged_name(*_split_ident(m.group(2))) if m else None
-        self.dropped.discard(name)
         if conditional and m:
             # mysqldump's stand-in for a view (/*!50001 CREATE TABLE v ...*/), replaced by the view later
             yield Skipped("view", offset, name, "placeholder table for a view")
@@ -783,6 +782,7 @@ class MySQLReader:
                 return
             tdef = TableDef(name, [Column(**vars(c)) for c in src.columns], offset, src.charset, list(src.primary_key))
             self.tables[name] = tdef
+            self.dropped.discard(name)
             yield tdef
             return
         text = decode_text(_versioned(body, keep=True).rstrip().rstrip(b";"), "utf-8?")[0]
@@ -811,6 +811,7 @@ class MySQLReader:
         if name:
             tdef.table = name
         self.tables[tdef.table] = tdef
+        self.dropped.discard(tdef.table)
         yield tdef
 
     def _kinds(self, tdef: TableDef | None, columns: list[str] | None) -> tuple:
