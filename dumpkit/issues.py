@@ -291,14 +291,16 @@ class IssueLog:
 
     # ------------------------------------------------------------ the file
     def write(self, path: Path, con: duckdb.DuckDBPyConnection | None = None) -> None:
-        """issues.jsonl: one JSON object per line, in file order, sorted on the way out (no sorted copy
-        is kept). `con`: a DuckDB to do it in (a migration's)."""
+        """issues.jsonl: one JSON object per line, in file order: sorted first and kept so (the
+        report's groups and examples read them in that order: one sort, not two). `con`: a DuckDB
+        to do it in (a migration's)."""
+        self.sort(con)
         with _connect(con) as con:
             con.register("issues", self.table())
             keep = con.execute("SELECT current_setting('preserve_insertion_order')").fetchall()[0][0]
-            con.execute("SET preserve_insertion_order = true")  # the file keeps the ORDER BY
+            con.execute("SET preserve_insertion_order = true")  # the file keeps the batches' order
             target = str(path).replace("'", "''")
-            con.execute(f"COPY (SELECT * FROM issues ORDER BY {FILE_ORDER}) TO '{target}' (FORMAT json)")
+            con.execute(f"COPY (SELECT * FROM issues) TO '{target}' (FORMAT json)")
             con.execute(f"SET preserve_insertion_order = {str(bool(keep)).lower()}")
         if not Path(path).exists():  # DuckDB writes no file for no rows
             Path(path).write_bytes(b"")

@@ -57,6 +57,12 @@ def language_keys(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return {str(c): k for c, k in rows}
 
 
+def _filled(text: str) -> str:
+    """SQL: `nullif(trim(text), '') IS NOT NULL` (DuckDB's trim strips the Unicode space
+    separators, Zs), NULL for NULL, without copying the text: ten times faster over descriptions."""
+    return f"regexp_matches({text}, '[^\\p{{Zs}}]')"
+
+
 def _localised(con, entity: str) -> list[str]:
     from ..package.schema import ENTITIES
 
@@ -79,10 +85,10 @@ def fill_norwegian(con: duckdb.DuckDBPyConnection, log: IssueLog) -> None:
             # where the text comes from: the main language, else the first language that has one (a
             # text in no language at all changes nothing, but a name)
             missing = con.execute(f"""SELECT * FROM (
-                SELECT source_id, CASE WHEN nullif(trim(t[?]), '') IS NOT NULL THEN ?
-                    ELSE list_filter(list_sort(map_keys(t)), lambda k: nullif(trim(t[k]), '') IS NOT NULL)[1] END AS lang
+                SELECT source_id, CASE WHEN {_filled('t[?]')} THEN ?
+                    ELSE list_filter(list_sort(map_keys(t)), lambda k: {_filled('t[k]')})[1] END AS lang
                 FROM (SELECT source_id, coalesce("{f}", MAP {{}}) AS t FROM pkg."{entity}")
-                WHERE nullif(trim(t['{MAIN_LANGUAGE}']), '') IS NULL)
+                WHERE {_filled(f"t['{MAIN_LANGUAGE}']")} IS NOT TRUE)
                 WHERE lang IS NOT NULL OR {'true' if named else 'false'} ORDER BY source_id""", [main_key, main_key]).fetchall()
             if not missing:
                 continue

@@ -121,10 +121,16 @@ def add_uncategorized(con: duckdb.DuckDBPyConnection, log: IssueLog) -> None:
         return
     has_categories = has_table(con, "categories")
     known = "SELECT source_id FROM pkg.categories" if has_categories else "SELECT NULL::VARCHAR WHERE false"
-    # DuckDB 2 allows no subquery inside a lambda: the known ids come in as one list
-    _rewrite(con, "products", "list_filter(coalesce(t.category_source_ids, []::VARCHAR[]), lambda c: list_contains(_k.known, c))"
-             " AS category_source_ids",
-             f"CROSS JOIN (SELECT coalesce(list(x), []::VARCHAR[]) AS known FROM ({known}) AS _q(x)) AS _k")
+    # rewriting every product (its texts too) is most of this step: only when a list has a NULL
+    # or a category not in the package
+    stale = con.execute(f"""SELECT EXISTS (SELECT 1 FROM pkg.products WHERE category_source_ids IS NULL)
+        OR EXISTS (SELECT 1 FROM (SELECT unnest(category_source_ids) AS c FROM pkg.products) AS _u
+                   WHERE c IS NULL OR c NOT IN (SELECT x FROM ({known}) AS _q(x) WHERE x IS NOT NULL))""").fetchall()[0][0]
+    if stale:
+        # DuckDB 2 allows no subquery inside a lambda: the known ids come in as one list
+        _rewrite(con, "products", "list_filter(coalesce(t.category_source_ids, []::VARCHAR[]), lambda c: list_contains(_k.known, c))"
+                 " AS category_source_ids",
+                 f"CROSS JOIN (SELECT coalesce(list(x), []::VARCHAR[]) AS known FROM ({known}) AS _q(x)) AS _k")
     lonely = log.add_query(con, """SELECT 'check', 'products', source_id, 'warning', 'NO_CATEGORY', 'category_source_ids',
         'product has no category in the package; put in the hidden category ''Ukategorisert'''
         FROM pkg.products WHERE len(category_source_ids) = 0""")
@@ -253,6 +259,9 @@ def unique_slugs(con: duckdb.DuckDBPyConnection, log: IssueLog) -> None:
         log.add_many("check", entity, "info", "SLUG_CHANGED", "slug", ids,
                      [f"slug [{lang}] {old!r} became {slug!r} (unique, Mystore URL rules)"
                       for lang, old, slug in zip(langs, olds, slugs)])
+        if not con.execute("SELECT count(*) FROM _slugs WHERE slug IS DISTINCT FROM old").fetchall()[0][0]:
+            con.execute("DROP TABLE _slugs")  # every slug stays: no rewrite of the records (their texts too)
+            continue
         # a record whose slugs change gets them all anew, languages sorted (one language: no aggregate needed)
         _rewrite(con, entity, "coalesce(s.slug, t.slug) AS slug", """LEFT JOIN (
             SELECT source_id, MAP {lang: slug} AS slug FROM _slugs WHERE languages = 1 AND slug IS DISTINCT FROM old
@@ -322,7 +331,8 @@ def image_file_names(con: duckdb.DuckDBPyConnection) -> None:
     if clash:
         _names_in_turn(con)
     # every row of the file gets it, not only a renamed one
-    con.execute("UPDATE pkg.product_images SET filename = f.file_name FROM _files f WHERE product_images.source_url = f.source_url")
+    con.execute("""UPDATE pkg.product_images SET filename = f.file_name FROM _files f
+        WHERE product_images.source_url = f.source_url AND product_images.filename IS DISTINCT FROM f.file_name""")
     con.execute("DROP TABLE _files")
 
 
