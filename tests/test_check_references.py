@@ -43,7 +43,7 @@ def reference_rule(categories, products) -> tuple[list[tuple], list[tuple]]:
     return sorted(issues), sorted(lists)
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(st.lists(st.one_of(st.none(), IDS), max_size=4), st.lists(LISTS, max_size=6))
 def test_list_references_keep_the_rule(categories, products):
     con = shop(categories, products)
