@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from dumpkit.check.integrity import check_references
 from dumpkit.issues import IssueLog
+from dumpkit.map.refine import UNCATEGORIZED, add_uncategorized
 
 IDS = st.sampled_from(["1", "2", "3", "10", "x"])
 LISTS = st.one_of(st.none(), st.lists(st.one_of(st.none(), IDS), max_size=4))
@@ -19,9 +20,9 @@ LISTS = st.one_of(st.none(), st.lists(st.one_of(st.none(), IDS), max_size=4))
 def shop(categories: list[str | None], products: list[list[str | None] | None]) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute("CREATE SCHEMA pkg")
-    con.execute("CREATE TABLE pkg.categories (source_id VARCHAR, parent_source_id VARCHAR)")
+    con.execute("CREATE TABLE pkg.categories (source_id VARCHAR, parent_source_id VARCHAR, name MAP(VARCHAR, VARCHAR), slug MAP(VARCHAR, VARCHAR), status INTEGER)")
     for c in categories:
-        con.execute("INSERT INTO pkg.categories VALUES (?, NULL)", [c])
+        con.execute("INSERT INTO pkg.categories (source_id) VALUES (?)", [c])
     con.execute("CREATE TABLE pkg.products (source_id VARCHAR, category_source_ids VARCHAR[])")
     for i, ids in enumerate(products):
         con.execute("INSERT INTO pkg.products VALUES (?, ?)", [f"p{i}", ids])
@@ -65,3 +66,18 @@ def test_an_unknown_category_is_reported_once_per_product_and_removed():
         ("p0", "category_source_ids points at categories 9, 8 not in the package; reference removed")]
     assert con.execute("SELECT category_source_ids FROM pkg.products ORDER BY source_id").fetchall() == [
         (["1", "2"],), (["2"],), (None,)]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.one_of(st.none(), IDS), max_size=4), st.lists(LISTS, max_size=6))
+def test_products_keep_their_known_categories_else_go_to_the_hidden_one(categories, products):
+    """refine.add_uncategorized: a list keeps the categories of the package, in its order (a NULL
+    list or item, an unknown id go); a product left with none is in the hidden category."""
+    con = shop(categories, products)
+    log = IssueLog()
+    add_uncategorized(con, log)
+    _, lists = reference_rule(categories, products)
+    want = [(sid, ids or [UNCATEGORIZED]) for sid, ids in lists]
+    assert con.execute("SELECT source_id, category_source_ids FROM pkg.products ORDER BY source_id").fetchall() == want
+    assert sorted(i.source_id for i in log.items if i.code == "NO_CATEGORY") == sorted(
+        sid for sid, ids in lists if not ids)

@@ -11,6 +11,7 @@ import duckdb
 import pyarrow as pa
 
 from ..issues import IssueLog
+from ..map.refine import drop_unknown_items, list_items
 from ..package.schema import REFERENCES
 from ..sqlnames import ident, qualified, tables_in
 
@@ -37,7 +38,7 @@ def check_references(con: duckdb.DuckDBPyConnection, log: IssueLog) -> None:
         # names are the package's own (REFERENCES), quoted all the same
         child, parent, col = qualified("pkg", entity), qualified("pkg", target), ident(column)
         if col_type[0].endswith("[]"):
-            _check_list_reference(con, log, entity, column, target, col_type[0])
+            _check_list_reference(con, log, entity, column, target)
             continue
         outside = f"{col} IS NOT NULL AND {col} NOT IN (SELECT source_id FROM {parent})"
         code = _CODES.get((entity, column), "REFERENCE_MISSING")
@@ -54,29 +55,14 @@ def check_references(con: duckdb.DuckDBPyConnection, log: IssueLog) -> None:
             con.execute(f"UPDATE {child} SET {col} = NULL WHERE {col} NOT IN (SELECT source_id FROM {parent})")
 
 
-def _check_list_reference(con: duckdb.DuckDBPyConnection, log: IssueLog, entity: str, column: str, target: str,
-                          list_type: str) -> None:
+def _check_list_reference(con: duckdb.DuckDBPyConnection, log: IssueLog, entity: str, column: str, target: str) -> None:
     """A list reference (product categories, variant option values): an item not in the package
-    is reported and removed; a NULL item (it points at nothing) is removed. Each item is
-    looked up with a join: list_contains over every known id, per item, grew as products times
-    categories (0.44 s for 100,000 products among 4,000 categories)."""
-    child, parent, col = qualified("pkg", entity), qualified("pkg", target), ident(column)
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE _items AS
-        SELECT i.rid, i.source_id, i.x, i.k, p.source_id IS NOT NULL AS known
-        FROM (SELECT rowid AS rid, source_id, unnest({col}) AS x, generate_subscripts({col}, 1) AS k FROM {child}) AS i
-        LEFT JOIN (SELECT DISTINCT source_id FROM {parent} WHERE source_id IS NOT NULL) AS p ON p.source_id = i.x""")
-    try:
-        log.add_query(con, """SELECT 'check', ?, any_value(source_id), 'warning', 'REFERENCE_MISSING', ?,
-            ? || ' points at ' || ? || ' ' || string_agg(CAST(x AS VARCHAR), ', ' ORDER BY k) || ' not in the package; reference removed'
-            FROM _items WHERE x IS NOT NULL AND NOT known GROUP BY rid""", [entity, column, column, target])
-        if not con.execute("SELECT EXISTS (SELECT 1 FROM _items WHERE NOT known)").fetchall()[0][0]:
-            return  # (an UPDATE changing no row still reads every one)
-        # the type is the package schema's own (information_schema), not the dump's
-        con.execute(f"""UPDATE {child} SET {col} = coalesce(k.kept, CAST([] AS {list_type})) FROM (
-            SELECT rid, list(x ORDER BY k) FILTER (WHERE known) AS kept FROM _items
-            GROUP BY rid HAVING bool_or(NOT known)) AS k WHERE {child}.rowid = k.rid""")
-    finally:
-        con.execute("DROP TABLE _items")
+    is reported and removed; a NULL item (it points at nothing) is removed."""
+    list_items(con, entity, column, target)
+    log.add_query(con, """SELECT 'check', ?, any_value(source_id), 'warning', 'REFERENCE_MISSING', ?,
+        ? || ' points at ' || ? || ' ' || string_agg(CAST(x AS VARCHAR), ', ' ORDER BY k) || ' not in the package; reference removed'
+        FROM _items WHERE x IS NOT NULL AND NOT known GROUP BY rid""", [entity, column, column, target])
+    drop_unknown_items(con, entity, column)
 
 
 def check_order_money(con: duckdb.DuckDBPyConnection, log: IssueLog, tolerance: float = 0.01,

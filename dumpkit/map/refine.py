@@ -23,7 +23,7 @@ import pyarrow as pa
 
 from .. import natsort
 from ..issues import IssueLog
-from ..sqlnames import has_table
+from ..sqlnames import has_table, ident, qualified
 
 UNCATEGORIZED = "dumpkit:uncategorized"
 GUEST_PREFIX = "dumpkit:guest:"
@@ -126,11 +126,13 @@ def add_uncategorized(con: duckdb.DuckDBPyConnection, log: IssueLog) -> None:
     stale = con.execute(f"""SELECT EXISTS (SELECT 1 FROM pkg.products WHERE category_source_ids IS NULL)
         OR EXISTS (SELECT 1 FROM (SELECT unnest(category_source_ids) AS c FROM pkg.products) AS _u
                    WHERE c IS NULL OR c NOT IN (SELECT x FROM ({known}) AS _q(x) WHERE x IS NOT NULL))""").fetchall()[0][0]
-    if stale:
-        # DuckDB 2 allows no subquery inside a lambda: the known ids come in as one list
-        _rewrite(con, "products", "list_filter(coalesce(t.category_source_ids, []::VARCHAR[]), lambda c: list_contains(_k.known, c))"
-                 " AS category_source_ids",
-                 f"CROSS JOIN (SELECT coalesce(list(x), []::VARCHAR[]) AS known FROM ({known}) AS _q(x)) AS _k")
+    if stale:  # the lists lose what is not a category of the package; none becomes an empty one
+        if has_categories:
+            list_items(con, "products", "category_source_ids", "categories")
+            drop_unknown_items(con, "products", "category_source_ids")
+        else:
+            con.execute("UPDATE pkg.products SET category_source_ids = []::VARCHAR[] WHERE len(category_source_ids) > 0")
+        con.execute("UPDATE pkg.products SET category_source_ids = []::VARCHAR[] WHERE category_source_ids IS NULL")
     lonely = log.add_query(con, """SELECT 'check', 'products', source_id, 'warning', 'NO_CATEGORY', 'category_source_ids',
         'product has no category in the package; put in the hidden category ''Ukategorisert'''
         FROM pkg.products WHERE len(category_source_ids) = 0""")
@@ -142,6 +144,36 @@ def add_uncategorized(con: duckdb.DuckDBPyConnection, log: IssueLog) -> None:
             MAP {{'no': 'Ukategorisert'}} AS name, MAP {{'no': 'ukategorisert'}} AS slug, 0 AS status""")
     log.add("check", "categories", UNCATEGORIZED, "info", "HIDDEN_CATEGORY_ADDED", None,
             f"hidden category 'Ukategorisert' added for {lonely} products without a category")
+
+
+def list_items(con: duckdb.DuckDBPyConnection, entity: str, column: str, target: str) -> None:
+    """TEMP TABLE _items: every item of the lists in pkg.<entity>.<column> (ids of <target>), with
+    its row (rid, the rowid), its place in the list (k) and whether <target> has it (known; a NULL
+    item is not). Looked up with a join: list_contains over every known id, per item, grew as
+    products times categories (0.44 s for 100,000 products among 4,000 categories)."""
+    child, parent, col = qualified("pkg", entity), qualified("pkg", target), ident(column)
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _items AS
+        SELECT i.rid, i.source_id, i.x, i.k, p.source_id IS NOT NULL AS known
+        FROM (SELECT rowid AS rid, source_id, unnest({col}) AS x, generate_subscripts({col}, 1) AS k FROM {child}) AS i
+        LEFT JOIN (SELECT DISTINCT source_id FROM {parent} WHERE source_id IS NOT NULL) AS p ON p.source_id = i.x""")
+
+
+def drop_unknown_items(con: duckdb.DuckDBPyConnection, entity: str, column: str) -> None:
+    """The lists of pkg.<entity>.<column> without the items _items (list_items) does not know, in
+    their order. An UPDATE joined on the rowid, not a table rewrite: only the rows that lose an item
+    are written (all 100,000 of a test's products in 0.5 s with their issues). Drops _items."""
+    child, col = qualified("pkg", entity), ident(column)
+    try:
+        if not con.execute("SELECT EXISTS (SELECT 1 FROM _items WHERE NOT known)").fetchall()[0][0]:
+            return  # (an UPDATE changing no row still reads every one)
+        # the list's type is the package table's own (information_schema), not the dump's
+        list_type = con.execute("SELECT data_type FROM information_schema.columns WHERE table_schema = 'pkg' "
+                                "AND table_name = ? AND column_name = ?", [entity, column]).fetchall()[0][0]
+        con.execute(f"""UPDATE {child} SET {col} = coalesce(k.kept, CAST([] AS {list_type})) FROM (
+            SELECT rid, list(x ORDER BY k) FILTER (WHERE known) AS kept FROM _items
+            GROUP BY rid HAVING bool_or(NOT known)) AS k WHERE {child}.rowid = k.rid""")
+    finally:
+        con.execute("DROP TABLE IF EXISTS _items")
 
 
 DEFAULT_TAX_CLASS = "dumpkit:vat25"
