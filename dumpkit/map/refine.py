@@ -9,7 +9,8 @@ A big shop has hundreds of thousands of rows, so every step is set-based (SQL
 over whole tables, issues inserted straight from SQL) or one linear pass.
 Columns computed from a join are written by rewriting the table
 (CREATE OR REPLACE ... SELECT t.* REPLACE ...): DuckDB's UPDATE ... FROM a
-join took minutes on tables of that size.
+join took minutes on tables of that size. The exception, drop_unknown_items,
+joins on the rowid with a small aggregate and writes only the rows that change.
 """
 from __future__ import annotations
 
