@@ -120,20 +120,15 @@ def add_uncategorized(con: duckdb.DuckDBPyConnection, log: IssueLog) -> None:
     """Every product needs a category: those without one go to a hidden 'Ukategorisert'."""
     if not has_table(con, "products"):
         return
+    # the lists lose what is not a category of the package (drop_unknown_items writes only the
+    # products that lose one); no list becomes an empty one
     has_categories = has_table(con, "categories")
-    known = "SELECT source_id FROM pkg.categories" if has_categories else "SELECT NULL::VARCHAR WHERE false"
-    # rewriting every product (its texts too) is most of this step: only when a list has a NULL
-    # or a category not in the package
-    stale = con.execute(f"""SELECT EXISTS (SELECT 1 FROM pkg.products WHERE category_source_ids IS NULL)
-        OR EXISTS (SELECT 1 FROM (SELECT unnest(category_source_ids) AS c FROM pkg.products) AS _u
-                   WHERE c IS NULL OR c NOT IN (SELECT x FROM ({known}) AS _q(x) WHERE x IS NOT NULL))""").fetchall()[0][0]
-    if stale:  # the lists lose what is not a category of the package; none becomes an empty one
-        if has_categories:
-            list_items(con, "products", "category_source_ids", "categories")
-            drop_unknown_items(con, "products", "category_source_ids")
-        else:
-            con.execute("UPDATE pkg.products SET category_source_ids = []::VARCHAR[] WHERE len(category_source_ids) > 0")
-        con.execute("UPDATE pkg.products SET category_source_ids = []::VARCHAR[] WHERE category_source_ids IS NULL")
+    if has_categories:
+        list_items(con, "products", "category_source_ids", "categories")
+        drop_unknown_items(con, "products", "category_source_ids")
+    else:
+        con.execute("UPDATE pkg.products SET category_source_ids = []::VARCHAR[] WHERE len(category_source_ids) > 0")
+    con.execute("UPDATE pkg.products SET category_source_ids = []::VARCHAR[] WHERE category_source_ids IS NULL")
     lonely = log.add_query(con, """SELECT 'check', 'products', source_id, 'warning', 'NO_CATEGORY', 'category_source_ids',
         'product has no category in the package; put in the hidden category ''Ukategorisert'''
         FROM pkg.products WHERE len(category_source_ids) = 0""")
