@@ -72,11 +72,13 @@ def test_an_unknown_category_is_reported_once_per_product_and_removed():
 @given(st.lists(st.one_of(st.none(), IDS), max_size=4), st.lists(LISTS, max_size=6))
 def test_products_keep_their_known_categories_else_go_to_the_hidden_one(categories, products):
     """refine.add_uncategorized: a list keeps the categories of the package, in its order (a NULL
-    list or item, an unknown id go); a product left with none is in the hidden category."""
+    list or item, an unknown id go, the unknown ids reported as check_references would: it runs
+    after, and finds none left); a product left with none is in the hidden category."""
     con = shop(categories, products)
     log = IssueLog()
     add_uncategorized(con, log)
-    _, lists = reference_rule(categories, products)
+    issues, lists = reference_rule(categories, products)
+    assert sorted((i.source_id, i.message) for i in log.items if i.code == "REFERENCE_MISSING") == issues
     want = [(sid, ids or [UNCATEGORIZED]) for sid, ids in lists]
     assert con.execute("SELECT source_id, category_source_ids FROM pkg.products ORDER BY source_id").fetchall() == want
     assert sorted(i.source_id for i in log.items if i.code == "NO_CATEGORY") == sorted(

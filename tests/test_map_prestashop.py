@@ -378,6 +378,8 @@ INSERT INTO ps_order_state_lang SELECT * REPLACE (14 AS id_order_state, 'Waiting
 INSERT INTO ps_orders SELECT * REPLACE (7 AS id_order, 'DELETEDC' AS reference, 4 AS id_customer, 14 AS current_state)
     FROM ps_orders WHERE id_order = 4;
 INSERT INTO ps_order_detail SELECT * REPLACE (10 AS id_order_detail, 7 AS id_order) FROM ps_order_detail WHERE id_order_detail = 6;
+-- product 1 also in category 99, which the dump does not have (a category deleted without its links)
+INSERT INTO ps_category_product (id_category, id_product, position) VALUES (99, 1, 7);
 """
 
 
@@ -396,6 +398,17 @@ def test_scenario_accounted_for(scenario):
     assert scenario.reconciliation[[r.entity for r in scenario.reconciliation].index("customers")].skipped == {
         "DELETED_IN_SOURCE": 1, "PLACEHOLDER_ACCOUNT": 1}
     assert "ORDER_TOTAL_MISMATCH" not in codes(scenario) and "ORDER_LINES_MISMATCH" not in codes(scenario)
+
+
+def test_scenario_a_category_not_in_the_dump_is_reported_and_left_out(scenario):
+    products = rows(scenario, "products")
+    assert "99" not in products["1"]["category_source_ids"] and products["1"]["category_source_ids"]
+    assert [(i["entity"], i["source_id"], i["field"], i["message"]) for i in scenario_issues(scenario)
+            if i["code"] == "REFERENCE_MISSING"] == [("products", "1", "category_source_ids", "category_source_ids points at categories 99 not in the package; reference removed")]
+
+
+def scenario_issues(run) -> list[dict]:
+    return [json.loads(line) for line in (run.out / "issues.jsonl").read_text(encoding="utf-8").splitlines()]
 
 
 def test_scenario_guest_checkout_keeps_its_customer(scenario):

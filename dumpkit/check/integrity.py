@@ -11,7 +11,7 @@ import duckdb
 import pyarrow as pa
 
 from ..issues import IssueLog
-from ..map.refine import drop_unknown_items, list_items
+from ..map.refine import drop_unknown_references
 from ..package.schema import REFERENCES
 from ..sqlnames import ident, qualified, tables_in
 
@@ -38,7 +38,7 @@ def check_references(con: duckdb.DuckDBPyConnection, log: IssueLog) -> None:
         # names are the package's own (REFERENCES), quoted all the same
         child, parent, col = qualified("pkg", entity), qualified("pkg", target), ident(column)
         if col_type[0].endswith("[]"):
-            _check_list_reference(con, log, entity, column, target)
+            drop_unknown_references(con, log, entity, column, target)
             continue
         outside = f"{col} IS NOT NULL AND {col} NOT IN (SELECT source_id FROM {parent})"
         code = _CODES.get((entity, column), "REFERENCE_MISSING")
@@ -53,16 +53,6 @@ def check_references(con: duckdb.DuckDBPyConnection, log: IssueLog) -> None:
             con.execute(f"DELETE FROM {child} WHERE {col} NOT IN (SELECT source_id FROM {parent})")
         else:
             con.execute(f"UPDATE {child} SET {col} = NULL WHERE {col} NOT IN (SELECT source_id FROM {parent})")
-
-
-def _check_list_reference(con: duckdb.DuckDBPyConnection, log: IssueLog, entity: str, column: str, target: str) -> None:
-    """A list reference (product categories, variant option values): an item not in the package
-    is reported and removed; a NULL item (it points at nothing) is removed."""
-    list_items(con, entity, column, target)
-    log.add_query(con, """SELECT 'check', ?, any_value(source_id), 'warning', 'REFERENCE_MISSING', ?,
-        ? || ' points at ' || ? || ' ' || string_agg(CAST(x AS VARCHAR), ', ' ORDER BY k) || ' not in the package; reference removed'
-        FROM _items WHERE x IS NOT NULL AND NOT known GROUP BY rid""", [entity, column, column, target])
-    drop_unknown_items(con, entity, column)
 
 
 def check_order_money(con: duckdb.DuckDBPyConnection, log: IssueLog, tolerance: float = 0.01,

@@ -120,13 +120,12 @@ def add_uncategorized(con: duckdb.DuckDBPyConnection, log: IssueLog) -> None:
     """Every product needs a category: those without one go to a hidden 'Ukategorisert'."""
     if not has_table(con, "products"):
         return
-    # the lists lose what is not a category of the package (drop_unknown_items writes only the
-    # products that lose one); no list becomes an empty one
+    # the lists lose what is not a category of the package, each loss reported (check_references
+    # would find none left to report); no list becomes an empty one
     has_categories = has_table(con, "categories")
     if has_categories:
-        list_items(con, "products", "category_source_ids", "categories")
-        drop_unknown_items(con, "products", "category_source_ids")
-    else:
+        drop_unknown_references(con, log, "products", "category_source_ids", "categories")
+    else:  # categories are not migrated (--only): the lists point at nothing by the user's choice
         con.execute("UPDATE pkg.products SET category_source_ids = []::VARCHAR[] WHERE len(category_source_ids) > 0")
     con.execute("UPDATE pkg.products SET category_source_ids = []::VARCHAR[] WHERE category_source_ids IS NULL")
     lonely = log.add_query(con, """SELECT 'check', 'products', source_id, 'warning', 'NO_CATEGORY', 'category_source_ids',
@@ -140,6 +139,18 @@ def add_uncategorized(con: duckdb.DuckDBPyConnection, log: IssueLog) -> None:
             MAP {{'no': 'Ukategorisert'}} AS name, MAP {{'no': 'ukategorisert'}} AS slug, 0 AS status""")
     log.add("check", "categories", UNCATEGORIZED, "info", "HIDDEN_CATEGORY_ADDED", None,
             f"hidden category 'Ukategorisert' added for {lonely} products without a category")
+
+
+def drop_unknown_references(con: duckdb.DuckDBPyConnection, log: IssueLog, entity: str, column: str,
+                            target: str) -> None:
+    """A list reference (product categories, variant option values): an item not in pkg.<target> is
+    reported (REFERENCE_MISSING, once per row with its ids in list order) and removed; a NULL item
+    (it points at nothing) is removed."""
+    list_items(con, entity, column, target)
+    log.add_query(con, """SELECT 'check', ?, any_value(source_id), 'warning', 'REFERENCE_MISSING', ?,
+        ? || ' points at ' || ? || ' ' || string_agg(CAST(x AS VARCHAR), ', ' ORDER BY k) || ' not in the package; reference removed'
+        FROM _items WHERE x IS NOT NULL AND NOT known GROUP BY rid""", [entity, column, column, target])
+    drop_unknown_items(con, entity, column)
 
 
 def list_items(con: duckdb.DuckDBPyConnection, entity: str, column: str, target: str) -> None:
