@@ -35,7 +35,7 @@ import pyarrow as pa
 
 from .issues import IssueLog
 from .map.refine import CROSS_RECORD_COLUMNS
-from .map.runner import mapping_failed, run_platform_mapping
+from .map.runner import MappingJob, mapping_failed, run_platform_mappings
 from .package.schema import ENTITIES
 from .sqlnames import ident, literal, qualified, tables_in
 
@@ -94,18 +94,11 @@ class Sample:
 
     # ------------------------------------------------------------ 1. the whole shop, narrow
     def _map_narrow(self) -> None:
-        scratch = IssueLog()  # issues of records outside the sample: not the demo's
-        for entity in ENTITIES:
-            if self._mapping(entity) is None:
-                continue
-            if entity in CROSS_RECORD_COLUMNS:
-                # into pkg.<entity>, where later mappings and the draw read them; the wide pass replaces
-                # the working set's rows (merge())
-                result = run_platform_mapping(self.con, self.platform, entity, scratch, narrow=CROSS_RECORD_COLUMNS[entity])
-            elif entity in SMALL:
-                result = run_platform_mapping(self.con, self.platform, entity, scratch)
-            else:
-                continue
+        # into pkg.<entity>, where later mappings and the draw read them; the wide pass replaces the
+        # working set's rows (merge()). The issues are of records outside the sample: not the demo's.
+        jobs = [MappingJob(e, narrow=CROSS_RECORD_COLUMNS.get(e)) for e in ENTITIES
+                if self._mapping(e) is not None and (e in CROSS_RECORD_COLUMNS or e in SMALL)]
+        for entity, result in run_platform_mappings(self.con, self.platform, jobs, IssueLog()).items():
             self.mapped[entity] = result.rows + sum(result.skipped.values())
 
     def _source_views(self) -> dict[str, str]:

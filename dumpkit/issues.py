@@ -152,6 +152,14 @@ class IssueLog:
             self._changed()
         return n
 
+    def absorb(self, other: "IssueLog") -> None:
+        """Add every issue of `other`, in its order."""
+        self._flush()
+        other._flush()
+        if other._batches:
+            self._batches.extend(other._batches)
+            self._changed()
+
     def extend(self, issues) -> None:
         for i in issues:
             self.add(i.phase, i.entity, i.source_id, i.level, i.code, i.field, i.message, i.table, i.technical)

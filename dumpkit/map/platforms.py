@@ -29,6 +29,7 @@ MAPPINGS_DIR = _mappings_dir()
 _HEADER = re.compile(r"^--\s*(\w+):\s*(.*)$")
 _SRC_TABLE = re.compile(r'\bsrc\.(?:"([^"]+)"|([A-Za-z_][\w$]*))')
 _WHOLE_TABLE = re.compile(r"\{whole:(\w+)\}")  # a table a [demo_sources] condition reads whole (demo.py)
+_PKG_TABLE = re.compile(r'\bpkg\.(?:"([^"]+)"|([A-Za-z_]\w*))')  # a package table a mapping reads (runner.py)
 _SRC_ASKED = re.compile(r"table_schema\s*=\s*'src'\s+AND\s+table_name\s*=\s*'([^']+)'", re.IGNORECASE)  # is it there?
 
 
@@ -64,6 +65,12 @@ class Platform:
         with `settings`, also [params] and the version queries."""
         texts = [m.sql for m in self.mappings.values()] + [*self.review.values(), *self.sources.values(), *self.views.values()]
         return texts + [*self.params.values(), *self.version_sql] if settings else texts
+
+    def package_tables_read(self, entity: str) -> set[str]:
+        """The package entities whose pkg tables the mapping of `entity` reads (or a shop view it
+        may read): it runs after their mappings."""
+        texts = [self.mappings[entity].sql, *self.views.values()]
+        return {a or b for t in texts for a, b in _PKG_TABLE.findall(t)} - {entity}
 
     def tables_read(self, settings: bool = False) -> set[str]:
         """Source tables (without prefix) whose rows the mappings read as src.<table>; with
