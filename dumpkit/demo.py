@@ -11,7 +11,8 @@ far as the sample needs, yet exactly as the full migration maps it.
 3. The same SQL mapping files run again for the closure only: the platform's [demo_sources]
    cut the big source tables down to the rows those records need (src.<table> becomes a view
    of those rows; a platform without them reads them whole, slower, same result), and the
-   mapping's rows are kept for the closure's ids. The records outside it keep their narrow
+   mapping's rows are kept for the closure's ids (two mappings at a time, as the full run's,
+   the small entities first, over whole sources). The records outside it keep their narrow
    rows from step 1, so refine and check see the whole shop for what they read across records
    (numbering duplicate slugs, a guest's first order, customers sharing an e-mail) and change
    the closure's records as they would in the full run.
@@ -45,7 +46,6 @@ OWNER = {  # rows that belong to one record of another entity: mapped with their
     "product_specials": ("product_source_id", "products"), "order_lines": ("order_source_id", "orders"),
     "order_totals": ("order_source_id", "orders"), "order_status_history": ("order_source_id", "orders"),
 }
-WIDE = qualified("demo", "wide")  # the wide pass's rows of an entity mapped narrow before (Sample.merge)
 INVENTED = "dumpkit:"  # ids of records refine makes (guest customers, the hidden category)
 
 
@@ -76,7 +76,8 @@ class Sample:
     def __post_init__(self) -> None:
         self.con.execute("CREATE SCHEMA IF NOT EXISTS demo")
         self.con.execute("CREATE OR REPLACE TABLE demo.working (entity VARCHAR, source_id VARCHAR)")
-        self.con.execute("CREATE OR REPLACE TEMP MACRO demo_ids(e) AS TABLE SELECT source_id FROM demo.working WHERE entity = e")
+        # (not TEMP: the wide pass's mappings run on cursors of the connection, and read src views that call it)
+        self.con.execute("CREATE OR REPLACE MACRO demo_ids(e) AS TABLE SELECT source_id FROM demo.working WHERE entity = e")
         self._whole = self._source_views()
         self._cut: bool | tuple = False  # False, or (the working set, copied?) the sources are cut down to
         self._cut_for = 0
@@ -243,10 +244,15 @@ class Sample:
         self.con.unregister("_working")
 
     # ------------------------------------------------------------ 3. the mappings, pushed down
+    def wide_pass(self, entities: list[str]) -> list[tuple[bool, list[MappingJob]]]:
+        """The wide pass's mappings of `entities`, in two batches: (whether the sources are cut down
+        for it, its jobs). The small entities are mapped whole over whole sources, the others over
+        the sources cut down to the working set, into their own table beside the narrow rows."""
+        return [(cut, [MappingJob(e, where=self.where(e), target=self.target(e)) for e in entities if (e not in SMALL) == cut])
+                for cut in (False, True)]
+
     def where(self, entity: str) -> str | None:
-        """The rows of `entity` to map in full: the working set's (None: all of them). The sources are
-        cut down to the working set for those mapped in part, whole for the others."""
-        self.cut_sources(entity not in SMALL, copy=True)
+        """The rows of `entity` to map in full: the working set's (None: all of them)."""
         if entity in OWNER and entity in CROSS_RECORD_COLUMNS:
             # a product's variants and images come with it in full (the closure needs them all), and the
             # ones the working set names itself (an order line's variant)
@@ -264,18 +270,19 @@ class Sample:
     def target(self, entity: str) -> str | None:
         """Where the wide pass maps `entity` (None: pkg.<entity>): beside the narrow rows of the
         whole shop, for an entity that has them (merge() puts them together)."""
-        return WIDE if entity in CROSS_RECORD_COLUMNS and entity in self.mapped else None
+        return qualified("demo", "wide_" + entity) if entity in CROSS_RECORD_COLUMNS and entity in self.mapped else None
 
     def merge(self, entity: str) -> None:
-        """After the wide pass mapped the working set's rows of `entity` into WIDE: they replace
+        """After the wide pass mapped the working set's rows of `entity` into target(): they replace
         their narrow rows in pkg.<entity> (a few rows deleted and inserted, where copying the
         shop's narrow rows around them took longer than the mappings)."""
-        if self.target(entity) is None:
+        wide = self.target(entity)
+        if wide is None:
             return
-        self.full[entity] = set(_ids(self.con, f"SELECT source_id FROM {WIDE}"))
-        self.con.execute(f'DELETE FROM {qualified("pkg", entity)} WHERE source_id IN (SELECT source_id FROM {WIDE})')
-        self.con.execute(f'INSERT INTO {qualified("pkg", entity)} BY NAME SELECT * FROM {WIDE}')
-        self.con.execute(f"DROP TABLE {WIDE}")
+        self.full[entity] = set(_ids(self.con, f"SELECT source_id FROM {wide}"))
+        self.con.execute(f'DELETE FROM {qualified("pkg", entity)} WHERE source_id IN (SELECT source_id FROM {wide})')
+        self.con.execute(f'INSERT INTO {qualified("pkg", entity)} BY NAME SELECT * FROM {wide}')
+        self.con.execute(f"DROP TABLE {wide}")
 
     # ------------------------------------------------------------ 4. the closure, and the rest goes
     def closed(self) -> bool:

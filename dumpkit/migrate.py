@@ -34,7 +34,7 @@ from .lock import hold_lock
 from .map import currency, languages, refine
 from .map.platforms import (Detection, check_readable, detect, load_platforms, rows_any_platform_reads,
                             tables_left_out)
-from .map.runner import MappingJob, prepare, run_platform_mapping, run_platform_mappings
+from .map.runner import MappingJob, prepare, run_platform_mappings
 from .package.folder import STAGE_FILE, package_folder
 from .package.schema import ENTITIES, REFERENCES
 from .package.verify import sha256_file
@@ -294,6 +294,8 @@ def map_entities(con: duckdb.DuckDBPyConnection, detection: Detection, entities:
         clock.progress.step(f"map {entity}", "map", mapped.index(entity), len(mapped))
 
     def done(entity: str, result) -> None:
+        if sample is not None:
+            sample.merge(entity)  # (before a mapping that reads this one's package table starts)
         # two at a time: a mapping's lap is the wall time since the one before it ended
         phase = clock.lap(f"map {entity}", result.rows)
         source = result.rows + sum(result.skipped.values())
@@ -301,14 +303,12 @@ def map_entities(con: duckdb.DuckDBPyConnection, detection: Detection, entities:
             source = sample.mapped.get(entity)  # rows of the whole shop, where it was mapped whole
         summary[entity] = EntitySummary(entity, source, result.rows, result.skipped, 0, phase.seconds)
 
-    if sample is None:
-        run_platform_mappings(con, detection.platform, [MappingJob(e) for e in mapped], log, started, done)
-        return {e: summary[e] for e in mapped}
-    for entity in mapped:  # a demo's: one after the other, each over the sources cut down for it (demo.py)
-        started(entity)
-        done(entity, run_platform_mapping(con, detection.platform, entity, log, sample.where(entity), target=sample.target(entity)))
-        sample.merge(entity)
-    return summary
+    batches = [(None, [MappingJob(e) for e in mapped])] if sample is None else sample.wide_pass(mapped)
+    for cut, jobs in batches:
+        if sample is not None:
+            sample.cut_sources(cut, copy=True)
+        run_platform_mappings(con, detection.platform, jobs, log, started, done)
+    return {e: summary[e] for e in mapped}
 
 
 def migrate(
