@@ -27,7 +27,7 @@ from typing import Callable
 import duckdb
 import pyarrow as pa
 
-from ..errors import DumpkitError, machine_error
+from ..errors import DumpkitError, ResourceError, machine_error
 from ..issues import IssueLog
 from ..package.schema import ENTITIES
 from ..sqlnames import ident, qualified
@@ -222,8 +222,10 @@ def run_platform_mappings(con: duckdb.DuckDBPyConnection, platform, jobs: list[M
     whose package tables it reads (Platform.package_tables_read) are done; each runs on a cursor
     of `con` given `con`'s variables (the functions and macros are the database's). `on_start`
     and `on_done` are called from this thread. The issues go into `log` in the jobs' order, as
-    one mapping after the other would put them. A failing mapping stops the start of others;
-    the first failure in the jobs' order is raised once the running ones end."""
+    one mapping after the other would put them. Two share the DuckDB's memory limit: a mapping
+    that runs out of memory (or disk) beside another runs again alone (it replaces what it
+    made). A failing mapping stops the start of others; the first failure in the jobs' order
+    is raised once the running ones end."""
     order = {job.entity: i for i, job in enumerate(jobs)}
     needs = {job.entity: {e for e in platform.package_tables_read(job.entity) if order.get(e, len(jobs)) < order[job.entity]}
              for job in jobs}
@@ -232,12 +234,16 @@ def run_platform_mappings(con: duckdb.DuckDBPyConnection, platform, jobs: list[M
     logs = {job.entity: IssueLog() for job in jobs}
     results: dict[str, Mapped] = {}
     failed: dict[str, Exception] = {}
+    alone: set[str] = set()  # ran out of memory beside another: runs again with none beside it
     pending, running, cursors = list(jobs), {}, []
     with ThreadPoolExecutor(LANES) as pool:
         try:
             while pending and not failed or running:
                 ready = [j for j in pending if needs[j.entity] <= results.keys()] if not failed else []
-                for job in ready[:LANES - len(running)]:
+                for job in ready:
+                    if len(running) >= LANES or running and (job.entity in alone or
+                                                             any(j.entity in alone for j, _ in running.values())):
+                        break  # (a job that waits to run alone holds back the ones after it)
                     pending.remove(job)
                     if len(cursors) <= len(running):
                         cursors.append(_cursor(con, variables))
@@ -252,7 +258,12 @@ def run_platform_mappings(con: duckdb.DuckDBPyConnection, platform, jobs: list[M
                     try:
                         results[job.entity] = future.result()
                     except DumpkitError as e:
-                        failed[job.entity] = e
+                        if isinstance(e, ResourceError) and job.entity not in alone:
+                            alone.add(job.entity)
+                            logs[job.entity] = IssueLog()
+                            pending = sorted([*pending, job], key=lambda j: order[j.entity])
+                        else:
+                            failed[job.entity] = e
                         continue
                     if on_done:
                         on_done(job.entity, results[job.entity])
