@@ -193,7 +193,10 @@ class Sample:
             if orders and "customers" in tables else set()
         self.picked["products"] = _pick(rng, products, self.size, [self._with_variants])
         self.picked["customers"] = _pick(rng, customers, self.size, [])
-        self.picked["orders"] = _pick(rng, orders, self.size, [lambda ids: guest_orders & set(ids), self._multi_line])
+        # (a shop without guest orders is not asked about them: that would shuffle every order in Python;
+        # the shuffle's order, and so the sample, is the same however far it has gone)
+        guests = [lambda ids: guest_orders & set(ids)] if guest_orders else []
+        self.picked["orders"] = _pick(rng, orders, self.size, [*guests, self._multi_line])
         for entity, all_ids in (("products", products), ("customers", customers), ("orders", orders)):
             if entity in tables and len(all_ids) <= self.size:
                 note = f"the shop has {len(all_ids)} {entity}, not more than {self.size}: all are in the demo"
