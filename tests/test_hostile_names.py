@@ -386,9 +386,21 @@ def test_the_migrate_connection_is_locked(tmp_path, ps8, monkeypatch):
         return detect(con, *args)
 
     monkeypatch.setattr(M, "detect", checked_detect)
+    # the mappings run on cursors of it, two at a time: each as locked
+    import dumpkit.map.runner as R
+
+    cursor, cursors = R._cursor, []
+
+    def checked_cursor(con, variables):
+        made = cursor(con, variables)
+        assert_locked(made, tmp_path / "pwned")
+        cursors.append(made)
+        return made
+
+    monkeypatch.setattr(R, "_cursor", checked_cursor)
     db = staged_copy(ps8, tmp_path, lambda t: t)
     result = migrate(db, tmp_path / "out", demo=True, seed=7, keep_currency=True)
-    assert seen and result.counts == ps8[1]
+    assert seen and cursors and result.counts == ps8[1]
 
 
 def test_the_cast_connection_is_locked(tmp_path):
