@@ -262,9 +262,9 @@ def collect_review(con: duckdb.DuckDBPyConnection, platform) -> dict:
 def refine_and_check(con: duckdb.DuckDBPyConnection, log: IssueLog, shop_country: str, clock: PhaseClock,
                      money: currency.CurrencyPlan) -> None:
     """The generic steps after the mappings, each timed."""
-    converted: dict = {}  # the rate each converted order's amounts were multiplied by (check_order_money)
+    converted: dict = {}  # "rates": the rate each converted order's amounts were multiplied by (check_order_money)
     steps: list[tuple[str, str, Callable[[], None]]] = [
-        ("refine currency", "refine", lambda: converted.update(currency.convert(con, log, money))),
+        ("refine currency", "refine", lambda: converted.update(rates=currency.convert(con, log, money))),
         ("refine languages", "refine", lambda: languages.fill_norwegian(con, log)),
         ("refine guests", "refine", lambda: refine.add_guest_customers(con, log)),
         ("refine categories", "refine", lambda: refine.add_uncategorized(con, log)),
@@ -275,7 +275,7 @@ def refine_and_check(con: duckdb.DuckDBPyConnection, log: IssueLog, shop_country
         ("refine redirects", "refine", lambda: refine.repoint_redirects(con)),
         ("refine hygiene", "refine", lambda: refine.hygiene(con, log, shop_country)),
         ("check references", "check", lambda: check_references(con, log)),
-        ("check order money", "check", lambda: check_order_money(con, log, rates=converted)),
+        ("check order money", "check", lambda: check_order_money(con, log, rates=converted.get("rates"))),
     ]
     for i, (name, group, step) in enumerate(steps):
         clock.progress.step(name, group, i, len(steps))

@@ -3,6 +3,8 @@ whose seconds add up to the run, the staged copy kept or not, MB/s of uncompress
 from __future__ import annotations
 
 import gzip
+import hashlib
+import json
 import re
 import subprocess
 import sys
@@ -43,6 +45,13 @@ def test_progress_lines_and_phases_that_add_up(tmp_path):
     assert f"staged copy of the dump: {staged}" in line and f"({staged.stat().st_size / 1e6:,.1f} MB), kept for reruns" in line
     # and what it did not stage: the rows of the tables no mapping reads, counted
     assert re.search(r"not staged: the [\d,]+ rows of \d+ tables no platform's mappings read", line)
+    # a rerun from the staged copy: its manifest names the staged file by its sha256
+    again = run_cli("migrate", str(staged), "-o", str(tmp_path / "again"), "--currency-rate", "EUR=11.70")
+    assert again.returncode == 0, again.stderr
+    source = json.loads((tmp_path / "again" / "manifest.json").read_text(encoding="utf-8"))["source"]
+    assert source == {"file_name": "stage.duckdb", "size": staged.stat().st_size,
+                      "sha256": hashlib.sha256(staged.read_bytes()).hexdigest(), "staged_db": True}
+    assert "staged file (checksum)" in [PHASE.match(x).group(2) for x in again.stderr.splitlines()]
 
 
 def test_no_keep_stage_and_demo_leave_no_staged_copy(tmp_path):

@@ -56,18 +56,19 @@ def check_references(con: duckdb.DuckDBPyConnection, log: IssueLog) -> None:
 
 
 def check_order_money(con: duckdb.DuckDBPyConnection, log: IssueLog, tolerance: float = 0.01,
-                      rates: dict | None = None) -> None:
+                      rates: pa.Table | None = None) -> None:
     """Lines plus shipping and fees minus discounts (net) plus VAT equal the order total, per order,
-    within a cent of the currency the source's amounts were in (`rates`: NOK for one unit of it, for
-    the orders converted to NOK: a cent of EUR is 0.117 NOK at 11.70). Amounts in the messages are
+    within a cent of the currency the source's amounts were in (`rates`, from currency.convert: NOK
+    for one unit of it (`rate`) for each order (`oid`) converted to NOK: a cent of EUR is 0.117 NOK
+    at 11.70). Amounts in the messages are
     rounded half to even, as Python formats a Decimal."""
     tables = tables_in(con)
     if "order_totals" not in tables:
         return
     lines = "SELECT order_source_id, sum(line_total) AS lines FROM pkg.order_lines GROUP BY 1" if "order_lines" in tables \
         else "SELECT NULL::VARCHAR AS order_source_id, NULL::DECIMAL(38,4) AS lines WHERE false"
-    con.register("_rates", pa.table({"oid": pa.array(list(rates or {}), pa.string()),
-                                     "rate": pa.array([float(r) for r in (rates or {}).values()], pa.float64())}))
+    con.register("_rates", rates if rates is not None else pa.table({"oid": pa.array([], pa.string()),
+                                                                      "rate": pa.array([], pa.float64())}))
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _money AS
         SELECT t.*, l.lines, ? * coalesce(r.rate, 1) AS tolerance FROM (
             SELECT order_source_id AS oid,
@@ -76,7 +77,7 @@ def check_order_money(con: duckdb.DuckDBPyConnection, log: IssueLog, tolerance: 
                    sum(value) FILTER (WHERE class = 'subtotal') AS subtotal
             FROM pkg.order_totals GROUP BY 1) t
         LEFT JOIN ({lines}) l ON l.order_source_id = t.oid
-        LEFT JOIN _rates r ON r.oid = t.oid""", [tolerance])
+        LEFT JOIN (SELECT oid, CAST(rate AS DOUBLE) AS rate FROM _rates) r ON r.oid = t.oid""", [tolerance])
     con.unregister("_rates")
     con.execute("""CREATE OR REPLACE TEMP MACRO _cents(x) AS CAST(CAST(round_even(x, 2) AS DECIMAL(38,2)) AS VARCHAR)""")
     con.execute("""CREATE OR REPLACE TEMP MACRO _signed_cents(x) AS CASE WHEN x >= 0 THEN '+' ELSE '' END || _cents(x)""")

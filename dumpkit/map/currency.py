@@ -143,9 +143,10 @@ def _missing(p: CurrencyPlan, log: IssueLog, codes: list[str], what: str) -> Non
             f"A full migration stops here; give {_hint(codes)}")
 
 
-def convert(con: duckdb.DuckDBPyConnection, log: IssueLog, p: CurrencyPlan) -> dict[str, Decimal]:
+def convert(con: duckdb.DuckDBPyConnection, log: IssueLog, p: CurrencyPlan) -> pa.Table | None:
     """Convert the mapped rows in pkg to NOK (after the mappings, before the checks). Returns the
-    rate each converted order's amounts were multiplied by (a cent of the source is rate x 0.01 NOK)."""
+    rate each converted order's amounts were multiplied by (a cent of the source is rate x 0.01 NOK),
+    as a table of `oid` and `rate`, or None when no order was converted."""
     tables = tables_in(con)
     con.register("_fx", pa.table({"currency": list(p.rates), "rate": pa.array(list(p.rates.values()), pa.decimal128(20, 10))}))
     try:
@@ -165,12 +166,12 @@ def convert(con: duckdb.DuckDBPyConnection, log: IssueLog, p: CurrencyPlan) -> d
                     f"source's figures in {p.shop_currency}")
         if "orders" in tables:
             return _convert_orders(con, log, p, tables)
-        return {}
+        return None
     finally:
         con.unregister("_fx")
 
 
-def _convert_orders(con, log: IssueLog, p: CurrencyPlan, tables: set[str]) -> dict[str, Decimal]:
+def _convert_orders(con, log: IssueLog, p: CurrencyPlan, tables: set[str]) -> pa.Table | None:
     # the currency each order's amounts are in, and its rate (NULL: none given)
     con.execute("""CREATE OR REPLACE TEMP TABLE _order_fx AS
         SELECT o.source_id, o.currency, x.currency AS amounts_in, fx.rate
@@ -193,7 +194,7 @@ def _convert_orders(con, log: IssueLog, p: CurrencyPlan, tables: set[str]) -> di
                                     [p.shop_currency]).fetchall():
             log.add("map", "orders", sid, "warning", "FOREIGN_CURRENCY", "currency_value",
                     f"order placed in {cur}, not the shop's {p.shop_currency}; kept unconverted (--keep-currency)")
-        return {}
+        return None
     for entity, key in (("order_lines", "order_source_id"), ("order_totals", "order_source_id")):
         if entity not in tables:
             continue
@@ -207,4 +208,4 @@ def _convert_orders(con, log: IssueLog, p: CurrencyPlan, tables: set[str]) -> di
     con.execute("""UPDATE pkg.orders AS o SET currency_value = CAST(CAST(div_int(scaled_int(o.currency_value) * 1000000,
             scaled_int(x.rate)) AS DECIMAL(38,0)) * CAST(0.000001 AS DECIMAL(7,6)) AS DECIMAL(14,6))
         FROM _order_fx x WHERE o.source_id = x.source_id""")
-    return dict(con.execute("SELECT source_id, rate FROM _order_fx").fetchall())
+    return con.sql("SELECT source_id AS oid, rate FROM _order_fx").to_arrow_table()
