@@ -235,7 +235,7 @@ def run_platform_mappings(con: duckdb.DuckDBPyConnection, platform, jobs: list[M
     results: dict[str, Mapped] = {}
     failed: dict[str, Exception] = {}
     alone: set[str] = set()  # ran out of memory beside another: runs again with none beside it
-    pending, running, cursors = list(jobs), {}, []
+    pending, running, cursors, idle = list(jobs), {}, [], []  # idle: cursors no mapping runs on
     with ThreadPoolExecutor(LANES) as pool:
         try:
             while pending and not failed or running:
@@ -245,16 +245,18 @@ def run_platform_mappings(con: duckdb.DuckDBPyConnection, platform, jobs: list[M
                                                              any(j.entity in alone for j, _ in running.values())):
                         break  # (a job that waits to run alone holds back the ones after it)
                     pending.remove(job)
-                    if len(cursors) <= len(running):
+                    if not idle:
                         cursors.append(_cursor(con, variables))
-                    cursor = next(c for c in cursors if all(c is not busy for _, busy in running.values()))
+                        idle.append(cursors[-1])
+                    cursor = idle.pop()
                     if on_start:
                         on_start(job.entity)
                     running[pool.submit(run_platform_mapping, cursor, platform, job.entity, logs[job.entity], job.where,
                                         job.narrow, job.target)] = (job, cursor)
                 finished, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in sorted(finished, key=lambda f: order[running[f][0].entity]):
-                    job, _ = running.pop(future)
+                    job, cursor = running.pop(future)
+                    idle.append(cursor)
                     try:
                         results[job.entity] = future.result()
                     except DumpkitError as e:
